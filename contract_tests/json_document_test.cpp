@@ -1,0 +1,311 @@
+// Strict decoding: every RFC 8259 rule, the limits, number semantics and hostile inputs.
+#include "certharness/json_document.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace certharness {
+namespace {
+
+using namespace std::string_literals;
+
+std::string describe(const findings& fs) {
+  std::string s;
+  for (const finding& f : fs) {
+    s += std::string(to_string(f.level)) + " " + f.check + " at '" + f.pointer + "': " +
+         f.message + "\n";
+  }
+  return s.empty() ? "(no findings)" : s;
+}
+
+const finding* first_with(const findings& fs, std::string_view check) {
+  for (const finding& f : fs) {
+    if (f.check == check) return &f;
+  }
+  return nullptr;
+}
+
+struct rejected_case {
+  const char* name;
+  std::string input;
+  const char* check;
+};
+
+void PrintTo(const rejected_case& c, std::ostream* os) { *os << c.name; }
+
+class rejects : public ::testing::TestWithParam<rejected_case> {};
+
+TEST_P(rejects, with_its_check) {
+  const rejected_case& c = GetParam();
+  const decode_result r = decode_json(c.input);
+  EXPECT_FALSE(r.ok()) << c.name << ": expected rejection, got " << describe(r.problems);
+  const finding* f = first_with(r.problems, c.check);
+  ASSERT_NE(f, nullptr) << c.name << ": expected " << c.check << ", got " << describe(r.problems);
+  EXPECT_EQ(f->level, severity::error) << c.name;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    rfc8259, rejects,
+    ::testing::Values(
+        rejected_case{"empty", "", "json.syntax"},
+        rejected_case{"only_whitespace", " \n\t ", "json.syntax"},
+        rejected_case{"trailing_comma_array", "[1,2,]", "json.syntax"},
+        rejected_case{"trailing_comma_object", R"({"a":1,})", "json.syntax"},
+        rejected_case{"line_comment", "[1]// c", "json.syntax"},
+        rejected_case{"block_comment", "/* c */[1]", "json.syntax"},
+        rejected_case{"nan", "[NaN]", "json.syntax"},
+        rejected_case{"infinity", "[Infinity]", "json.syntax"},
+        rejected_case{"minus_infinity", "[-Infinity]", "json.syntax"},
+        rejected_case{"leading_zero", "[01]", "json.syntax"},
+        rejected_case{"leading_zero_root", "01", "json.syntax"},
+        rejected_case{"plus_sign", "[+1]", "json.syntax"},
+        rejected_case{"bare_fraction", "[.5]", "json.syntax"},
+        rejected_case{"missing_fraction", "[1.]", "json.syntax"},
+        rejected_case{"missing_exponent", "[1e]", "json.syntax"},
+        rejected_case{"hex", "[0x10]", "json.syntax"},
+        rejected_case{"single_quotes", "['a']", "json.syntax"},
+        rejected_case{"unquoted_key", "{a:1}", "json.syntax"},
+        rejected_case{"invalid_utf8_byte", "[\"\xff\"]", "json.syntax"},
+        rejected_case{"truncated_utf8", "[\"\xe2\x82\"]", "json.syntax"},
+        rejected_case{"overlong_utf8", "[\"\xc0\xaf\"]", "json.syntax"},
+        rejected_case{"utf8_encoded_surrogate", "[\"\xed\xa0\x80\"]", "json.syntax"},
+        rejected_case{"above_u10ffff", "[\"\xf4\x90\x80\x80\"]", "json.syntax"},
+        rejected_case{"invalid_utf8_in_key", "{\"\xff\":1}", "json.syntax"},
+        rejected_case{"lone_high_surrogate", R"(["\ud800"])", "json.syntax"},
+        rejected_case{"high_then_non_low", R"(["\ud800\u0041"])", "json.syntax"},
+        rejected_case{"lone_low_surrogate", R"(["\udc00"])", "json.syntax"},
+        rejected_case{"lone_low_surrogate_in_key", R"({"\udfff":1})", "json.syntax"},
+        rejected_case{"reversed_surrogates", R"(["\udc00\ud800"])", "json.syntax"},
+        rejected_case{"raw_tab_in_string", "[\"a\tb\"]", "json.syntax"},
+        rejected_case{"raw_newline_in_string", "[\"a\nb\"]", "json.syntax"},
+        rejected_case{"raw_nul_in_string", "[\"a\0b\"]"s, "json.syntax"},
+        rejected_case{"nul_after_value", "{}\0"s, "json.syntax"},
+        rejected_case{"nul_then_garbage", "[1]\0[2]"s, "json.syntax"},
+        rejected_case{"bad_escape", R"(["\x41"])", "json.syntax"},
+        rejected_case{"short_unicode_escape", R"(["\u12"])", "json.syntax"},
+        rejected_case{"trailing_garbage", "{} x", "json.syntax"},
+        rejected_case{"two_values", "{}{}", "json.syntax"},
+        rejected_case{"utf8_bom", "\xef\xbb\xbf{}", "json.syntax"},
+        rejected_case{"true_prefix", "[tru]", "json.syntax"},
+        rejected_case{"capital_true", "[True]", "json.syntax"},
+        rejected_case{"unclosed_array", "[1", "json.syntax"},
+        rejected_case{"unclosed_string", "[\"abc", "json.syntax"},
+        rejected_case{"duplicate_key", R"({"a":1,"a":2})", "json.duplicate_key"},
+        rejected_case{"nested_duplicate_key", R"({"x":[{"id":"a","id":"b"}]})",
+                      "json.duplicate_key"},
+        rejected_case{"number_above_double", "[1e309]", "json.number_range"},
+        rejected_case{"number_above_double_by_digits", "[10e308]", "json.number_range"},
+        rejected_case{"number_long_integer", "[" + std::string(400, '9') + "]",
+                      "json.number_range"},
+        rejected_case{"zero_huge_exponent", "[0e99999999999]", "json.number_range"}),
+    [](const ::testing::TestParamInfo<rejected_case>& info) { return info.param.name; });
+
+TEST(decode_json, accepts_rfc8259_documents) {
+  for (const char* text :
+       {"{}", "[]", "0", "-0", "\"\"", "null", "true", "false", " [1, -2.5e-3, 1E+2] ",
+        R"({"a":{"b":[null,true,"\u00e9\ud83d\ude00\"\\\/\b\f\n\r\t"]}})",
+        "{\"emoji\":\"\xf0\x9f\x98\x80\",\"cjk\":\"\xe8\xaf\x81\xe4\xb9\xa6\"}"}) {
+    const decode_result r = decode_json(text);
+    EXPECT_TRUE(r.ok()) << text << ": " << describe(r.problems);
+  }
+}
+
+TEST(decode_json, syntax_findings_carry_offset_line_and_column) {
+  const decode_result r = decode_json("{\n  \"a\": 1,\n}");
+  ASSERT_EQ(r.problems.size(), 1u) << describe(r.problems);
+  const finding& f = r.problems[0];
+  EXPECT_EQ(f.check, "json.syntax");
+  ASSERT_TRUE(f.position.has_value());
+  EXPECT_EQ(f.position->offset, 12u);
+  EXPECT_EQ(f.position->line, 3u);
+  EXPECT_EQ(f.position->column, 1u);
+}
+
+TEST(decode_json, nul_byte_position_is_reported) {
+  const decode_result r = decode_json("[1,\0 2]"s);
+  ASSERT_FALSE(r.problems.empty());
+  ASSERT_TRUE(r.problems[0].position.has_value());
+  EXPECT_EQ(r.problems[0].position->offset, 3u) << describe(r.problems);
+}
+
+TEST(decode_json, integer_semantics_follow_the_text) {
+  struct number_case {
+    const char* text;
+    bool integer;
+    bool fits;
+    std::int64_t value;
+  };
+  for (const number_case& c : {
+           number_case{"0", true, true, 0},
+           number_case{"-0", true, true, 0},
+           number_case{"1.0", true, true, 1},
+           number_case{"1e3", true, true, 1000},
+           number_case{"1E+2", true, true, 100},
+           number_case{"100e-2", true, true, 1},
+           number_case{"1.50e1", true, true, 15},
+           number_case{"0.0e-5", true, true, 0},
+           number_case{"-1", true, true, -1},
+           number_case{"9223372036854775807", true, true, INT64_MAX},
+           number_case{"-9223372036854775808", true, true, INT64_MIN},
+           number_case{"9223372036854775808", true, false, 0},
+           number_case{"18446744073709551616", true, false, 0},
+           number_case{"1e100", true, false, 0},
+           number_case{"1.5", false, false, 0},
+           number_case{"1e-1", false, false, 0},
+           number_case{"1e-400", false, false, 0},
+           number_case{"1.0000000000000000000001", false, false, 0},
+           number_case{"9007199254740993.5", false, false, 0},
+       }) {
+    const decode_result r = decode_json(std::string("[") + c.text + "]");
+    ASSERT_TRUE(r.document.has_value()) << c.text << ": " << describe(r.problems);
+    const json_value& v = r.document->root()[0];
+    ASSERT_TRUE(v.is_number()) << c.text;
+    EXPECT_EQ(v.number_text(), c.text);
+    EXPECT_EQ(v.is_integer(), c.integer) << c.text;
+    EXPECT_EQ(v.fits_int64(), c.fits) << c.text;
+    if (c.fits) EXPECT_EQ(v.as_int64(), c.value) << c.text;
+  }
+}
+
+TEST(decode_json, integers_beyond_2_pow_53_warn_but_stay_valid) {
+  for (const char* text : {"9007199254740993", "-9007199254740993", "9223372036854775807",
+                           "18446744073709551616", "1e20"}) {
+    const decode_result r = decode_json(std::string(R"({"created_at":)") + text + "}");
+    EXPECT_TRUE(r.ok()) << text << describe(r.problems);
+    const finding* f = first_with(r.problems, "json.number_range");
+    ASSERT_NE(f, nullptr) << text;
+    EXPECT_EQ(f->level, severity::warning);
+    EXPECT_EQ(f->pointer, "/created_at");
+  }
+  for (const char* text : {"9007199254740992", "-9007199254740992", "123456789012345678.5"}) {
+    const decode_result r = decode_json(std::string("[") + text + "]");
+    EXPECT_TRUE(r.problems.empty()) << text << describe(r.problems);
+  }
+}
+
+TEST(decode_json, duplicate_keys_are_reported_once_with_their_pointer) {
+  const decode_result r =
+      decode_json(R"({"data":[{},{"id":"a","x~/":1,"id":"b","x~/":2,"id":"c"}]})");
+  ASSERT_TRUE(r.document.has_value());
+  ASSERT_EQ(r.problems.size(), 2u) << describe(r.problems);
+  EXPECT_EQ(r.problems[0].pointer, "/data/1/id");
+  EXPECT_EQ(r.problems[1].pointer, "/data/1/x~0~1");
+  EXPECT_FALSE(r.ok());
+}
+
+TEST(decode_json, duplicate_keys_in_large_objects) {
+  std::string text = "{";
+  for (int i = 0; i < 100; ++i) text += "\"k" + std::to_string(i) + "\":" + std::to_string(i) + ",";
+  text += "\"k42\":0}";
+  const decode_result r = decode_json(text);
+  ASSERT_EQ(r.problems.size(), 1u) << describe(r.problems);
+  EXPECT_EQ(r.problems[0].pointer, "/k42");
+}
+
+TEST(decode_json, dom_keeps_order_keys_and_strings) {
+  const decode_result r = decode_json(R"({"b":"x\u0000y","a":[1,{"c":null}]})");
+  ASSERT_TRUE(r.ok()) << describe(r.problems);
+  const json_value& root = r.document->root();
+  ASSERT_TRUE(root.is_object());
+  ASSERT_EQ(root.size(), 2u);
+  EXPECT_EQ(root[0].key(), "b");
+  EXPECT_EQ(root[0].as_string(), std::string_view("x\0y", 3));
+  EXPECT_EQ(root[1].key(), "a");
+  const json_value* a = root.find("a");
+  ASSERT_NE(a, nullptr);
+  ASSERT_EQ(a->size(), 2u);
+  EXPECT_EQ((*a)[0].as_int64(), 1);
+  EXPECT_TRUE((*a)[1].find("c")->is_null());
+  EXPECT_EQ(root.find("zz"), nullptr);
+}
+
+TEST(decode_json, depth_limit_is_a_limits_finding) {
+  decode_limits limits;
+  limits.max_depth = 3;
+  EXPECT_TRUE(decode_json("[[[1]]]", limits).ok());
+  const decode_result r = decode_json(R"({"a":[[1]]})", limits);
+  EXPECT_TRUE(r.ok()) << describe(r.problems);
+  const decode_result deep = decode_json("[[[[1]]]]", limits);
+  ASSERT_FALSE(deep.ok());
+  EXPECT_EQ(deep.problems.at(0).check, "json.limits");
+  EXPECT_EQ(deep.problems.at(0).pointer, "/0/0");
+}
+
+TEST(decode_json, hundred_thousand_deep_array_is_refused_without_recursion) {
+  const std::string text = std::string(100'000, '[') + std::string(100'000, ']');
+  const decode_result r = decode_json(text);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.problems.at(0).check, "json.limits") << describe(r.problems);
+  // Raised past it, the iterative parser builds it without touching the call stack.
+  decode_limits limits;
+  limits.max_depth = 200'000;
+  const decode_result raised = decode_json(text, limits);
+  EXPECT_TRUE(raised.ok()) << describe(raised.problems);
+}
+
+TEST(decode_json, deep_unclosed_nesting_is_a_syntax_error) {
+  decode_limits limits;
+  limits.max_depth = 200'000;
+  const decode_result r = decode_json(std::string(100'000, '{'), limits);
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(r.problems.at(0).check, "json.syntax");
+}
+
+TEST(decode_json, body_size_limit_is_a_limits_finding) {
+  decode_limits limits;
+  limits.max_bytes = 10;
+  const decode_result r = decode_json(R"({"a":"0123456789"})", limits);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.problems.at(0).check, "json.limits");
+}
+
+TEST(decode_json, hundred_megabyte_string) {
+  std::string text = "{\"name\":\"";
+  text.append(100u << 20, 'a');
+  text += "\"}";
+  const decode_result refused = decode_json(text);  // over the 64 MiB default
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.problems.at(0).check, "json.limits");
+  decode_limits limits;
+  limits.max_bytes = 200u << 20;
+  const decode_result r = decode_json(text, limits);
+  ASSERT_TRUE(r.ok()) << describe(r.problems);
+  EXPECT_EQ(r.document->root().find("name")->as_string().size(), 100u << 20);
+}
+
+TEST(decode_json, extreme_exponents_never_reach_undefined_behaviour) {
+  // The CVE-2024-38517 class: exponents and fraction lengths that overflow int arithmetic.
+  const std::string zeros(300'000, '0');
+  for (const std::string& text : {
+           "[1e-2147483649]"s, "[1e-99999999999999999999]"s, "[1e2147483648]"s,
+           "[-1e-2147483648]"s, "[0." + zeros + "1e2147483600]", "[0." + zeros + "e400]",
+           "[1" + zeros + "e-300000]", "[0." + zeros + "1]", "[1.5e-324]"s, "[4.9e-325]"s,
+           "[2.2250738585072011e-308]"s, "[1.7976931348623157e308]"s,
+           "[1.7976931348623159e308]"s}) {
+    const decode_result r = decode_json(text);
+    // Any verdict is acceptable; crashing or UB (caught by the sanitizers) is not.
+    if (!r.ok()) {
+      ASSERT_FALSE(r.problems.empty());
+    }
+  }
+  const decode_result tiny = decode_json("[1e-99999999999999999999]");
+  ASSERT_TRUE(tiny.ok()) << describe(tiny.problems);
+  EXPECT_FALSE(tiny.document->root()[0].is_integer());
+  const decode_result exact = decode_json("[0." + zeros + "1e300001]");
+  ASSERT_TRUE(exact.ok()) << describe(exact.problems);
+  EXPECT_TRUE(exact.document->root()[0].fits_int64());
+  EXPECT_EQ(exact.document->root()[0].as_int64(), 1);
+}
+
+TEST(decode_json, append_json_string_round_trips) {
+  const std::string original = "q\"b\\s/\b\f\n\r\t\x01\x1f \xc3\xa9"s + std::string(1, '\0');
+  std::string encoded;
+  append_json_string(encoded, original);
+  const decode_result r = decode_json(encoded);
+  ASSERT_TRUE(r.ok()) << encoded << describe(r.problems);
+  EXPECT_EQ(r.document->root().as_string(), original);
+}
+
+}  // namespace
+}  // namespace certharness

@@ -1,0 +1,37 @@
+// Findings: the only way the library reports a problem with what it judged.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace certharness {
+
+enum class severity { note, warning, error };
+
+std::string_view to_string(severity s) noexcept;
+
+// Where in the raw bytes a syntax-level finding happened. Line and column are 1-based;
+// the column counts bytes, as RapidJSON's offsets do.
+struct text_position {
+  std::size_t offset = 0;
+  std::size_t line = 1;
+  std::size_t column = 1;
+};
+
+struct finding {
+  std::string check;    // stable id, e.g. "json.syntax", "schema", "schema.unknown_property"
+  severity level = severity::error;
+  std::string pointer;  // RFC 6901 JSON Pointer of the offending value ("" is the root)
+  std::string keyword;  // schema keyword for "schema" findings, else empty
+  std::string message;  // what a person can act on
+  std::optional<text_position> position;  // set for byte-level findings
+};
+
+using findings = std::vector<finding>;
+
+bool has_error(const findings& fs) noexcept;
+
+}  // namespace certharness

@@ -1,0 +1,565 @@
+#include "certharness/json_document.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <new>
+
+#include "certharness/json_pointer.hpp"
+#include "certharness/rapidjson_guard.hpp"
+
+namespace certharness {
+
+std::string_view to_string(json_type t) noexcept {
+  switch (t) {
+    case json_type::null_value:
+      return "null";
+    case json_type::boolean:
+      return "boolean";
+    case json_type::number:
+      return "number";
+    case json_type::string:
+      return "string";
+    case json_type::array:
+      return "array";
+    case json_type::object:
+      return "object";
+  }
+  return "null";
+}
+
+const json_value* json_value::find(std::string_view key) const noexcept {
+  if (type_ != json_type::object) return nullptr;
+  for (const json_value& m : *this) {
+    if (m.key() == key) return &m;
+  }
+  return nullptr;
+}
+
+text_position position_of(std::string_view bytes, std::size_t offset) noexcept {
+  offset = std::min(offset, bytes.size());
+  text_position p;
+  p.offset = offset;
+  std::size_t line_start = 0;
+  for (std::size_t i = 0; i < offset; ++i) {
+    if (bytes[i] == '\n') {
+      ++p.line;
+      line_start = i + 1;
+    }
+  }
+  p.column = offset - line_start + 1;
+  return p;
+}
+
+void append_json_string(std::string& out, std::string_view s) {
+  static constexpr char hex[] = "0123456789abcdef";
+  out.push_back('"');
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      default:
+        if (c < 0x20) {
+          out += "\\u00";
+          out.push_back(hex[c >> 4]);
+          out.push_back(hex[c & 15]);
+        } else {
+          out.push_back(static_cast<char>(c));
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+namespace {
+
+// RapidJSON 1.1.0 does signed arithmetic on exponents that overflows once a number has about
+// 2^31/10 fraction digits (CVE-2024-38517 class). Inputs below this size cannot get there;
+// larger ones are pre-scanned for over-long number tokens before RapidJSON sees them.
+constexpr std::size_t k_number_guard_threshold = 200'000'000;
+constexpr std::size_t k_max_number_chars = 1'000'000;
+// RapidJSON string lengths are 32-bit; stay well inside.
+constexpr std::size_t k_max_bytes_ceiling = std::size_t{1} << 30;
+
+struct number_facts {
+  bool integer = false;
+  bool fits_int64 = false;
+  bool beyond_safe = false;
+  bool out_of_double_range = false;
+  std::int64_t i64 = 0;
+  double dbl = 0;
+};
+
+// Decides integer-ness and range from the exact decimal text (grammar already checked by
+// RapidJSON): value = digits x 10^exponent, integer iff that exponent is >= 0 once trailing
+// zeros are moved into it, or the digits are all zero.
+number_facts classify_number(std::string_view text) {
+  number_facts f;
+  std::size_t i = 0;
+  const bool minus = !text.empty() && text[0] == '-';
+  if (minus) ++i;
+  const std::size_t int_begin = i;
+  while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
+  const std::size_t int_end = i;
+  std::size_t frac_begin = i, frac_end = i;
+  if (i < text.size() && text[i] == '.') {
+    frac_begin = ++i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
+    frac_end = i;
+  }
+  std::int64_t exp10 = 0;
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    bool exp_minus = false;
+    if (i < text.size() && (text[i] == '+' || text[i] == '-')) exp_minus = text[i++] == '-';
+    constexpr std::int64_t cap = std::int64_t{1} << 40;  // saturate: no overflow on any input
+    for (; i < text.size(); ++i) {
+      if (exp10 < cap) exp10 = exp10 * 10 + (text[i] - '0');
+    }
+    if (exp_minus) exp10 = -exp10;
+  }
+
+  // Significant digits of int part followed by fraction part.
+  auto digit_at = [&](std::size_t k) -> char {
+    const std::size_t int_len = int_end - int_begin;
+    return k < int_len ? text[int_begin + k] : text[frac_begin + (k - int_len)];
+  };
+  const std::size_t total = (int_end - int_begin) + (frac_end - frac_begin);
+  std::size_t first = 0;
+  while (first < total && digit_at(first) == '0') ++first;
+  if (first == total) {  // zero, whatever its spelling
+    f.integer = true;
+    f.fits_int64 = true;
+    f.dbl = minus ? -0.0 : 0.0;
+    return f;
+  }
+  std::size_t last = total;  // one past the last non-zero digit
+  while (digit_at(last - 1) == '0') --last;
+  const std::int64_t trailing_zeros = static_cast<std::int64_t>(total - last);
+  const std::int64_t frac_len = static_cast<std::int64_t>(frac_end - frac_begin);
+  const std::int64_t scale = exp10 - frac_len + trailing_zeros;  // value = D * 10^scale
+  const std::int64_t sig_digits = static_cast<std::int64_t>(last - first);
+  f.integer = scale >= 0;
+
+  if (f.integer) {
+    // |value| has sig_digits + scale decimal digits.
+    std::uint64_t u = 0;
+    bool overflow = sig_digits + scale > 20;
+    for (std::size_t k = first; !overflow && k < last; ++k) {
+      overflow = __builtin_mul_overflow(u, 10u, &u) ||
+                 __builtin_add_overflow(u, static_cast<unsigned>(digit_at(k) - '0'), &u);
+    }
+    for (std::int64_t k = 0; !overflow && k < scale; ++k) {
+      overflow = __builtin_mul_overflow(u, 10u, &u);
+    }
+    constexpr std::uint64_t two_63 = std::uint64_t{1} << 63;
+    if (!overflow && (minus ? u <= two_63 : u < two_63)) {
+      f.fits_int64 = true;
+      f.i64 = minus ? static_cast<std::int64_t>(~u + 1) : static_cast<std::int64_t>(u);
+      f.dbl = static_cast<double>(f.i64);
+    }
+    f.beyond_safe = overflow || u > (std::uint64_t{1} << 53);
+    if (f.fits_int64) return f;
+  }
+
+  double d = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), d,
+                                   std::chars_format::general);
+  (void)ptr;
+  if (ec == std::errc::result_out_of_range) {
+    // Magnitude >= 1 means overflow; otherwise it underflowed towards zero.
+    if (sig_digits + scale > 0) {
+      f.out_of_double_range = true;
+      return f;
+    }
+    d = minus ? -0.0 : 0.0;
+  } else if (ec != std::errc{}) {
+    f.out_of_double_range = true;  // cannot happen for RapidJSON-validated text
+    return f;
+  }
+  f.dbl = d;
+  return f;
+}
+
+// Longest number token outside strings. Only run on inputs large enough to reach the
+// RapidJSON exponent overflow.
+std::size_t longest_number_token(std::string_view bytes) {
+  std::size_t longest = 0, run = 0;
+  bool in_string = false, escaped = false;
+  for (char c : bytes) {
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+      run = 0;
+    } else if ((c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' ||
+               c == '-') {
+      longest = std::max(longest, ++run);
+    } else {
+      run = 0;
+    }
+  }
+  return longest;
+}
+
+}  // namespace
+
+// SAX handler for RapidJSON's reader: builds the DOM, enforces depth, finds duplicate keys,
+// classifies numbers, and rejects what RapidJSON 1.1.0 lets through (lone low surrogates).
+class json_builder {
+ public:
+  json_builder(json_document& doc, const char* base, const decode_limits& limits, findings& out)
+      : doc_(doc), base_(base), limits_(limits), out_(out) {}
+
+  bool Null() { return push(json_type::null_value); }
+  bool Bool(bool b) {
+    json_value& v = push_value(json_type::boolean);
+    if (b) v.flags_ |= json_value::k_true;
+    return true;
+  }
+  // Never called: numbers arrive as RawNumber (kParseNumbersAsStringsFlag).
+  bool Int(int) { return false; }
+  bool Uint(unsigned) { return false; }
+  bool Int64(std::int64_t) { return false; }
+  bool Uint64(std::uint64_t) { return false; }
+  bool Double(double) { return false; }
+
+  bool RawNumber(const char* str, rapidjson::SizeType len, bool) {
+    const std::string_view text(str, len);
+    const number_facts f = classify_number(text);
+    if (f.out_of_double_range) {
+      stop(finding{"json.number_range", severity::error, current_pointer(), "",
+                   "number " + abbreviate(text) + " is outside the range of a double",
+                   offset_of(str)});
+      return false;
+    }
+    if (f.integer && f.beyond_safe) {
+      out_.push_back(finding{"json.number_range", severity::warning, current_pointer(), "",
+                             "integer " + abbreviate(text) +
+                                 " is beyond +/-2^53: JavaScript clients (the official "
+                                 "TypeScript SDK among them) lose precision",
+                             offset_of(str)});
+    }
+    json_value& v = push_value(json_type::number);
+    v.str_ = str;
+    v.len_ = len;
+    if (f.integer) v.flags_ |= json_value::k_integer;
+    if (f.fits_int64) v.flags_ |= json_value::k_fits_int64;
+    if (f.beyond_safe) v.flags_ |= json_value::k_beyond_safe;
+    v.i64_ = f.i64;
+    v.dbl_ = f.dbl;
+    return true;
+  }
+
+  bool String(const char* str, rapidjson::SizeType len, bool) {
+    if (!check_surrogates(str, len)) return false;
+    json_value& v = push_value(json_type::string);
+    v.str_ = str;
+    v.len_ = len;
+    return true;
+  }
+
+  bool Key(const char* str, rapidjson::SizeType len, bool) {
+    if (!check_surrogates(str, len)) return false;
+    pending_key_ = str;
+    pending_key_len_ = len;
+    return true;
+  }
+
+  bool StartObject() { return start(json_type::object); }
+  bool StartArray() { return start(json_type::array); }
+
+  bool EndObject(rapidjson::SizeType count) {
+    find_duplicates(count);
+    return end(json_type::object, count);
+  }
+  bool EndArray(rapidjson::SizeType count) { return end(json_type::array, count); }
+
+  // Moves the finished root into the document and turns child indices into pointers.
+  void finish() {
+    doc_.nodes_.push_back(scratch_.back());
+    scratch_.clear();
+    json_value* base = doc_.nodes_.data();
+    for (json_value& v : doc_.nodes_) {
+      if (v.type_ == json_type::array || v.type_ == json_type::object) {
+        v.children_ = base + v.len_;
+        v.len_ = 0;
+      }
+    }
+  }
+
+  std::optional<finding>& stop_reason() { return stop_reason_; }
+
+ private:
+  struct frame {
+    std::size_t scratch_begin;
+    json_type type;
+    const char* key;  // key of this container in its parent object, or nullptr
+    std::uint32_t key_len;
+    std::size_t index;  // index in its parent array
+  };
+
+  std::optional<text_position> offset_of(const char* p) const {
+    text_position pos;
+    pos.offset = static_cast<std::size_t>(p - base_);
+    return pos;  // line/column filled in by decode_json
+  }
+
+  static std::string abbreviate(std::string_view text) {
+    if (text.size() <= 40) return std::string(text);
+    return std::string(text.substr(0, 20)) + "..." + std::string(text.substr(text.size() - 10)) +
+           " (" + std::to_string(text.size()) + " characters)";
+  }
+
+  void stop(finding f) {
+    if (!stop_reason_) stop_reason_ = std::move(f);
+  }
+
+  // Pointer of the container at frames_[0..depth) (the whole path when depth == frames_.size()).
+  std::string container_pointer(std::size_t depth) const {
+    std::string p;
+    for (std::size_t k = 1; k < depth; ++k) {
+      const frame& f = frames_[k];
+      if (frames_[k - 1].type == json_type::object) {
+        append_pointer_token(p, std::string_view(f.key, f.key_len));
+      } else {
+        append_pointer_index(p, f.index);
+      }
+    }
+    return p;
+  }
+
+  // Pointer of the value about to be pushed.
+  std::string current_pointer() const {
+    std::string p = container_pointer(frames_.size());
+    if (frames_.empty()) return p;
+    if (frames_.back().type == json_type::object) {
+      append_pointer_token(p, std::string_view(pending_key_, pending_key_len_));
+    } else {
+      append_pointer_index(p, scratch_.size() - frames_.back().scratch_begin);
+    }
+    return p;
+  }
+
+  bool check_surrogates(const char* str, std::size_t len) {
+    // RapidJSON 1.1.0 decodes a lone "\udc00" into the CESU bytes ED B0 80; valid UTF-8 never
+    // contains ED A0..BF, so finding it means an unpaired surrogate escape reached us.
+    const char* end = str + len;
+    for (const char* p = str; (p = static_cast<const char*>(std::memchr(p, '\xED', end - p)));
+         ++p) {
+      if (p + 1 < end && static_cast<unsigned char>(p[1]) >= 0xA0) {
+        stop(finding{"json.syntax", severity::error, current_pointer(), "",
+                     "unpaired UTF-16 surrogate escape in string", offset_of(str)});
+        return false;
+      }
+    }
+    return true;
+  }
+
+  json_value& push_value(json_type t) {
+    json_value& v = scratch_.emplace_back();
+    v.type_ = t;
+    if (!frames_.empty() && frames_.back().type == json_type::object) {
+      v.key_ = pending_key_;
+      v.key_len_ = pending_key_len_;
+    }
+    return v;
+  }
+  bool push(json_type t) {
+    push_value(t);
+    return true;
+  }
+
+  bool start(json_type t) {
+    if (frames_.size() >= limits_.max_depth) {
+      stop(finding{"json.limits", severity::error, container_pointer(frames_.size()), "",
+                   "nesting deeper than the limit of " + std::to_string(limits_.max_depth) +
+                       " (raise it with --max-depth)",
+                   std::nullopt});
+      return false;
+    }
+    frame f{scratch_.size(), t, nullptr, 0, 0};
+    if (!frames_.empty()) {
+      if (frames_.back().type == json_type::object) {
+        f.key = pending_key_;
+        f.key_len = pending_key_len_;
+      } else {
+        f.index = scratch_.size() - frames_.back().scratch_begin;
+      }
+    }
+    frames_.push_back(f);
+    return true;
+  }
+
+  bool end(json_type t, std::size_t count) {
+    const frame f = frames_.back();
+    frames_.pop_back();
+    const std::size_t first = doc_.nodes_.size();
+    doc_.nodes_.insert(doc_.nodes_.end(), scratch_.begin() + f.scratch_begin, scratch_.end());
+    scratch_.resize(f.scratch_begin);
+    json_value& v = scratch_.emplace_back();
+    v.type_ = t;
+    v.key_ = f.key;
+    v.key_len_ = f.key_len;
+    v.count_ = count;
+    v.len_ = first;  // child index until finish()
+    return true;
+  }
+
+  void find_duplicates(std::size_t count) {
+    const json_value* members = scratch_.data() + (scratch_.size() - count);
+    auto report = [&](const json_value& m) {
+      std::string p = container_pointer(frames_.size());
+      append_pointer_token(p, m.key());
+      out_.push_back(finding{"json.duplicate_key", severity::error, std::move(p), "",
+                             "key \"" + std::string(m.key()) +
+                                 "\" appears more than once in this object; clients disagree "
+                                 "on which value wins",
+                             std::nullopt});
+    };
+    if (count <= 16) {
+      for (std::size_t a = 1; a < count; ++a) {
+        std::size_t earlier = 0;
+        for (std::size_t b = 0; b < a; ++b) earlier += members[b].key() == members[a].key();
+        if (earlier == 1) report(members[a]);  // once per key, at its second occurrence
+      }
+      return;
+    }
+    std::vector<std::string_view> keys;
+    keys.reserve(count);
+    for (std::size_t k = 0; k < count; ++k) keys.push_back(members[k].key());
+    std::sort(keys.begin(), keys.end());
+    for (std::size_t k = 1; k < keys.size(); ++k) {
+      if (keys[k] == keys[k - 1] && (k < 2 || keys[k - 2] != keys[k])) {
+        json_value tmp;
+        tmp.key_ = keys[k].data();
+        tmp.key_len_ = static_cast<std::uint32_t>(keys[k].size());
+        report(tmp);
+      }
+    }
+  }
+
+  json_document& doc_;
+  const char* base_;
+  const decode_limits& limits_;
+  findings& out_;
+  std::vector<json_value> scratch_;
+  std::vector<frame> frames_;
+  const char* pending_key_ = nullptr;
+  std::uint32_t pending_key_len_ = 0;
+  std::optional<finding> stop_reason_;
+};
+
+namespace {
+
+finding syntax_finding(std::string message, std::string_view bytes, std::size_t offset) {
+  return finding{"json.syntax", severity::error, "", "", std::move(message),
+                 position_of(bytes, offset)};
+}
+
+}  // namespace
+
+decode_result decode_json(std::string_view bytes, const decode_limits& limits) {
+  decode_result result;
+  const std::size_t max_bytes = std::min(limits.max_bytes, k_max_bytes_ceiling);
+  if (bytes.size() > max_bytes) {
+    result.problems.push_back(finding{
+        "json.limits", severity::error, "", "",
+        "body is " + std::to_string(bytes.size()) + " bytes, over the limit of " +
+            std::to_string(max_bytes) +
+            (max_bytes < limits.max_bytes ? " (the hard ceiling)" : " (raise it with --max-bytes)"),
+        std::nullopt});
+    return result;
+  }
+  if (bytes.size() > k_number_guard_threshold &&
+      longest_number_token(bytes) > k_max_number_chars) {
+    result.problems.push_back(finding{"json.limits", severity::error, "", "",
+                                      "a number token is longer than " +
+                                          std::to_string(k_max_number_chars) + " characters",
+                                      std::nullopt});
+    return result;
+  }
+
+  // The reader stops at a NUL byte as if the input ended there; a NUL is never valid JSON.
+  const void* nul = std::memchr(bytes.data(), '\0', bytes.size());
+  const std::size_t parse_len =
+      nul ? static_cast<std::size_t>(static_cast<const char*>(nul) - bytes.data()) : bytes.size();
+
+  json_document doc;
+  doc.text_.reset(new char[parse_len + 1]);
+  std::memcpy(doc.text_.get(), bytes.data(), parse_len);
+  doc.text_[parse_len] = '\0';
+  doc.nodes_.reserve(std::min<std::size_t>(bytes.size() / 16 + 1, 4096));
+
+  findings warnings;
+  json_builder builder(doc, doc.text_.get(), limits, warnings);
+  guarded_reader reader;
+  rapidjson::InsituStringStream stream(doc.text_.get());
+  constexpr unsigned flags = rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag |
+                             rapidjson::kParseNumbersAsStringsFlag | rapidjson::kParseInsituFlag;
+  const rapidjson::ParseResult pr = reader.Parse<flags>(stream, builder);
+
+  if (pr.IsError()) {
+    if (pr.Code() == rapidjson::kParseErrorTermination && builder.stop_reason()) {
+      finding f = std::move(*builder.stop_reason());
+      const std::size_t off = f.position ? f.position->offset : pr.Offset();
+      f.position = position_of(bytes, off);
+      result.problems.push_back(std::move(f));
+    } else if (nul && pr.Offset() >= parse_len) {
+      result.problems.push_back(syntax_finding("NUL byte (U+0000) outside a string escape", bytes,
+                                               parse_len));
+    } else if (pr.Code() == rapidjson::kParseErrorNumberTooBig) {
+      finding f = syntax_finding("number is outside the range of a double", bytes, pr.Offset());
+      f.check = "json.number_range";
+      result.problems.push_back(std::move(f));
+    } else if (pr.Code() == rapidjson::kParseErrorDocumentEmpty && parse_len == 0 && !nul) {
+      result.problems.push_back(syntax_finding("empty body: no JSON value", bytes, 0));
+    } else {
+      result.problems.push_back(syntax_finding(parse_error_message(pr.Code()), bytes, pr.Offset()));
+    }
+    return result;
+  }
+  if (nul) {
+    result.problems.push_back(
+        syntax_finding("NUL byte (U+0000) after the JSON value", bytes, parse_len));
+    return result;
+  }
+  builder.finish();
+  for (finding& f : warnings) {
+    if (f.position) f.position = position_of(bytes, f.position->offset);
+  }
+  result.problems = std::move(warnings);
+  result.document = std::move(doc);
+  return result;
+}
+
+}  // namespace certharness
