@@ -188,15 +188,16 @@ number_facts classify_number(std::string_view text) {
                                    std::chars_format::general);
   (void)ptr;
   if (ec == std::errc::result_out_of_range) {
-    // Magnitude >= 1 means overflow; otherwise it underflowed towards zero.
+    // Magnitude >= 1 overflowed (and is an integer: no finite digit string that large has a
+    // fraction); otherwise it underflowed towards zero.
     if (sig_digits + scale > 0) {
       f.out_of_double_range = true;
+      f.beyond_safe = true;
+      f.dbl = minus ? -std::numeric_limits<double>::infinity()
+                    : std::numeric_limits<double>::infinity();
       return f;
     }
     d = minus ? -0.0 : 0.0;
-  } else if (ec != std::errc{}) {
-    f.out_of_double_range = true;  // cannot happen for RapidJSON-validated text
-    return f;
   }
   f.dbl = d;
   return f;
@@ -231,14 +232,27 @@ std::size_t longest_number_token(std::string_view bytes) {
   return longest;
 }
 
+// Every input offset RapidJSON 1.1.0 rejects with "number too big" is re-parsed as a
+// placeholder; the builder reads the real text from here.
+struct number_override {
+  std::size_t offset;
+  std::string_view text;  // points into json_document::overflow_numbers_
+};
+
+std::size_t number_token_end(std::string_view bytes, std::size_t i) {
+  while (i < bytes.size() && std::strchr("0123456789+-.eE", bytes[i]) && bytes[i] != '\0') ++i;
+  return i;
+}
+
 }  // namespace
 
 // SAX handler for RapidJSON's reader: builds the DOM, enforces depth, finds duplicate keys,
 // classifies numbers, and rejects what RapidJSON 1.1.0 lets through (lone low surrogates).
 class json_builder {
  public:
-  json_builder(json_document& doc, const char* base, const decode_limits& limits, findings& out)
-      : doc_(doc), base_(base), limits_(limits), out_(out) {}
+  json_builder(json_document& doc, const char* base, const decode_limits& limits, findings& out,
+               const std::vector<number_override>& overrides)
+      : doc_(doc), base_(base), limits_(limits), out_(out), overrides_(overrides) {}
 
   bool Null() { return push(json_type::null_value); }
   bool Bool(bool b) {
@@ -254,24 +268,29 @@ class json_builder {
   bool Double(double) { return false; }
 
   bool RawNumber(const char* str, rapidjson::SizeType len, bool) {
-    const std::string_view text(str, len);
-    const number_facts f = classify_number(text);
-    if (f.out_of_double_range) {
-      stop(finding{"json.number_range", severity::error, current_pointer(), "",
-                   "number " + abbreviate(text) + " is outside the range of a double",
-                   offset_of(str)});
-      return false;
+    std::string_view text(str, len);
+    if (!overrides_.empty()) {
+      auto it = std::lower_bound(
+          overrides_.begin(), overrides_.end(), static_cast<std::size_t>(str - base_),
+          [](const number_override& o, std::size_t off) { return o.offset < off; });
+      if (it != overrides_.end() && it->offset == static_cast<std::size_t>(str - base_)) {
+        text = it->text;
+      }
     }
+    const number_facts f = classify_number(text);
     if (f.integer && f.beyond_safe) {
       out_.push_back(finding{"json.number_range", severity::warning, current_pointer(), "",
                              "integer " + abbreviate(text) +
-                                 " is beyond +/-2^53: JavaScript clients (the official "
-                                 "TypeScript SDK among them) lose precision",
+                                 (f.out_of_double_range
+                                      ? " is beyond the range of a double: most clients cannot "
+                                        "represent it"
+                                      : " is beyond +/-2^53: JavaScript clients (the official "
+                                        "TypeScript SDK among them) lose precision"),
                              offset_of(str)});
     }
     json_value& v = push_value(json_type::number);
-    v.str_ = str;
-    v.len_ = len;
+    v.str_ = text.data();
+    v.len_ = text.size();
     if (f.integer) v.flags_ |= json_value::k_integer;
     if (f.fits_int64) v.flags_ |= json_value::k_fits_int64;
     if (f.beyond_safe) v.flags_ |= json_value::k_beyond_safe;
@@ -472,6 +491,7 @@ class json_builder {
   const char* base_;
   const decode_limits& limits_;
   findings& out_;
+  const std::vector<number_override>& overrides_;
   std::vector<json_value> scratch_;
   std::vector<frame> frames_;
   const char* pending_key_ = nullptr;
@@ -514,23 +534,56 @@ decode_result decode_json(std::string_view bytes, const decode_limits& limits) {
   const std::size_t parse_len =
       nul ? static_cast<std::size_t>(static_cast<const char*>(nul) - bytes.data()) : bytes.size();
 
+  // RapidJSON 1.1.0 refuses numbers beyond double range, but JSON Schema 2020-12 calls them
+  // integers like any other: each one is swapped for a same-length placeholder ("0" and
+  // spaces) and the parse retried, a bounded number of times.
+  constexpr std::size_t k_max_overflow_numbers = 16;
+  std::vector<std::pair<std::size_t, std::size_t>> overflow_spans;  // offset, length
   json_document doc;
-  doc.text_.reset(new char[parse_len + 1]);
-  std::memcpy(doc.text_.get(), bytes.data(), parse_len);
-  doc.text_[parse_len] = '\0';
-  doc.nodes_.reserve(std::min<std::size_t>(bytes.size() / 16 + 1, 4096));
-
   findings warnings;
-  json_builder builder(doc, doc.text_.get(), limits, warnings);
-  guarded_reader reader;
-  rapidjson::InsituStringStream stream(doc.text_.get());
-  constexpr unsigned flags = rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag |
-                             rapidjson::kParseNumbersAsStringsFlag | rapidjson::kParseInsituFlag;
-  const rapidjson::ParseResult pr = reader.Parse<flags>(stream, builder);
+  std::vector<number_override> overrides;
+  rapidjson::ParseResult pr;
+  std::optional<finding> stop_reason;
+  for (;;) {
+    doc = json_document();
+    doc.text_.reset(new char[parse_len + 1]);
+    std::memcpy(doc.text_.get(), bytes.data(), parse_len);
+    doc.text_[parse_len] = '\0';
+    doc.overflow_numbers_.clear();
+    doc.overflow_numbers_.reserve(overflow_spans.size());
+    overrides.clear();
+    for (const auto& [offset, length] : overflow_spans) {
+      doc.overflow_numbers_.emplace_back(bytes.substr(offset, length));
+      std::memset(doc.text_.get() + offset, ' ', length);
+      doc.text_[offset] = '0';
+    }
+    for (std::size_t k = 0; k < overflow_spans.size(); ++k) {
+      overrides.push_back(number_override{overflow_spans[k].first, doc.overflow_numbers_[k]});
+    }
+    doc.nodes_.reserve(std::min<std::size_t>(bytes.size() / 16 + 1, 4096));
+    warnings.clear();
+    json_builder builder(doc, doc.text_.get(), limits, warnings, overrides);
+    guarded_reader reader;
+    rapidjson::InsituStringStream stream(doc.text_.get());
+    constexpr unsigned flags = rapidjson::kParseIterativeFlag |
+                               rapidjson::kParseValidateEncodingFlag |
+                               rapidjson::kParseNumbersAsStringsFlag | rapidjson::kParseInsituFlag;
+    pr = reader.Parse<flags>(stream, builder);
+    if (pr.Code() == rapidjson::kParseErrorNumberTooBig &&
+        overflow_spans.size() < k_max_overflow_numbers) {
+      const std::size_t end = number_token_end(bytes, pr.Offset());
+      overflow_spans.emplace_back(pr.Offset(), end - pr.Offset());
+      std::sort(overflow_spans.begin(), overflow_spans.end());
+      continue;
+    }
+    stop_reason = std::move(builder.stop_reason());
+    if (!pr.IsError()) builder.finish();
+    break;
+  }
 
   if (pr.IsError()) {
-    if (pr.Code() == rapidjson::kParseErrorTermination && builder.stop_reason()) {
-      finding f = std::move(*builder.stop_reason());
+    if (pr.Code() == rapidjson::kParseErrorTermination && stop_reason) {
+      finding f = std::move(*stop_reason);
       const std::size_t off = f.position ? f.position->offset : pr.Offset();
       f.position = position_of(bytes, off);
       result.problems.push_back(std::move(f));
@@ -538,9 +591,10 @@ decode_result decode_json(std::string_view bytes, const decode_limits& limits) {
       result.problems.push_back(syntax_finding("NUL byte (U+0000) outside a string escape", bytes,
                                                parse_len));
     } else if (pr.Code() == rapidjson::kParseErrorNumberTooBig) {
-      finding f = syntax_finding("number is outside the range of a double", bytes, pr.Offset());
-      f.check = "json.number_range";
-      result.problems.push_back(std::move(f));
+      result.problems.push_back(finding{"json.limits", severity::error, "", "",
+                                        "more than " + std::to_string(k_max_overflow_numbers) +
+                                            " numbers beyond the range of a double",
+                                        position_of(bytes, pr.Offset())});
     } else if (pr.Code() == rapidjson::kParseErrorDocumentEmpty && parse_len == 0 && !nul) {
       result.problems.push_back(syntax_finding("empty body: no JSON value", bytes, 0));
     } else {
@@ -553,7 +607,6 @@ decode_result decode_json(std::string_view bytes, const decode_limits& limits) {
         syntax_finding("NUL byte (U+0000) after the JSON value", bytes, parse_len));
     return result;
   }
-  builder.finish();
   for (finding& f : warnings) {
     if (f.position) f.position = position_of(bytes, f.position->offset);
   }

@@ -47,7 +47,8 @@ class json_value {
   // |value| > 2^53: exact in this DOM, but not in a JavaScript client.
   bool beyond_safe_integer() const noexcept { return flags_ & k_beyond_safe; }
   std::int64_t as_int64() const noexcept { return i64_; }  // valid when fits_int64()
-  double as_double() const noexcept { return dbl_; }       // nearest double, always finite
+  // Nearest double; +/-infinity for integers beyond double range (beyond_safe_integer()).
+  double as_double() const noexcept { return dbl_; }
 
   std::string_view as_string() const noexcept { return {str_, len_}; }
 
@@ -94,11 +95,13 @@ class json_document {
   friend decode_result decode_json(std::string_view bytes, const decode_limits& limits);
   std::unique_ptr<char[]> text_;   // in-situ decoded copy of the input; strings point here
   std::vector<json_value> nodes_;  // children stored contiguously; root last
+  std::vector<std::string> overflow_numbers_;  // text of numbers beyond double range
 };
 
 struct decode_result {
   // Present when the bytes are well-formed JSON within the limits. A document can be present
-  // together with findings: json.duplicate_key (error), json.number_range (warning).
+  // together with findings: json.duplicate_key (error), json.number_range (warning: an integer
+  // beyond +/-2^53, including those beyond double range, which stay exact in number_text()).
   std::optional<json_document> document;
   findings problems;
 

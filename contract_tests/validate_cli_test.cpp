@@ -1,0 +1,200 @@
+// `certharness validate` end to end: exit codes, both report formats, stdin, directories.
+#include <sys/wait.h>
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "certharness/json_document.hpp"
+#include "corpus_files.hpp"
+
+namespace certharness {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct run_result {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+class validate_cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("certharness_cli_test_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  fs::path write(const std::string& name, const std::string& bytes) {
+    const fs::path p = dir_ / name;
+    fs::create_directories(p.parent_path());
+    std::ofstream(p, std::ios::binary) << bytes;
+    return p;
+  }
+
+  // Runs the CLI through the shell with `args` (already quoted) and optional stdin file.
+  run_result run(const std::string& args, const std::string& stdin_path = "/dev/null") {
+    const std::string out = (dir_ / "stdout").string(), err = (dir_ / "stderr").string();
+    const std::string cmd = std::string("NO_COLOR= '") + CERTHARNESS_CLI + "' " + args + " <'" +
+                            stdin_path + "' >'" + out + "' 2>'" + err + "'";
+    const int status = std::system(cmd.c_str());
+    run_result r;
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = testing::read_file(out);
+    r.err = testing::read_file(err);
+    return r;
+  }
+
+  fs::path dir_;
+};
+
+const std::string k_certificate =
+    R"({"object":"certificate","id":"cert_abc","name":"My Certificate","created_at":1234567,)"
+    R"("certificate_details":{"valid_at":1234567,"expires_at":12345678}})";
+
+TEST_F(validate_cli, valid_document_exits_0_and_shows_the_chosen_schema) {
+  const fs::path p = write("cert.json", k_certificate);
+  const run_result r = run("validate '" + p.string() + "'");
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("Certificate (by \"object\": \"certificate\"): valid"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("1 subjects: 1 valid, 0 invalid"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("\x1b["), std::string::npos) << "colour when not a TTY";
+}
+
+TEST_F(validate_cli, invalid_document_exits_1_with_a_line_per_finding) {
+  const fs::path p = write("bad.json", R"({"object":"certificate","id":7,"name":null,)"
+                                       R"("created_at":1.5,"certificate_details":{}})");
+  const run_result r = run("validate '" + p.string() + "'");
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find(p.string() + ":/id: error: schema: "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(p.string() + ":/created_at: error: schema: "), std::string::npos) << r.out;
+}
+
+TEST_F(validate_cli, json_report_parses_back_with_consistent_counts) {
+  write("d/a.json", k_certificate);
+  write("d/sub/b.json", "{\"object\":\"list\",\"data\":[],\"has_more\":false,\"first_id\":null,"
+                        "\"last_id\":null,}");
+  write("d/sub/c.json", R"({"error":{"message":"x","type":"invalid_request_error",)"
+                        R"("param":null,"code":null},"extra":1})");
+  write("d/ignored.txt", "not json");
+  const run_result r = run("validate --format json '" + (dir_ / "d").string() + "'");
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  const decode_result parsed = decode_json(r.out);
+  ASSERT_TRUE(parsed.ok()) << r.out;
+  const json_value& root = parsed.document->root();
+  EXPECT_EQ(root.find("command")->as_string(), "validate");
+  const json_value& subjects = *root.find("subjects");
+  ASSERT_EQ(subjects.size(), 3u) << r.out;
+  // Sorted walk of the directory, *.json only.
+  EXPECT_EQ(subjects[0].find("subject")->as_string(), (dir_ / "d/a.json").string());
+  EXPECT_EQ(subjects[1].find("subject")->as_string(), (dir_ / "d/sub/b.json").string());
+  EXPECT_EQ(subjects[2].find("schema")->as_string(), "ErrorResponse");
+  EXPECT_TRUE(subjects[0].find("valid")->as_bool());
+  EXPECT_FALSE(subjects[1].find("valid")->as_bool());
+  EXPECT_TRUE(subjects[1].find("schema")->is_null());
+  const json_value& summary = *root.find("summary");
+  EXPECT_EQ(summary.find("subjects")->as_int64(), 3);
+  EXPECT_EQ(summary.find("valid")->as_int64(), 2);
+  EXPECT_EQ(summary.find("invalid")->as_int64(), 1);
+  std::int64_t errors = 0, notes = 0;
+  for (const json_value& f : *root.find("findings")) {
+    const std::string_view sev = f.find("severity")->as_string();
+    errors += sev == "error";
+    notes += sev == "note";
+    if (f.find("check")->as_string() == "json.syntax") {
+      EXPECT_EQ(f.find("line")->as_int64(), 1);
+      EXPECT_GT(f.find("offset")->as_int64(), 0);
+    }
+    if (f.find("check")->as_string() == "schema.unknown_property") {
+      EXPECT_EQ(f.find("pointer")->as_string(), "/extra");
+    }
+  }
+  EXPECT_EQ(summary.find("errors")->as_int64(), errors);
+  EXPECT_EQ(summary.find("notes")->as_int64(), notes);
+  EXPECT_EQ(notes, 1);
+}
+
+TEST_F(validate_cli, reads_stdin) {
+  const fs::path p = write("in.json", k_certificate);
+  const run_result r = run("validate --schema Certificate -", p.string());
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("-: Certificate (by option): valid"), std::string::npos) << r.out;
+}
+
+TEST_F(validate_cli, forced_schema_applies_to_every_document) {
+  const fs::path p = write("cert.json", k_certificate);
+  const run_result r = run("validate --format json --schema OrganizationCertificate '" +
+                           p.string() + "'");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find(R"("keyword":"required")"), std::string::npos) << r.out;
+}
+
+TEST_F(validate_cli, unplaceable_document_is_a_finding) {
+  const fs::path p = write("x.json", R"({"hello":"world"})");
+  const run_result r = run("validate '" + p.string() + "'");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("schema.unplaced"), std::string::npos) << r.out;
+}
+
+TEST_F(validate_cli, could_not_run_exits_2_with_one_line) {
+  const fs::path p = write("cert.json", k_certificate);
+  for (const std::string& args :
+       {"validate --schema Nope '" + p.string() + "'", "validate '" + (dir_ / "missing").string() + "'",
+        std::string("validate"), "validate --format xml '" + p.string() + "'",
+        "validate --bogus '" + p.string() + "'", std::string("frobnicate")}) {
+    const run_result r = run(args);
+    EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.out << r.err;
+    EXPECT_FALSE(r.err.empty()) << args;
+    EXPECT_TRUE(r.out.empty()) << args << ": " << r.out;
+  }
+  const run_result unknown = run("validate --schema Nope '" + p.string() + "'");
+  EXPECT_EQ(std::count(unknown.err.begin(), unknown.err.end(), '\n'), 1) << unknown.err;
+}
+
+TEST_F(validate_cli, limits_are_findings_and_adjustable) {
+  const fs::path deep = write("deep.json", std::string(100'000, '[') + std::string(100'000, ']'));
+  run_result r = run("validate --schema Certificate '" + deep.string() + "'");
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.out.find("json.limits"), std::string::npos) << r.out;
+  const fs::path cert = write("cert.json", k_certificate);
+  r = run("validate --max-bytes 100 '" + cert.string() + "'");
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.out.find("json.limits"), std::string::npos) << r.out;
+  r = run("validate --max-bytes 1KB --max-depth 2 '" + cert.string() + "'");
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  r = run("validate --max-depth 1 '" + cert.string() + "'");
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+}
+
+TEST_F(validate_cli, hostile_bytes_are_findings_not_crashes) {
+  const fs::path p = write("bin.json", std::string("{\"name\":\"\xff\x00\x1b[2J\"}", 16));
+  const run_result r = run("validate '" + p.string() + "'");
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.out.find("json.syntax"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find('\x1b'), std::string::npos) << "escape bytes must not reach the terminal";
+}
+
+TEST_F(validate_cli, whole_shipped_corpus_in_one_call) {
+  const run_result r =
+      run(std::string("validate --format json '") + CERTHARNESS_CORPUS_DIR + "/responses'");
+  EXPECT_EQ(r.exit_code, 1) << r.err;  // the corpus holds invalid documents on purpose
+  const decode_result parsed = decode_json(r.out);
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(parsed.document->root().find("summary")->find("subjects")->as_int64(),
+            static_cast<std::int64_t>(testing::corpus_files().size()));
+}
+
+}  // namespace
+}  // namespace certharness

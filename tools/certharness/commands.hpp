@@ -1,0 +1,15 @@
+// Subcommands of the certharness CLI. Each registers its options and returns the exit code:
+// 0 pass, 1 findings, 2 the run could not be carried out.
+#pragma once
+
+#include <functional>
+
+#include <CLI/CLI.hpp>
+
+namespace certharness::cli {
+
+using command_runner = std::function<int()>;
+
+command_runner add_validate_command(CLI::App& app);
+
+}  // namespace certharness::cli

@@ -1,0 +1,32 @@
+// certharness: contract testing and fuzzing harness for the OpenAI certificates API.
+#include <cstdio>
+#include <exception>
+#include <iostream>
+#include <new>
+
+#include "commands.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"certharness: contract testing for the OpenAI organization certificates API"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "certharness 0.1.0");
+  const certharness::cli::command_runner validate = certharness::cli::add_validate_command(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);  // --help, --version
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return 2;
+  }
+  try {
+    if (app.got_subcommand("validate")) return validate();
+  } catch (const std::bad_alloc&) {
+    std::cerr << "certharness: out of memory\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "certharness: " << e.what() << "\n";
+    return 2;
+  }
+  return 2;
+}
