@@ -33,7 +33,8 @@ struct certificate {
   std::string id;
   std::optional<std::string> name;  // required, nullable
   std::int64_t created_at = 0;
-  certificate_details certificate_details;
+  // Qualified: an unqualified type named like the member is ill-formed (GCC rejects it).
+  models::certificate_details certificate_details;
   std::optional<bool> active;
   bool operator==(const certificate&) const = default;
 };
@@ -104,7 +105,8 @@ struct error_response {
 };
 
 // A decode failure: the pointer of the first offending value, the check id ("schema", or
-// "json.number_range" for an integer that does not fit int64) and a message.
+// "json.number_range" for an integer that does not fit int64, reported only when the document
+// has no schema error) and a message.
 struct decode_error {
   std::string check;
   std::string pointer;
