@@ -118,6 +118,31 @@ TEST(decode_json, syntax_findings_carry_offset_line_and_column) {
   EXPECT_EQ(f.position->column, 1u);
 }
 
+TEST(decode_json, syntax_messages_name_the_usual_culprits) {
+  const std::pair<std::string, std::string> cases[] = {
+      {"[1,2,\n]", "trailing comma before ']'"},
+      {"{\"a\":1 , }", "trailing comma before '}'"},
+      {"\xef\xbb\xbf{}", "byte order mark"},
+      {"[1] // note", "comment"},
+      {"{\"a\":#x\n1}", "comment"},
+      {"['a']", "single-quoted"},
+      {"[NaN]", "NaN and Infinity"},
+      {"[-Infinity]", "NaN and Infinity"},
+      {"[01]", "leading zero"},
+      {"{\"a\":-007}", "leading zero"},
+      {"[\"\\x\"]", "invalid escape"},
+      {"[\"\xff\"]", "invalid UTF-8"},
+      {"{} []", "more after the JSON value"},
+  };
+  for (const auto& [input, expected] : cases) {
+    const decode_result r = decode_json(input);
+    ASSERT_FALSE(r.problems.empty()) << input;
+    EXPECT_NE(r.problems[0].message.find(expected), std::string::npos)
+        << input << ": expected a message with '" << expected << "', got '"
+        << r.problems[0].message << "'";
+  }
+}
+
 TEST(decode_json, nul_byte_position_is_reported) {
   const decode_result r = decode_json("[1,\0 2]"s);
   ASSERT_FALSE(r.problems.empty());

@@ -501,6 +501,45 @@ class json_builder {
 
 namespace {
 
+// RapidJSON says "Invalid value." for most of what people actually send; name the usual
+// culprits so the finding says what to fix.
+std::string explain_syntax_error(rapidjson::ParseErrorCode code, std::string_view bytes,
+                                 std::size_t offset) {
+  const std::string_view rest = bytes.substr(std::min(offset, bytes.size()));
+  auto previous_significant = [&]() -> char {
+    for (std::size_t i = std::min(offset, bytes.size()); i > 0; --i) {
+      const char c = bytes[i - 1];
+      if (c != ' ' && c != '\t' && c != '\n' && c != '\r') return c;
+    }
+    return '\0';
+  };
+  if (offset == 0 && rest.substr(0, 3) == "\xEF\xBB\xBF") {
+    return "UTF-8 byte order mark: RFC 8259 forbids adding one";
+  }
+  if (!rest.empty() && (rest[0] == ']' || rest[0] == '}') && previous_significant() == ',') {
+    return std::string("trailing comma before '") + rest[0] + "'";
+  }
+  if (!rest.empty() && (rest[0] == '/' || rest[0] == '#')) return "comment: JSON has none";
+  if (!rest.empty() && rest[0] == '\'') return "single-quoted string: JSON uses double quotes";
+  for (std::string_view word : {"NaN", "Infinity", "-Infinity", "-NaN"}) {
+    if (rest.substr(0, word.size()) == word) return "NaN and Infinity are not JSON numbers";
+  }
+  if (code == rapidjson::kParseErrorStringInvalidEncoding) return "invalid UTF-8 in a string";
+  if (code == rapidjson::kParseErrorStringEscapeInvalid) {
+    return "invalid escape in a string (JSON allows \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)";
+  }
+  if (!rest.empty() && rest[0] >= '0' && rest[0] <= '9') {
+    // "01": RapidJSON reads "0", then trips over "1".
+    std::size_t i = offset;
+    while (i > 0 && bytes[i - 1] >= '0' && bytes[i - 1] <= '9') --i;
+    if (i < offset && bytes[i] == '0') return "leading zero in a number";
+  }
+  if (code == rapidjson::kParseErrorDocumentRootNotSingular) {
+    return "more after the JSON value (trailing garbage or a second document)";
+  }
+  return parse_error_message(code);
+}
+
 finding syntax_finding(std::string message, std::string_view bytes, std::size_t offset) {
   return finding{"json.syntax", severity::error, "", "", std::move(message),
                  position_of(bytes, offset)};
@@ -598,7 +637,8 @@ decode_result decode_json(std::string_view bytes, const decode_limits& limits) {
     } else if (pr.Code() == rapidjson::kParseErrorDocumentEmpty && parse_len == 0 && !nul) {
       result.problems.push_back(syntax_finding("empty body: no JSON value", bytes, 0));
     } else {
-      result.problems.push_back(syntax_finding(parse_error_message(pr.Code()), bytes, pr.Offset()));
+      result.problems.push_back(
+          syntax_finding(explain_syntax_error(pr.Code(), bytes, pr.Offset()), bytes, pr.Offset()));
     }
     return result;
   }

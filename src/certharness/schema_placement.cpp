@@ -22,54 +22,69 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 8> k_by_obje
 
 std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
-std::optional<placement> place_list(const json_value& data) {
-  if (!data.is_array()) return std::nullopt;
-  if (data.size() == 0) {
-    // Both list schemas differ only in their items: for an empty list they agree.
-    return placement{"ListCertificatesResponse",
-                     "\"object\": \"list\" with no items (both list schemas agree on it)"};
-  }
-  std::string_view item_object;
-  for (const json_value& item : data) {
-    const json_value* o = item.is_object() ? item.find("object") : nullptr;
-    if (!o || !o->is_string()) return std::nullopt;
-    if (item_object.empty()) {
-      item_object = o->as_string();
-    } else if (o->as_string() != item_object) {
-      return std::nullopt;  // mixed kinds: refuse to guess
+placement placed(std::string_view schema, std::string reason) {
+  return placement{std::string(schema), std::move(reason)};
+}
+
+placement unplaced(std::string reason) { return placement{std::nullopt, std::move(reason)}; }
+
+// The two list schemas differ only in their items' `object`: the items decide.
+placement place_list(const json_value* data) {
+  bool org = false, project = false;
+  if (data && data->is_array()) {
+    for (const json_value& item : *data) {
+      const json_value* o = item.is_object() ? item.find("object") : nullptr;
+      if (!o || !o->is_string()) continue;
+      org |= o->as_string() == "organization.certificate";
+      project |= o->as_string() == "organization.project.certificate";
     }
   }
-  const std::string reason = "\"object\": \"list\" with items " + quoted(item_object);
-  if (item_object == "organization.certificate") return placement{"ListCertificatesResponse", reason};
-  if (item_object == "organization.project.certificate") {
-    return placement{"ListProjectCertificatesResponse", reason};
+  if (org && project) {
+    return unplaced(
+        "a \"list\" mixing \"organization.certificate\" and \"organization.project.certificate\" "
+        "items: name the list schema with --schema");
   }
-  return std::nullopt;
+  if (project) {
+    return placed("ListProjectCertificatesResponse",
+                  "\"object\": \"list\" with \"organization.project.certificate\" items");
+  }
+  if (org) {
+    return placed("ListCertificatesResponse",
+                  "\"object\": \"list\" with \"organization.certificate\" items");
+  }
+  // Empty, or no item says: both list schemas give the same verdict on everything but the
+  // items' `object`, which is then wrong for both.
+  return placed("ListCertificatesResponse",
+                "\"object\": \"list\"; no item names its kind, checked as the organization list");
 }
 
 }  // namespace
 
-std::optional<placement> place_schema(const json_value& root) {
-  if (!root.is_object()) return std::nullopt;
-  if (const json_value* object = root.find("object"); object && object->is_string()) {
+placement place_schema(const json_value& root) {
+  if (!root.is_object()) {
+    return unplaced("the document is " + std::string(to_string(root.type())) +
+                    ", not an object: name the schema with --schema");
+  }
+  if (const json_value* object = root.find("object")) {
+    if (!object->is_string()) {
+      return unplaced("\"object\" is " + std::string(to_string(object->type())) +
+                      ", not a string: name the schema with --schema");
+    }
     const std::string_view value = object->as_string();
-    if (value == "list") {
-      const json_value* data = root.find("data");
-      return data ? place_list(*data) : std::nullopt;
-    }
+    if (value == "list") return place_list(root.find("data"));
     for (const auto& [object_type, schema] : k_by_object) {
-      if (value == object_type) return placement{std::string(schema), "\"object\": " + quoted(value)};
+      if (value == object_type) return placed(schema, "\"object\": " + quoted(value));
     }
-    return std::nullopt;
+    return unplaced("unknown object type " + quoted(value) + ": name the schema with --schema");
   }
-  if (root.find("error")) return placement{"ErrorResponse", "an \"error\" member"};
+  if (root.find("error")) return placed("ErrorResponse", "an \"error\" member");
   if (root.find("certificate_ids")) {
-    return placement{"ToggleCertificatesRequest", "a \"certificate_ids\" member"};
+    return placed("ToggleCertificatesRequest", "a \"certificate_ids\" member");
   }
-  if (root.find("certificate")) {
-    return placement{"UploadCertificateRequest", "a \"certificate\" member"};
-  }
-  return std::nullopt;
+  if (root.find("certificate")) return placed("UploadCertificateRequest", "a \"certificate\" member");
+  return unplaced(
+      "no \"object\", \"error\", \"certificate_ids\" or \"certificate\" member says what this is: "
+      "name the schema with --schema");
 }
 
 }  // namespace certharness

@@ -27,15 +27,16 @@ subject_report validate_document(std::string subject, std::string_view bytes,
     if (options.schema) {
       r.schema = options.schema;
       r.placed_by = "option";
-    } else if (std::optional<placement> p = place_schema(root)) {
-      r.schema = std::move(p->schema);
-      r.placed_by = std::move(p->reason);
     } else {
-      r.problems.push_back(finding{
-          "schema.unplaced", severity::error, "", "",
-          "cannot tell which schema this document is (no known \"object\", \"error\" or request "
-          "member); name one with --schema",
-          std::nullopt});
+      placement p = place_schema(root);
+      if (p.schema) {
+        r.schema = std::move(p.schema);
+        r.placed_by = std::move(p.reason);
+      } else {
+        r.problems.push_back(finding{"schema.unplaced", severity::error, "", "",
+                                     "cannot tell which schema applies: " + p.reason,
+                                     std::nullopt});
+      }
     }
     if (r.schema) {
       findings schema_findings = schema_registry::builtin().validate(root, *r.schema);

@@ -1,0 +1,153 @@
+// The typed decoder and valijson (with certharness's integer rules) are written independently
+// and must agree: a document decodes exactly when it has no "schema" error, and when both
+// refuse, the typed decoder's pointer is one valijson also reports. The one allowed
+// difference: an integer that does not fit int64 is schema-valid (with a json.number_range
+// warning) but refused by the typed decoder with json.number_range.
+//
+// Checked over the whole corpus, then over systematic mutations of valid corpus documents
+// (every value replaced by values of every JSON type and integer edge, every member dropped).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "certharness/json_document.hpp"
+#include "certharness/models.hpp"
+#include "certharness/schema_registry.hpp"
+#include "corpus_files.hpp"
+
+namespace certharness {
+namespace {
+
+using testing::corpus_file;
+
+// Empty when they agree, else both verdicts spelled out.
+std::string disagreement(std::string_view schema, const json_value& root) {
+  const std::optional<models::decode_error> typed = models::check_decodes(schema, root);
+  std::vector<const finding*> schema_errors;
+  const findings all = schema_registry::builtin().validate(root, schema);
+  for (const finding& f : all) {
+    if (f.check == "schema" && f.level == severity::error) schema_errors.push_back(&f);
+  }
+  const bool typed_ok = !typed || typed->check == "json.number_range";
+  bool agree = typed_ok == schema_errors.empty();
+  if (agree && typed && !schema_errors.empty()) {
+    agree = std::any_of(schema_errors.begin(), schema_errors.end(),
+                        [&](const finding* f) { return f->pointer == typed->pointer; });
+  }
+  if (agree) return {};
+  std::string s = "typed decoder: ";
+  s += typed ? typed->check + " at '" + typed->pointer + "': " + typed->message : "accepts";
+  s += "\nvalijson: ";
+  if (schema_errors.empty()) s += "no schema error";
+  for (const finding* f : schema_errors) {
+    s += "\n  " + f->keyword + " at '" + f->pointer + "': " + f->message;
+  }
+  return s;
+}
+
+class agreement_on_corpus : public ::testing::TestWithParam<corpus_file> {};
+
+TEST_P(agreement_on_corpus, typed_decoder_and_valijson_agree) {
+  const corpus_file& f = GetParam();
+  const decode_result r = decode_json(testing::read_file(f.path));
+  if (!r.document) GTEST_SKIP() << "not JSON: neither layer sees it";
+  const std::string d = disagreement(f.schema, r.document->root());
+  EXPECT_TRUE(d.empty()) << f.relative << " (expected " << (f.expect_valid ? "valid" : "invalid")
+                         << "):\n" << d;
+}
+
+INSTANTIATE_TEST_SUITE_P(responses, agreement_on_corpus,
+                         ::testing::ValuesIn(testing::corpus_files()),
+                         [](const auto& info) { return testing::test_name_of(info.param); });
+
+std::size_t count_nodes(const json_value& v) {
+  std::size_t n = 1;
+  if (v.is_array() || v.is_object()) {
+    for (const json_value& c : v) n += count_nodes(c);
+  }
+  return n;
+}
+
+// Serialises `v`, replacing the node with pre-order number `target` by `replacement`, or
+// dropping it when `replacement` is empty (object members only).
+void write_mutated(const json_value& v, std::size_t& counter, std::size_t target,
+                   std::string_view replacement, std::string& out) {
+  const std::size_t me = counter++;
+  if (me == target) {
+    out += replacement;
+    return;
+  }
+  switch (v.type()) {
+    case json_type::null_value:
+      out += "null";
+      return;
+    case json_type::boolean:
+      out += v.as_bool() ? "true" : "false";
+      return;
+    case json_type::number:
+      out += v.number_text();
+      return;
+    case json_type::string:
+      append_json_string(out, v.as_string());
+      return;
+    case json_type::array:
+    case json_type::object: {
+      const bool object = v.is_object();
+      out.push_back(object ? '{' : '[');
+      bool first = true;
+      for (const json_value& child : v) {
+        if (object && counter == target && replacement.empty()) {
+          counter += count_nodes(child);  // dropped, numbering kept
+          continue;
+        }
+        if (!first) out.push_back(',');
+        first = false;
+        if (object) {
+          append_json_string(out, child.key());
+          out.push_back(':');
+        }
+        write_mutated(child, counter, target, replacement, out);
+      }
+      out.push_back(object ? '}' : ']');
+      return;
+    }
+  }
+}
+
+TEST(agreement_on_mutations, every_value_replaced_and_every_member_dropped) {
+  static const char* const replacements[] = {
+      "",  // drop the member
+      "null", "true", "0", "-1", "1.0", "1e3", "1.5", "-0", "9007199254740993",
+      "9223372036854775807", "9223372036854775808", "18446744073709551616", "1e400", "1e-400",
+      "\"\"", "\"cert_x\"", "\"list\"", "\"organization.certificate\"", "[]", "[1]",
+      "[\"a\"]", "{}", R"({"valid_at":1})"};
+  std::map<std::string, int> taken;
+  std::size_t checked = 0;
+  for (const corpus_file& f : testing::corpus_files()) {
+    // Three valid documents per schema keep this fast under sanitizers.
+    if (!f.expect_valid || taken[f.schema]++ >= 3) continue;
+    const decode_result base = decode_json(testing::read_file(f.path));
+    ASSERT_TRUE(base.document) << f.relative;
+    const std::size_t nodes = count_nodes(base.document->root());
+    for (std::size_t target = 0; target < nodes; ++target) {
+      for (const char* replacement : replacements) {
+        if (target == 0 && !*replacement) continue;
+        std::string text;
+        std::size_t counter = 0;
+        write_mutated(base.document->root(), counter, target, replacement, text);
+        const decode_result r = decode_json(text);
+        if (!r.document) continue;  // dropping an array element is not a mutation we make
+        ++checked;
+        const std::string d = disagreement(f.schema, r.document->root());
+        ASSERT_TRUE(d.empty()) << f.relative << " mutated to\n  " << text << "\n" << d;
+      }
+    }
+  }
+  EXPECT_GT(checked, 1000u);
+}
+
+}  // namespace
+}  // namespace certharness
