@@ -3,8 +3,9 @@
 // and RapidJSON + valijson used the obvious way.
 #include <benchmark/benchmark.h>
 
-#include <rapidjson/document.h>
+// valijson's adapter header decides RAPIDJSON_ASSERT; it must come before RapidJSON's own.
 #include <valijson/adapters/rapidjson_adapter.hpp>
+#include <rapidjson/document.h>
 #include <valijson/schema.hpp>
 #include <valijson/schema_parser.hpp>
 #include <valijson/validator.hpp>

@@ -158,10 +158,10 @@ struct object_shape {
 // with a declared key to read_member(index, member, path, target) in document order. Unknown
 // members are ignored, as the spec allows them.
 //
-// Duplicate keys: the JSON layer reports them; here the model keeps the first member, as
-// json_value::find() does, but every member with a declared key is checked, as a validator that
-// walks all members would: {"id":"a","id":5} fails on the second. Later duplicates are read into
-// a scratch value that is thrown away.
+// Duplicate keys: the JSON layer reports them (json.duplicate_key, an error). Past that, the
+// first member with a key is the one judged, as json_value::find() and valijson's
+// 'properties' (which looks each declared name up once) do: {"id":"a","id":5} decodes with
+// id "a". agreement_test holds both layers to this.
 template <typename T, typename ReadMember>
 bool read_object(const json_value& v, const path& at, const object_shape& shape, T& out,
                  problems& err, ReadMember&& read_member) {
@@ -174,16 +174,15 @@ bool read_object(const json_value& v, const path& at, const object_shape& shape,
     }
   }
   std::uint32_t seen = 0;  // one bit per declared property (at most six)
-  std::optional<T> duplicate;
   for (const json_value& m : v) {
     const auto it = std::find(shape.properties.begin(), shape.properties.end(), m.key());
     if (it == shape.properties.end()) continue;
     const auto index = static_cast<std::size_t>(it - shape.properties.begin());
     const std::uint32_t bit = std::uint32_t{1} << index;
-    T& target = (seen & bit) != 0 ? duplicate.emplace() : out;
+    if ((seen & bit) != 0) continue;  // a later duplicate
     seen |= bit;
     const path member{&at, m.key()};
-    if (!read_member(index, m, member, target)) return false;
+    if (!read_member(index, m, member, out)) return false;
   }
   return true;
 }
