@@ -69,7 +69,7 @@ TEST_F(validate_cli, valid_document_exits_0_and_shows_the_chosen_schema) {
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("Certificate (by \"object\": \"certificate\"): valid"), std::string::npos)
       << r.out;
-  EXPECT_NE(r.out.find("1 subjects: 1 valid, 0 invalid"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("1 subject: 1 valid, 0 invalid"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("\x1b["), std::string::npos) << "colour when not a TTY";
 }
 

@@ -66,6 +66,10 @@ std::string printable(std::string_view s) {
   return out;
 }
 
+std::string counted(std::size_t n, std::string_view noun) {
+  return std::to_string(n) + " " + std::string(noun) + (n == 1 ? "" : "s");
+}
+
 std::string_view paint(severity s) {
   switch (s) {
     case severity::error:
@@ -166,24 +170,30 @@ std::string render_text(const validate_report& report, bool color) {
     out += s.valid ? ": valid\n" : ": INVALID\n";
     for (const finding& f : s.problems) {
       out += subject;
-      if (f.position) {
-        out += ":" + std::to_string(f.position->line) + ":" + std::to_string(f.position->column);
-      } else if (!f.pointer.empty()) {
+      // The pointer says where in the document; a byte-level finding without one (a syntax
+      // error) points at line:column instead, as compilers do.
+      if (!f.pointer.empty()) {
         out += ":" + printable(f.pointer);
+      } else if (f.position) {
+        out += ":" + std::to_string(f.position->line) + ":" + std::to_string(f.position->column);
       }
       out += ": ";
       if (color) out += paint(f.level);
       out += to_string(f.level);
       out += reset;
       out += ": " + f.check + ": " + printable(f.message);
-      if (f.position) out += " (byte " + std::to_string(f.position->offset) + ")";
+      if (f.position) {
+        out += " (line " + std::to_string(f.position->line) + ", column " +
+               std::to_string(f.position->column) + ", byte " +
+               std::to_string(f.position->offset) + ")";
+      }
       out.push_back('\n');
     }
   }
   const summary_counts& c = report.summary;
-  out += std::to_string(c.subjects) + " subjects: " + std::to_string(c.valid) + " valid, " +
-         std::to_string(c.invalid) + " invalid (" + std::to_string(c.errors) + " errors, " +
-         std::to_string(c.warnings) + " warnings, " + std::to_string(c.notes) + " notes)\n";
+  out += counted(c.subjects, "subject") + ": " + std::to_string(c.valid) + " valid, " +
+         std::to_string(c.invalid) + " invalid (" + counted(c.errors, "error") + ", " +
+         counted(c.warnings, "warning") + ", " + counted(c.notes, "note") + ")\n";
   return out;
 }
 
