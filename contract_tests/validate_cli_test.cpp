@@ -186,6 +186,38 @@ TEST_F(validate_cli, hostile_bytes_are_findings_not_crashes) {
   EXPECT_EQ(r.out.find('\x1b'), std::string::npos) << "escape bytes must not reach the terminal";
 }
 
+// The issue's hostile inputs through the whole CLI (CI runs it under ASan+UBSan): each one is a
+// finding and exit 1, never a crash.
+TEST_F(validate_cli, hostile_documents_exit_1_with_a_finding) {
+  std::string huge = "{\"object\":\"certificate\",\"name\":\"";
+  huge.append(100u << 20, 'a');
+  huge += "\"}";
+  const struct {
+    std::string name, bytes, args, check;
+  } cases[] = {
+      {"deep.json", std::string(100'000, '[') + std::string(100'000, ']'), "", "json.limits"},
+      {"deep_raised.json", std::string(100'000, '[') + std::string(100'000, ']'),
+       "--max-depth 200000 --schema Certificate", "schema"},
+      {"huge.json", huge, "", "json.limits"},
+      {"huge_raised.json", huge, "--max-bytes 200MB", "schema"},
+      {"utf8.json", "{\"object\":\"certificate\",\"name\":\"\xc3\x28\"}", "", "json.syntax"},
+      {"exponent.json",
+       R"({"object":"certificate","id":"c","name":null,"created_at":1e-2147483649,)"
+       R"("certificate_details":{}})",
+       "", "schema"},
+      {"exponent_big.json",
+       R"({"object":"list","data":[],"first_id":null,"last_id":1e99999999999,"has_more":false})",
+       "", "schema"},
+  };
+  for (const auto& c : cases) {
+    const fs::path p = write(c.name, c.bytes);
+    const run_result r = run("validate --format json " + c.args + " '" + p.string() + "'");
+    EXPECT_EQ(r.exit_code, 1) << c.name << "\n" << r.err;
+    EXPECT_NE(r.out.find("\"check\":\"" + c.check + "\""), std::string::npos)
+        << c.name << ": expected " << c.check << " in\n" << r.out.substr(0, 2000);
+  }
+}
+
 TEST_F(validate_cli, whole_shipped_corpus_in_one_call) {
   const run_result r =
       run(std::string("validate --format json '") + CERTHARNESS_CORPUS_DIR + "/responses'");
