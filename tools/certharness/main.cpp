@@ -3,6 +3,9 @@
 #include <exception>
 #include <iostream>
 #include <new>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "commands.hpp"
 
@@ -10,7 +13,10 @@ int main(int argc, char** argv) {
   CLI::App app{"certharness: contract testing for the OpenAI organization certificates API"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "certharness 0.1.0");
-  const certharness::cli::command_runner validate = certharness::cli::add_validate_command(app);
+  const std::vector<std::pair<std::string, certharness::cli::command_runner>> commands{
+      {"validate", certharness::cli::add_validate_command(app)},
+      {"serve", certharness::cli::add_serve_command(app)},
+  };
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
@@ -20,7 +26,9 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    if (app.got_subcommand("validate")) return validate();
+    for (const auto& [name, run] : commands) {
+      if (app.got_subcommand(name)) return run();
+    }
   } catch (const std::bad_alloc&) {
     std::cerr << "certharness: out of memory\n";
     return 2;
