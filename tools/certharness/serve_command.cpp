@@ -198,11 +198,16 @@ int run_serve(const serve_args& args) {
   }
   // What httplib answers on its own (malformed requests, oversized bodies, unknown methods)
   // still gets an ErrorResponse body.
+  // httplib calls this for every 4xx/5xx, ours included; only what it answered on its own
+  // (malformed requests, oversized bodies, unknown methods) still lacks a body and a log line.
   server.set_error_handler([&](const httplib::Request& req, httplib::Response& res) {
-    if (res.body.empty()) {
-      res.set_content(error_body("HTTP " + std::to_string(res.status), "invalid_request_error"),
-                      "application/json");
-    }
+    if (!res.body.empty()) return;
+    const std::string message =
+        res.status == 413 ? "request body larger than " + std::to_string(k_max_request_body) +
+                                " bytes"
+        : res.status == 400 ? std::string("malformed HTTP request (method, target or headers)")
+                            : "HTTP " + std::to_string(res.status);
+    res.set_content(error_body(message, "invalid_request_error"), "application/json");
     log.line(req.method, std::string_view(req.target).substr(0, req.target.find('?')),
              res.status, {});
   });
