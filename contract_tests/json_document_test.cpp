@@ -94,7 +94,18 @@ INSTANTIATE_TEST_SUITE_P(
         rejected_case{"unclosed_string", "[\"abc", "json.syntax"},
         rejected_case{"duplicate_key", R"({"a":1,"a":2})", "json.duplicate_key"},
         rejected_case{"nested_duplicate_key", R"({"x":[{"id":"a","id":"b"}]})",
-                      "json.duplicate_key"}),
+                      "json.duplicate_key"},
+        // A lead byte at the very end announces continuation bytes past the input.
+        rejected_case{"truncated_utf8_at_end", "\"\xe1", "json.syntax"},
+        rejected_case{"truncated_4_byte_utf8_at_end", "{\"name\":\"\xf0", "json.syntax"},
+        rejected_case{"truncated_utf8_then_nul", "\"\xe1\0"s, "json.syntax"},
+        // Garbage right after a number beyond double range (re-parsed as a placeholder).
+        rejected_case{"huge_number_minus_garbage", "[1e400-5]", "json.syntax"},
+        rejected_case{"huge_number_second_fraction", "[1e400.5]", "json.syntax"},
+        rejected_case{"huge_number_second_exponent", "[1e400e5]", "json.syntax"},
+        rejected_case{"huge_number_dangling_plus", "[1e400+]", "json.syntax"},
+        rejected_case{"huge_number_double_minus", "[-1e400--]", "json.syntax"},
+        rejected_case{"huge_integer_then_fraction", "[18446E744073709551616.5]", "json.syntax"}),
     [](const ::testing::TestParamInfo<rejected_case>& info) { return info.param.name; });
 
 TEST(decode_json, accepts_rfc8259_documents) {
@@ -232,6 +243,19 @@ TEST(decode_json, numbers_beyond_double_range_are_exact_integers_with_a_warning)
   const decode_result too_many = decode_json(many + "1e999]");
   ASSERT_FALSE(too_many.ok());
   EXPECT_EQ(too_many.problems.at(0).check, "json.limits") << describe(too_many.problems);
+}
+
+TEST(decode_json, findings_per_check_are_capped_and_positions_stay_linear) {
+  // 200,000 warnings once took minutes (a rescan from byte 0 per finding).
+  std::string text = "[";
+  for (int i = 0; i < 200'000; ++i) text += "9007199254740993,\n";
+  text += "1]";
+  const decode_result r = decode_json(text);
+  ASSERT_TRUE(r.ok()) << describe({r.problems.begin(), r.problems.begin() + 3});
+  ASSERT_EQ(r.problems.size(), 101u);
+  EXPECT_EQ(r.problems[99].position->line, 100u);
+  EXPECT_EQ(r.problems[100].message, "199900 more like the above, not listed");
+  EXPECT_EQ(r.problems[100].level, severity::warning);
 }
 
 TEST(decode_json, duplicate_keys_are_reported_once_with_their_pointer) {

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <map>
 #include <new>
 
 #include "certharness/json_pointer.hpp"
@@ -100,7 +101,7 @@ namespace {
 constexpr std::size_t k_number_guard_threshold = 200'000'000;
 constexpr std::size_t k_max_number_chars = 1'000'000;
 // RapidJSON string lengths are 32-bit; stay well inside.
-constexpr std::size_t k_max_bytes_ceiling = std::size_t{1} << 30;
+constexpr std::size_t k_read_padding = 4;
 
 struct number_facts {
   bool integer = false;
@@ -239,8 +240,30 @@ struct number_override {
   std::string_view text;  // points into json_document::overflow_numbers_
 };
 
+// End of the RFC 8259 number starting at i: -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?
+// Exactly what RapidJSON consumed before refusing it; whatever follows is left for it to judge.
 std::size_t number_token_end(std::string_view bytes, std::size_t i) {
-  while (i < bytes.size() && std::strchr("0123456789+-.eE", bytes[i]) && bytes[i] != '\0') ++i;
+  auto digits = [&] {
+    while (i < bytes.size() && bytes[i] >= '0' && bytes[i] <= '9') ++i;
+  };
+  if (i < bytes.size() && bytes[i] == '-') ++i;
+  if (i < bytes.size() && bytes[i] == '0') {
+    ++i;
+  } else {
+    digits();
+  }
+  if (i + 1 < bytes.size() && bytes[i] == '.' && bytes[i + 1] >= '0' && bytes[i + 1] <= '9') {
+    ++i;
+    digits();
+  }
+  if (i < bytes.size() && (bytes[i] == 'e' || bytes[i] == 'E')) {
+    std::size_t j = i + 1;
+    if (j < bytes.size() && (bytes[j] == '+' || bytes[j] == '-')) ++j;
+    if (j < bytes.size() && bytes[j] >= '0' && bytes[j] <= '9') {
+      i = j;
+      digits();
+    }
+  }
   return i;
 }
 
@@ -279,7 +302,7 @@ class json_builder {
     }
     const number_facts f = classify_number(text);
     if (f.integer && f.beyond_safe) {
-      out_.push_back(finding{"json.number_range", severity::warning, current_pointer(), "",
+      report(finding{"json.number_range", severity::warning, current_pointer(), "",
                              "integer " + abbreviate(text) +
                                  (f.out_of_double_range
                                       ? " is beyond the range of a double: most clients cannot "
@@ -325,6 +348,14 @@ class json_builder {
 
   // Moves the finished root into the document and turns child indices into pointers.
   void finish() {
+    for (const auto& [check, count] : reported_) {
+      if (count.first > k_max_findings_per_check) {
+        out_.push_back(finding{check, count.second, "", "",
+                               std::to_string(count.first - k_max_findings_per_check) +
+                                   " more like the above, not listed",
+                               std::nullopt});
+      }
+    }
     doc_.nodes_.push_back(scratch_.back());
     scratch_.clear();
     json_value* base = doc_.nodes_.data();
@@ -361,6 +392,14 @@ class json_builder {
 
   void stop(finding f) {
     if (!stop_reason_) stop_reason_ = std::move(f);
+  }
+
+  // A page of ten thousand big integers is one problem, not ten thousand findings.
+  static constexpr std::size_t k_max_findings_per_check = 100;
+  void report(finding f) {
+    auto& [count, level] = reported_[f.check];
+    level = f.level;
+    if (++count <= k_max_findings_per_check) out_.push_back(std::move(f));
   }
 
   // Pointer of the container at frames_[0..depth) (the whole path when depth == frames_.size()).
@@ -456,10 +495,10 @@ class json_builder {
 
   void find_duplicates(std::size_t count) {
     const json_value* members = scratch_.data() + (scratch_.size() - count);
-    auto report = [&](const json_value& m) {
+    auto report_duplicate = [&](const json_value& m) {
       std::string p = container_pointer(frames_.size());
       append_pointer_token(p, m.key());
-      out_.push_back(finding{"json.duplicate_key", severity::error, std::move(p), "",
+      report(finding{"json.duplicate_key", severity::error, std::move(p), "",
                              "key \"" + std::string(m.key()) +
                                  "\" appears more than once in this object; clients disagree "
                                  "on which value wins",
@@ -469,7 +508,7 @@ class json_builder {
       for (std::size_t a = 1; a < count; ++a) {
         std::size_t earlier = 0;
         for (std::size_t b = 0; b < a; ++b) earlier += members[b].key() == members[a].key();
-        if (earlier == 1) report(members[a]);  // once per key, at its second occurrence
+        if (earlier == 1) report_duplicate(members[a]);  // once per key, at its second occurrence
       }
       return;
     }
@@ -482,7 +521,7 @@ class json_builder {
         json_value tmp;
         tmp.key_ = keys[k].data();
         tmp.key_len_ = static_cast<std::uint32_t>(keys[k].size());
-        report(tmp);
+        report_duplicate(tmp);
       }
     }
   }
@@ -497,6 +536,7 @@ class json_builder {
   const char* pending_key_ = nullptr;
   std::uint32_t pending_key_len_ = 0;
   std::optional<finding> stop_reason_;
+  std::map<std::string, std::pair<std::size_t, severity>> reported_;
 };
 
 namespace {
@@ -538,6 +578,30 @@ std::string explain_syntax_error(rapidjson::ParseErrorCode code, std::string_vie
     return "more after the JSON value (trailing garbage or a second document)";
   }
   return parse_error_message(code);
+}
+
+// Line and column for many findings in one pass over the bytes (position_of per finding would
+// rescan from the start each time: quadratic on a page full of warnings).
+void resolve_positions(std::string_view bytes, findings& fs) {
+  std::vector<finding*> located;
+  for (finding& f : fs) {
+    if (f.position) located.push_back(&f);
+  }
+  std::sort(located.begin(), located.end(), [](const finding* a, const finding* b) {
+    return a->position->offset < b->position->offset;
+  });
+  text_position at;
+  std::size_t line_start = 0;
+  for (finding* f : located) {
+    const std::size_t target = std::min(f->position->offset, bytes.size());
+    for (; at.offset < target; ++at.offset) {
+      if (bytes[at.offset] == '\n') {
+        ++at.line;
+        line_start = at.offset + 1;
+      }
+    }
+    f->position = text_position{target, at.line, target - line_start + 1};
+  }
 }
 
 finding syntax_finding(std::string message, std::string_view bytes, std::size_t offset) {
@@ -585,9 +649,11 @@ decode_result decode_json(std::string_view bytes, const decode_limits& limits) {
   std::optional<finding> stop_reason;
   for (;;) {
     doc = json_document();
-    doc.text_.reset(new char[parse_len + 1]);
+    // RapidJSON's UTF-8 validation reads every continuation byte a lead byte announces
+    // without looking for the end: zero padding keeps a truncated sequence at the very end
+    // ("\xe1) inside the buffer, where it fails as invalid.
+    doc.text_.reset(new char[parse_len + k_read_padding]());
     std::memcpy(doc.text_.get(), bytes.data(), parse_len);
-    doc.text_[parse_len] = '\0';
     doc.overflow_numbers_.clear();
     doc.overflow_numbers_.reserve(overflow_spans.size());
     overrides.clear();
@@ -647,9 +713,7 @@ decode_result decode_json(std::string_view bytes, const decode_limits& limits) {
         syntax_finding("NUL byte (U+0000) after the JSON value", bytes, parse_len));
     return result;
   }
-  for (finding& f : warnings) {
-    if (f.position) f.position = position_of(bytes, f.position->offset);
-  }
+  resolve_positions(bytes, warnings);
   result.problems = std::move(warnings);
   result.document = std::move(doc);
   return result;

@@ -21,6 +21,10 @@ struct decode_limits {
   std::size_t max_depth = 256;
 };
 
+// No document larger than this is ever decoded, whatever decode_limits says: RapidJSON's
+// lengths are 32-bit.
+inline constexpr std::size_t k_max_bytes_ceiling = std::size_t{1} << 30;
+
 enum class json_type : std::uint8_t { null_value, boolean, number, string, array, object };
 
 std::string_view to_string(json_type t) noexcept;

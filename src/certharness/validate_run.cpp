@@ -53,25 +53,34 @@ std::optional<input_error> collect_inputs(const std::vector<std::string>& paths,
                                           std::vector<validate_input>& out) {
   for (const std::string& path : paths) {
     if (path == "-") {
+      if (std::any_of(out.begin(), out.end(), [](const validate_input& i) { return i.bytes; })) {
+        return input_error{"-: standard input can be read only once"};
+      }
       out.push_back(validate_input{"-", stdin_bytes.value_or(std::string())});
       continue;
     }
     std::error_code ec;
     const fs::file_status st = fs::status(path, ec);
-    if (ec || !fs::exists(st)) return input_error{path + ": no such file or directory"};
+    if (ec && ec != std::errc::no_such_file_or_directory) {
+      return input_error{path + ": " + ec.message()};
+    }
+    if (!fs::exists(st)) return input_error{path + ": no such file or directory"};
     if (!fs::is_directory(st)) {
       out.push_back(validate_input{path, std::nullopt});
       continue;
     }
     std::vector<std::string> found;
-    fs::recursive_directory_iterator it(path, fs::directory_options::none, ec), end;
-    if (ec) return input_error{path + ": cannot list directory: " + ec.message()};
-    for (; it != end; it.increment(ec)) {
-      if (ec) return input_error{path + ": cannot list directory: " + ec.message()};
+    // increment() that fails leaves the iterator at end: test ec before comparing with end,
+    // or an unreadable subdirectory ends the walk silently.
+    fs::recursive_directory_iterator it(path, fs::directory_options::none, ec);
+    while (!ec && it != fs::recursive_directory_iterator()) {
       if (it->path().extension() == ".json" && it->is_regular_file(ec)) {
         found.push_back(it->path().string());
       }
+      if (!ec) it.increment(ec);
     }
+    if (ec) return input_error{path + ": cannot list directory: " + ec.message()};
+    if (found.empty()) return input_error{path + ": no *.json file in this directory"};
     std::sort(found.begin(), found.end());
     for (std::string& f : found) out.push_back(validate_input{std::move(f), std::nullopt});
   }
@@ -90,7 +99,8 @@ std::optional<std::string> read_bounded(const std::string& path, std::size_t max
     return std::nullopt;
   }
   std::string bytes;
-  const std::size_t cap = max_bytes + 1;
+  // One byte past the limit says "too large"; the decoder never takes more than the ceiling.
+  const std::size_t cap = std::min(max_bytes, k_max_bytes_ceiling) + 1;
   std::error_code ec;
   const auto size = fs::file_size(path, ec);
   bytes.resize(ec ? std::min<std::size_t>(cap, 1 << 16) : std::min<std::size_t>(cap, size));
