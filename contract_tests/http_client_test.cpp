@@ -371,6 +371,7 @@ TEST(http_client, a_slow_server_times_out) {
   http_client client(options);
   const transport_error error = must_fail(client, get(server.url("/slow")));
   EXPECT_TRUE(error.timed_out);
+  EXPECT_FALSE(error.no_connection) << "the server was reached";
   EXPECT_TRUE(contains(error.message, "timed out after ")) << error.message;
   EXPECT_TRUE(contains(error.message, "127.0.0.1")) << error.message;
 }
@@ -385,6 +386,7 @@ TEST(http_client, connection_refused_names_the_host_and_never_the_headers) {
   const transport_error error = must_fail(client, request);
   const std::string host_port = closed.url("").substr(std::string_view("http://").size());
   EXPECT_EQ(error.message, "connection refused (" + host_port + ")");
+  EXPECT_TRUE(error.no_connection);
   EXPECT_FALSE(error.timed_out);
   EXPECT_FALSE(contains(error.message, "sk-admin-secret"));
 }

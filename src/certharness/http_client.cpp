@@ -149,10 +149,10 @@ transport_error describe(const failure_context& f) {
   if (detail.empty()) detail = curl_easy_strerror(f.code);
   switch (f.code) {
     case CURLE_COULDNT_RESOLVE_HOST:
-      return {"could not resolve host" + where};
+      return {"could not resolve host" + where, false, true};
     case CURLE_COULDNT_CONNECT:
-      if (f.os_errno == ECONNREFUSED) return {"connection refused" + where};
-      return {"could not connect" + where + ": " + detail};
+      if (f.os_errno == ECONNREFUSED) return {"connection refused" + where, false, true};
+      return {"could not connect" + where + ": " + detail, false, true};
     case CURLE_OPERATION_TIMEDOUT:
       return {"timed out after " + seconds_text(f.elapsed_us) + where, true};
     case CURLE_PARTIAL_FILE:
@@ -176,7 +176,7 @@ transport_error describe(const failure_context& f) {
     case CURLE_SSL_SHUTDOWN_FAILED:
     case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
     case CURLE_USE_SSL_FAILED:
-      return {"TLS failure" + where + ": " + detail};
+      return {"TLS failure" + where + ": " + detail, false, true};
     case CURLE_UNSUPPORTED_PROTOCOL:
       return {"unsupported URL scheme (http and https only)" + where};
     case CURLE_URL_MALFORMAT:

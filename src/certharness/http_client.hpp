@@ -28,6 +28,7 @@ struct client_response {
 struct transport_error {
   std::string message;  // one line, e.g. "connection refused (127.0.0.1:4000)", "timed out after 10 s"
   bool timed_out = false;
+  bool no_connection = false;  // never reached the server (resolve, connect or TLS handshake)
 };
 
 struct client_options {

@@ -3,6 +3,7 @@
 #include <string_view>
 
 #include "certharness/json_document.hpp"
+#include "certharness/text_escaping.hpp"
 
 namespace certharness {
 namespace {
@@ -17,69 +18,6 @@ void member(std::string& out, std::string_view key, std::size_t value) {
   append_json_string(out, key);
   out.push_back(':');
   out += std::to_string(value);
-}
-
-// Paths and messages may carry bytes that are not UTF-8 (a file name, an echoed value):
-// the report itself must stay valid JSON, so invalid sequences become U+FFFD.
-std::string utf8_sanitized(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size();) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    std::size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    bool ok = n != 0 && i + n <= s.size();
-    for (std::size_t k = 1; ok && k < n; ++k) {
-      ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
-    }
-    if (ok && n > 1) {
-      std::uint32_t cp = c & (0x7F >> n);
-      for (std::size_t k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-      const std::uint32_t min[] = {0, 0, 0x80, 0x800, 0x10000};
-      ok = cp >= min[n] && cp <= 0x10FFFF && (cp < 0xD800 || cp > 0xDFFF);
-    }
-    if (ok) {
-      out.append(s.substr(i, n));
-      i += n;
-    } else {
-      out += "\xEF\xBF\xBD";
-      ++i;
-    }
-  }
-  return out;
-}
-
-// Text goes to terminals: a hostile document must not smuggle escape sequences through an
-// echoed value or a file name.
-std::string printable(std::string_view s) {
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(s.size());
-  for (unsigned char c : s) {
-    if (c < 0x20 || c == 0x7F) {
-      out += "\\x";
-      out.push_back(hex[c >> 4]);
-      out.push_back(hex[c & 15]);
-    } else {
-      out.push_back(static_cast<char>(c));
-    }
-  }
-  return out;
-}
-
-std::string counted(std::size_t n, std::string_view noun) {
-  return std::to_string(n) + " " + std::string(noun) + (n == 1 ? "" : "s");
-}
-
-std::string_view paint(severity s) {
-  switch (s) {
-    case severity::error:
-      return "\x1b[1;31m";
-    case severity::warning:
-      return "\x1b[1;33m";
-    case severity::note:
-      return "\x1b[1;36m";
-  }
-  return "";
 }
 
 }  // namespace
@@ -178,7 +116,7 @@ std::string render_text(const validate_report& report, bool color) {
         out += ":" + std::to_string(f.position->line) + ":" + std::to_string(f.position->column);
       }
       out += ": ";
-      if (color) out += paint(f.level);
+      if (color) out += severity_colour(f.level);
       out += to_string(f.level);
       out += reset;
       out += ": " + f.check + ": " + printable(f.message);

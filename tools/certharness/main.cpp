@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   const std::vector<std::pair<std::string, certharness::cli::command_runner>> commands{
       {"validate", certharness::cli::add_validate_command(app)},
       {"serve", certharness::cli::add_serve_command(app)},
+      {"crawl", certharness::cli::add_crawl_command(app)},
   };
   try {
     app.parse(argc, argv);

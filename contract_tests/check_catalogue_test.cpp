@@ -1,0 +1,137 @@
+// The check catalogue: the ids of issue 4 with their severities, unique, grouped by family,
+// and every one documented in the README's check table with the same severity.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "certharness/check_catalogue.hpp"
+#include "corpus_files.hpp"
+
+namespace certharness {
+namespace {
+
+std::string_view family_of(std::string_view id) { return id.substr(0, id.find('.')); }
+
+TEST(check_catalogue, holds_exactly_the_documented_ids_and_severities) {
+  const std::map<std::string_view, severity> expected = {
+      {"http.status", severity::error},
+      {"http.content_type", severity::error},
+      {"http.transport", severity::error},
+      {"http.retry_after", severity::warning},
+      {"json.syntax", severity::error},
+      {"json.duplicate_key", severity::error},
+      {"json.limits", severity::error},
+      {"json.number_range", severity::warning},
+      {"schema", severity::error},
+      {"schema.unknown_property", severity::note},
+      {"schema.unplaced", severity::error},
+      {"error.shape", severity::error},
+      {"request.accepted_invalid", severity::error},
+      {"list.first_id", severity::error},
+      {"list.last_id", severity::error},
+      {"list.empty_ids", severity::error},
+      {"list.limit", severity::error},
+      {"list.order", severity::error},
+      {"list.duplicate_id", severity::error},
+      {"list.cursor_stall", severity::error},
+      {"list.has_more", severity::error},
+      {"list.consistency", severity::error},
+      {"list.max_pages", severity::error},
+      {"cert.object", severity::error},
+      {"cert.validity", severity::error},
+      {"cert.consistency", severity::error},
+      {"upload.content", severity::error},
+      {"upload.details", severity::error},
+      {"upload.activates", severity::error},
+      {"modify.name", severity::error},
+      {"toggle.result", severity::error},
+      {"delete.still_present", severity::error},
+      {"cleanup.failed", severity::error},
+  };
+  std::map<std::string_view, severity> actual;
+  for (const check_info& c : check_catalogue()) {
+    EXPECT_TRUE(actual.emplace(c.id, c.level).second) << "duplicate id " << c.id;
+  }
+  EXPECT_EQ(actual, expected);
+}
+
+TEST(check_catalogue, meanings_are_one_nonempty_line) {
+  for (const check_info& c : check_catalogue()) {
+    EXPECT_FALSE(c.meaning.empty()) << c.id;
+    EXPECT_EQ(c.meaning.find('\n'), std::string_view::npos) << c.id;
+  }
+}
+
+// A family ("list", "json", ...) is listed in one run, so the README table reads by topic.
+TEST(check_catalogue, families_are_contiguous) {
+  std::set<std::string_view> finished;
+  std::string_view current;
+  for (const check_info& c : check_catalogue()) {
+    const std::string_view family = family_of(c.id);
+    if (family == current) continue;
+    EXPECT_FALSE(finished.contains(family)) << c.id << " is apart from the rest of " << family;
+    finished.insert(current);
+    current = family;
+  }
+}
+
+TEST(check_catalogue, find_check_knows_every_id_and_nothing_else) {
+  for (const check_info& c : check_catalogue()) {
+    const std::optional<check_info> found = find_check(c.id);
+    ASSERT_TRUE(found) << c.id;
+    EXPECT_EQ(found->id, c.id);
+    EXPECT_EQ(found->level, c.level);
+  }
+  EXPECT_FALSE(find_check("list.nonexistent"));
+  EXPECT_FALSE(find_check(""));
+  EXPECT_FALSE(find_check("list"));
+}
+
+// Rows of the README's "### Checks" table: "| `id` | severity | meaning |" -> id -> severity.
+std::map<std::string, std::string> readme_check_table() {
+  const std::string readme = testing::read_file(
+      (std::filesystem::path(CERTHARNESS_CORPUS_DIR).parent_path() / "README.md").string());
+  std::map<std::string, std::string> rows;
+  std::size_t at = readme.find("\n### Checks\n");
+  if (at == std::string::npos) return rows;
+  at = readme.find("\n|", at);
+  while (at != std::string::npos && at + 1 < readme.size() && readme[at + 1] == '|') {
+    const std::size_t end = readme.find('\n', at + 1);
+    const std::string line = readme.substr(at + 1, end - at - 1);
+    // "| `id` | severity | ..." : the id between the first pair of backquotes in the first cell.
+    const std::size_t open = line.find("| `"), close = line.find("` |");
+    if (open == 0 && close != std::string::npos) {
+      const std::size_t sev_begin = close + 3, sev_end = line.find('|', sev_begin);
+      std::string level = line.substr(sev_begin, sev_end - sev_begin);
+      level.erase(0, level.find_first_not_of(' '));
+      level.erase(level.find_last_not_of(' ') + 1);
+      rows[line.substr(3, close - 3)] = level;
+    }
+    at = end;
+  }
+  return rows;
+}
+
+TEST(check_catalogue, every_id_is_in_the_readme_check_table_with_its_severity) {
+  const std::map<std::string, std::string> rows = readme_check_table();
+  ASSERT_FALSE(rows.empty()) << "no \"### Checks\" table in README.md";
+  for (const check_info& c : check_catalogue()) {
+    const auto row = rows.find(std::string(c.id));
+    if (row == rows.end()) {
+      ADD_FAILURE() << "README.md's check table lacks a row for " << c.id << ", such as\n| `"
+                    << c.id << "` | " << to_string(c.level) << " | " << c.meaning << " |";
+      continue;
+    }
+    EXPECT_EQ(row->second, to_string(c.level)) << "README.md severity of " << c.id;
+  }
+  for (const auto& [id, level] : rows) {
+    EXPECT_TRUE(find_check(id)) << "README.md documents `" << id << "`, which no check reports";
+  }
+}
+
+}  // namespace
+}  // namespace certharness

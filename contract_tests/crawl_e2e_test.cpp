@@ -1,0 +1,208 @@
+// `certharness crawl` against `certharness serve` on loopback: a clean server raises no error,
+// every fault of the server raises its check, the key never leaks, recordings and JUnit files
+// are whole.
+#include <sys/wait.h>
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <set>
+#include <variant>
+#include <string>
+#include <vector>
+
+#include "certharness/har.hpp"
+#include "certharness/json_document.hpp"
+#include "serve_process.hpp"
+
+namespace certharness {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::serve_process;
+
+constexpr const char* k_key = "sk-admin-e2e-SECRET-4f1c";
+
+struct crawl_result {
+  int exit_code = -1;
+  std::string out, err;
+  std::optional<json_document> report;
+};
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+class crawl : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("certharness_crawl_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  crawl_result run(const std::string& base_url, const std::string& args) {
+    const fs::path out = dir_ / "stdout", err = dir_ / "stderr";
+    const std::string cmd = std::string("OPENAI_ADMIN_KEY='") + k_key + "' '" + CERTHARNESS_CLI +
+                            "' crawl --format json --base-url '" + base_url + "' " + args +
+                            " >'" + out.string() + "' 2>'" + err.string() + "' </dev/null";
+    const int status = std::system(cmd.c_str());
+    crawl_result r;
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = slurp(out);
+    r.err = slurp(err);
+    decode_result d = decode_json(r.out);
+    if (d.ok()) r.report = std::move(d.document);
+    return r;
+  }
+
+  fs::path dir_;
+};
+
+// check id -> (passed, failed) from the JSON report.
+std::map<std::string, std::pair<std::int64_t, std::int64_t>> checks_of(const json_value& report) {
+  std::map<std::string, std::pair<std::int64_t, std::int64_t>> out;
+  for (const json_value& c : *report.find("checks")) {
+    out[std::string(c.key())] = {c.find("passed")->as_int64(), c.find("failed")->as_int64()};
+  }
+  return out;
+}
+
+std::set<std::string> failing_checks(const json_value& report) {
+  std::set<std::string> out;
+  for (const json_value& f : *report.find("findings")) {
+    if (f.find("severity")->as_string() != "note") out.emplace(f.find("check")->as_string());
+  }
+  return out;
+}
+
+TEST_F(crawl, clean_server_raises_nothing_and_nothing_leaks) {
+  serve_process server({"--seed-certs", "30"});
+  const fs::path har = dir_ / "run.har", junit = dir_ / "run.xml";
+  const crawl_result r = run(server.base_url(), "--project proj_e2e --record '" + har.string() +
+                                                    "' --junit '" + junit.string() + "'");
+  ASSERT_TRUE(r.report.has_value()) << r.out << r.err;
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_TRUE(failing_checks(r.report->root()).empty()) << r.out;
+  const auto checks = checks_of(r.report->root());
+  for (const char* id : {"http.status", "http.content_type", "schema", "list.first_id",
+                         "list.order", "list.duplicate_id", "list.consistency", "cert.object",
+                         "cert.consistency", "cert.validity", "request.accepted_invalid",
+                         "error.shape"}) {
+    ASSERT_TRUE(checks.count(id)) << id << " never ran";
+    EXPECT_GT(checks.at(id).first, 0) << id;
+    EXPECT_EQ(checks.at(id).second, 0) << id;
+  }
+  // 30 certificates at limits 1, 7, 100 in two orders, twice (organization and project).
+  EXPECT_GE(r.report->root().find("summary")->find("subjects")->as_int64(), 2 * (60 + 10 + 2));
+
+  const std::string recording = slurp(har), report_xml = slurp(junit);
+  for (const std::string* text : {&r.out, &r.err, &recording, &report_xml}) {
+    EXPECT_EQ(text->find(k_key), std::string::npos) << "the key leaked";
+  }
+  const auto entries = read_har(recording);
+  ASSERT_TRUE(std::holds_alternative<std::vector<har_entry>>(entries))
+      << std::get<std::string>(entries);
+  EXPECT_EQ(std::get<std::vector<har_entry>>(entries).size(),
+            static_cast<std::size_t>(r.report->root().find("summary")->find("subjects")->as_int64()));
+  EXPECT_NE(report_xml.find("<testsuites"), std::string::npos);
+}
+
+struct fault_case {
+  const char* fault;
+  const char* check;  // must fail
+  const char* extra;  // more crawl or serve arguments
+};
+
+void PrintTo(const fault_case& c, std::ostream* os) { *os << c.fault; }
+
+class crawl_faults : public crawl, public ::testing::WithParamInterface<fault_case> {};
+
+TEST_P(crawl_faults, raise_their_check) {
+  const fault_case& c = GetParam();
+  const std::string seed = std::string(c.fault) == "empty-ids-not-null" ? "0" : "25";
+  serve_process server({"--fault", c.fault, "--seed-certs", seed});
+  const std::string extra = c.extra;
+  std::string args = "--backoff-ms 10 " + extra;
+  if (extra.find("--limits") == std::string::npos) args += " --limits 7,100";
+  if (extra.find("--timeout") == std::string::npos) args += " --timeout 2";
+  const crawl_result r = run(server.base_url(), args);
+  ASSERT_TRUE(r.report.has_value()) << c.fault << ": exit " << r.exit_code << "\n"
+                                    << r.out.substr(0, 2000) << r.err;
+  const std::set<std::string> failing = failing_checks(r.report->root());
+  EXPECT_TRUE(failing.count(c.check)) << c.fault << " did not raise " << c.check << "; raised: "
+                                      << ::testing::PrintToString(failing);
+  const auto checks = checks_of(r.report->root());
+  ASSERT_TRUE(checks.count(c.check)) << c.check;
+  EXPECT_GT(checks.at(c.check).second, 0) << c.check << " has no failure in the table";
+  EXPECT_EQ(r.out.find(k_key), std::string::npos);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    every_read_fault, crawl_faults,
+    ::testing::Values(
+        fault_case{"first-id-mismatch", "list.first_id", ""},
+        fault_case{"last-id-mismatch", "list.last_id", ""},
+        fault_case{"empty-ids-not-null", "list.empty_ids", ""},
+        fault_case{"over-limit", "list.limit", ""},
+        fault_case{"wrong-order", "list.order", ""},
+        fault_case{"duplicate-across-pages", "list.duplicate_id", ""},
+        fault_case{"cursor-loop", "list.cursor_stall", "--max-pages 50"},
+        fault_case{"has-more-lies", "list.has_more", ""},
+        fault_case{"asc-desc-inconsistent", "list.consistency", ""},
+        fault_case{"bad-content-type", "http.content_type", ""},
+        fault_case{"trailing-comma-json", "json.syntax", ""},
+        fault_case{"truncated-body", "http.transport", "--retries 0"},
+        fault_case{"missing-required", "schema", ""},
+        fault_case{"wrong-type", "schema", ""},
+        fault_case{"validity-inverted", "cert.validity", ""},
+        fault_case{"get-wrong-object", "cert.object", ""},
+        fault_case{"get-mismatch", "cert.consistency", ""},
+        fault_case{"error-shape", "error.shape", ""},
+        fault_case{"accepts-invalid-limit", "request.accepted_invalid", ""},
+        fault_case{"429-without-retry-after", "http.retry_after", ""},
+        fault_case{"slow", "http.transport", "--timeout 0.3 --retries 0 --orders desc --limits 100"}),
+    [](const ::testing::TestParamInfo<fault_case>& info) {
+      std::string name = info.param.fault;
+      for (char& ch : name) {
+        if (ch == '-') ch = '_';
+      }
+      return "f_" + name;
+    });
+
+TEST_F(crawl, could_not_run_exits_2) {
+  // Nothing listens on this port: no connection on the very first request.
+  crawl_result r = run("http://127.0.0.1:9", "");
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("no connection"), std::string::npos) << r.err;
+  // The key would go over plain http to a host that is not loopback.
+  r = run("http://example.invalid/v1", "");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("plain http"), std::string::npos) << r.err;
+  r = run("http://127.0.0.1:9", "--limits 0");
+  EXPECT_EQ(r.exit_code, 2);
+  const std::string no_key = std::string("env -u OPENAI_ADMIN_KEY '") + CERTHARNESS_CLI +
+                             "' crawl --base-url http://127.0.0.1:9 >/dev/null 2>&1";
+  EXPECT_EQ(WEXITSTATUS(std::system(no_key.c_str())), 2);
+}
+
+TEST_F(crawl, first_request_401_exits_2) {
+  serve_process server({});
+  const fs::path out = dir_ / "o", err = dir_ / "e";
+  const std::string cmd = std::string("OPENAI_ADMIN_KEY='bad key with spaces' '") +
+                          CERTHARNESS_CLI + "' crawl --base-url '" + server.base_url() + "' >'" +
+                          out.string() + "' 2>'" + err.string() + "'";
+  EXPECT_EQ(WEXITSTATUS(std::system(cmd.c_str())), 2);
+  EXPECT_NE(slurp(err).find("401"), std::string::npos) << slurp(err);
+}
+
+}  // namespace
+}  // namespace certharness

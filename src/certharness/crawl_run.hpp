@@ -1,0 +1,49 @@
+// `certharness crawl` as a library call: a read-only conformance run of a live base URL.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "certharness/har.hpp"
+#include "certharness/run_report.hpp"
+
+namespace certharness {
+
+struct crawl_progress {
+  std::size_t requests = 0;
+  std::size_t pages = 0;
+  std::size_t findings = 0;
+};
+
+struct crawl_options {
+  std::string base_url = "https://api.openai.com/v1";
+  std::vector<std::string> projects;
+  std::vector<int> limits{1, 7, 100};
+  std::vector<std::string> orders{"desc", "asc"};
+  std::size_t max_pages = 1000;  // per walk
+  std::chrono::milliseconds timeout{30'000};
+  int retries = 3;  // per request, on 429, 5xx and connection errors
+  std::chrono::milliseconds backoff_base{250};  // doubled per retry unless Retry-After says
+  std::chrono::milliseconds backoff_cap{30'000};
+  std::string admin_key;                    // sent as Bearer; never in the report or the HAR
+  std::optional<std::string> organization;  // OpenAI-Organization header
+  std::function<bool()> should_stop;        // polled between requests and during waits
+  std::function<void(const crawl_progress&)> on_progress;
+};
+
+struct crawl_outcome {
+  run_report report;
+  std::vector<har_entry> exchanges;  // every attempt, unredacted: redact before writing
+  // Set when the run could not be carried out (exit 2): bad base URL, the key would go over
+  // plain http to a non-loopback host, or no connection / 401 on the very first request.
+  std::optional<std::string> fatal;
+  bool interrupted = false;
+};
+
+crawl_outcome run_crawl(const crawl_options& options);
+
+}  // namespace certharness

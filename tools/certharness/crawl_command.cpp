@@ -1,0 +1,175 @@
+// `certharness crawl`: a read-only conformance run of a live base URL (see crawl_run.hpp).
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "certharness/crawl_run.hpp"
+#include "certharness/har.hpp"
+#include "certharness/run_report.hpp"
+#include "commands.hpp"
+
+namespace certharness::cli {
+namespace {
+
+struct crawl_args {
+  std::string base_url = crawl_options{}.base_url;
+  std::vector<std::string> projects;
+  std::string limits = "1,7,100";
+  std::string orders = "desc,asc";
+  std::size_t max_pages = crawl_options{}.max_pages;
+  double timeout_s = 30;
+  int retries = crawl_options{}.retries;
+  int backoff_ms = static_cast<int>(crawl_options{}.backoff_base.count());
+  std::string record_path;
+  std::string junit_path;
+  std::string format = "text";
+};
+
+volatile sig_atomic_t g_interrupted = 0;
+extern "C" void on_signal(int) { g_interrupted = 1; }
+
+std::vector<std::string> split(const std::string& list) {
+  std::vector<std::string> out;
+  std::stringstream in(list);
+  for (std::string item; std::getline(in, item, ',');) {
+    if (!item.empty()) out.push_back(item);
+  }
+  return out;
+}
+
+int run_crawl_command(const crawl_args& args) {
+  crawl_options options;
+  options.base_url = args.base_url;
+  options.projects = args.projects;
+  options.limits.clear();
+  for (const std::string& l : split(args.limits)) {
+    char* end = nullptr;
+    const long v = std::strtol(l.c_str(), &end, 10);
+    if (*end != '\0' || v < 1 || v > 100) {
+      std::cerr << "certharness crawl: --limits wants numbers in 1..100, got \"" << l << "\"\n";
+      return 2;
+    }
+    options.limits.push_back(static_cast<int>(v));
+  }
+  options.orders = split(args.orders);
+  for (const std::string& o : options.orders) {
+    if (o != "asc" && o != "desc") {
+      std::cerr << "certharness crawl: --orders takes asc and desc, got \"" << o << "\"\n";
+      return 2;
+    }
+  }
+  if (options.limits.empty() || options.orders.empty()) {
+    std::cerr << "certharness crawl: --limits and --orders need at least one value\n";
+    return 2;
+  }
+  options.max_pages = args.max_pages;
+  options.timeout = std::chrono::milliseconds(static_cast<long long>(args.timeout_s * 1000));
+  options.retries = args.retries;
+  options.backoff_base = std::chrono::milliseconds(args.backoff_ms);
+  const char* key = std::getenv("OPENAI_ADMIN_KEY");
+  if (!key || !*key) {
+    std::cerr << "certharness crawl: set OPENAI_ADMIN_KEY (the key is read from there only)\n";
+    return 2;
+  }
+  options.admin_key = key;
+  if (const char* org = std::getenv("OPENAI_ORG_ID"); org && *org) options.organization = org;
+
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  options.should_stop = [] { return g_interrupted != 0; };
+  const bool tty = isatty(STDERR_FILENO);
+  auto last_progress = std::chrono::steady_clock::now();
+  if (tty) {
+    options.on_progress = [&](const crawl_progress& p) {
+      const auto now = std::chrono::steady_clock::now();
+      if (now - last_progress < std::chrono::milliseconds(100)) return;
+      last_progress = now;
+      std::fprintf(stderr, "\r%zu requests, %zu pages, %zu findings", p.requests, p.pages,
+                   p.findings);
+    };
+  }
+
+  const crawl_outcome outcome = run_crawl(options);
+  if (tty) std::fprintf(stderr, "\r\x1b[K");
+
+  // Everything written is redacted and written whole, interrupted or not.
+  std::vector<std::string> secrets{options.admin_key};
+  if (options.organization) secrets.push_back(*options.organization);
+  int status = outcome.report.has_error() ? 1 : 0;
+  if (!args.record_path.empty()) {
+    std::vector<har_entry> entries;
+    entries.reserve(outcome.exchanges.size());
+    for (const har_entry& e : outcome.exchanges) entries.push_back(redacted(e, secrets));
+    if (auto err = write_file_atomically(args.record_path, render_har(entries))) {
+      std::cerr << "certharness crawl: " << *err << "\n";
+      status = 2;
+    }
+  }
+  if (!args.junit_path.empty()) {
+    if (auto err = write_file_atomically(args.junit_path, render_junit(outcome.report))) {
+      std::cerr << "certharness crawl: " << *err << "\n";
+      status = 2;
+    }
+  }
+  if (outcome.fatal) {
+    std::cerr << "certharness crawl: " << *outcome.fatal << "\n";
+    return 2;
+  }
+  std::cout << (args.format == "json" ? render_run_json(outcome.report)
+                                      : render_run_text(outcome.report,
+                                                        isatty(STDOUT_FILENO) &&
+                                                            std::getenv("NO_COLOR") == nullptr));
+  std::cout.flush();
+  if (outcome.interrupted) {
+    std::cerr << "certharness crawl: interrupted; the report and recording cover the "
+              << outcome.report.requests.size() << " requests made\n";
+    return 2;
+  }
+  return status;
+}
+
+}  // namespace
+
+command_runner add_crawl_command(CLI::App& app) {
+  auto args = std::make_shared<crawl_args>();
+  CLI::App* cmd = app.add_subcommand(
+      "crawl", "Read-only conformance run of a live certificates API (key from OPENAI_ADMIN_KEY)");
+  cmd->add_option("--base-url", args->base_url, "API base URL")->capture_default_str();
+  cmd->add_option("--project", args->projects, "Also walk this project's certificates (repeatable)");
+  cmd->add_option("--limits", args->limits, "Page sizes to walk with, comma-separated")
+      ->capture_default_str();
+  cmd->add_option("--orders", args->orders, "Orders to walk in, comma-separated")
+      ->capture_default_str();
+  cmd->add_option("--max-pages", args->max_pages, "Bound on the pages of one walk")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_option("--timeout", args->timeout_s, "Seconds per request")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_option("--retries", args->retries, "Retries per request on 429, 5xx, connection errors")
+      ->check(CLI::Range(0, 10))
+      ->capture_default_str();
+  cmd->add_option("--backoff-ms", args->backoff_ms,
+                  "First retry delay when no Retry-After; doubles per retry")
+      ->check(CLI::Range(0, 60'000))
+      ->capture_default_str();
+  cmd->add_option("--record", args->record_path, "Write every exchange as HAR 1.2 (redacted)");
+  cmd->add_option("--junit", args->junit_path, "Write a JUnit XML report");
+  cmd->add_option("--format", args->format, "Report format on stdout")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  return [args] { return run_crawl_command(*args); };
+}
+
+}  // namespace certharness::cli
