@@ -20,7 +20,12 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 8> k_by_obje
      "OrganizationProjectCertificateDeactivationResponse"},
 }};
 
-std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
+// A document value quoted as a JSON string: escaped, whatever bytes it holds.
+std::string quoted(std::string_view s) {
+  std::string out;
+  append_json_string(out, s.substr(0, 80));
+  return out;
+}
 
 placement placed(std::string_view schema, std::string reason) {
   return placement{std::string(schema), std::move(reason)};
