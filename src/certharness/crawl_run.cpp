@@ -1,20 +1,29 @@
 #include "certharness/crawl_run.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
+#include <cstdio>
 #include <map>
+#include <random>
 #include <set>
+#include <stdexcept>
 #include <thread>
 #include <utility>
 
 #include "certharness/http_client.hpp"
 #include "certharness/list_walk.hpp"
 #include "certharness/response_checks.hpp"
+#include "certharness/x509_certificate.hpp"
 
 namespace certharness {
 namespace {
 
 constexpr std::string_view k_org_endpoint = "/organization/certificates";
+constexpr std::string_view k_write_group = "write checks";
+constexpr std::string_view k_write_name_prefix = "certharness-write-check-";
+// Cleanup runs after an interrupt too, so it gets a bound of its own instead of should_stop.
+constexpr std::chrono::milliseconds k_cleanup_budget{15'000};
 
 bool is_loopback_host(std::string_view host) {
   return host == "localhost" || host == "[::1]" || host.rfind("127.", 0) == 0;
@@ -63,7 +72,10 @@ listed_certificate read_listed(const json_value& item) {
 class crawler {
  public:
   explicit crawler(const crawl_options& options)
-      : options_(options), client_(client_options{options.timeout, options.timeout}) {
+      : options_(options),
+        client_(client_options{options.timeout, options.timeout}),
+        cleanup_client_(client_options{std::min(options.timeout, k_cleanup_budget),
+                                       std::min(options.timeout, k_cleanup_budget)}) {
     report_.command = "crawl";
     base_ = options.base_url;
     while (!base_.empty() && base_.back() == '/') base_.pop_back();
@@ -101,6 +113,8 @@ class crawler {
     }
     if (!stopping()) get_each_listed();
     if (!stopping()) negative_probes();
+    // After the reads, so that they see the organization as it was.
+    if (options_.write_checks && !stopping()) write_checks();
     return finish(std::move(out));
   }
 
@@ -118,6 +132,7 @@ class crawler {
   }
 
   bool stopping() const {
+    if (cleanup_deadline_) return std::chrono::steady_clock::now() >= *cleanup_deadline_;
     return fatal_.has_value() || (options_.should_stop && options_.should_stop());
   }
 
@@ -142,6 +157,7 @@ class crawler {
   // One request with bounded retries on 429, 5xx and connection errors; every attempt is
   // recorded. Returns the last response, if any.
   std::optional<client_response> send(const std::string& method, const std::string& path_query,
+                                      const std::optional<std::string>& body,
                                       const std::string& group, request_record& record) {
     client_request request;
     request.method = method;
@@ -149,6 +165,8 @@ class crawler {
     request.headers.emplace_back("Authorization", "Bearer " + options_.admin_key);
     if (options_.organization) request.headers.emplace_back("OpenAI-Organization", *options_.organization);
     request.headers.emplace_back("Accept", "application/json");
+    if (body) request.headers.emplace_back("Content-Type", "application/json");
+    request.body = body;
     record.request = method + " " + request.url;
     std::optional<client_response> last;
     for (int attempt = 1;; ++attempt) {
@@ -158,7 +176,11 @@ class crawler {
       entry.method = method;
       entry.url = request.url;
       entry.request_headers = request.headers;
-      http_client::result result = client_.send(request);
+      if (body) {
+        entry.request_body = body;
+        entry.request_mime_type = "application/json";
+      }
+      http_client::result result = (cleanup_deadline_ ? cleanup_client_ : client_).send(request);
       std::optional<std::chrono::milliseconds> retry_after;
       std::string why;
       bool no_connection = false;
@@ -225,11 +247,12 @@ class crawler {
     }
   }
 
-  // A request whose response gets the common checks; findings go to `group`.
-  std::optional<checked_response> exchange(const std::string& path_query, const std::string& group,
-                                           const response_expectation& expect) {
+  // A request, recorded in the report; a transport failure is a finding in `group`.
+  std::optional<client_response> fetch(const std::string& method, const std::string& path_query,
+                                       const std::optional<std::string>& body,
+                                       const std::string& group) {
     request_record sent;
-    std::optional<client_response> response = send("GET", path_query, group, sent);
+    std::optional<client_response> response = send(method, path_query, body, group, sent);
     report_.requests.push_back(sent);
     check_tally& tally = report_.groups[group];
     if (!response) {
@@ -237,10 +260,27 @@ class crawler {
       return std::nullopt;
     }
     record(tally, "http.transport", true);
-    checked_response checked = check_response(*response, expect, tally);
-    for (finding& f : checked.findings) add(run_finding{group, sent.request, std::move(f)});
+    return response;
+  }
+
+  // A request whose response gets the common checks; findings go to `group`.
+  std::optional<checked_response> exchange(const std::string& path_query, const std::string& group,
+                                           const response_expectation& expect,
+                                           const std::string& method = "GET",
+                                           const std::optional<std::string>& body = std::nullopt) {
+    const std::optional<client_response> response = fetch(method, path_query, body, group);
+    if (!response) return std::nullopt;
+    checked_response checked = check_response(*response, expect, report_.groups[group]);
+    add_findings(group, checked);
     progress();
     return checked;
+  }
+
+  // The common checks' findings on the last request.
+  void add_findings(const std::string& group, checked_response& checked) {
+    for (finding& f : checked.findings) {
+      add(run_finding{group, report_.requests.back().request, std::move(f)});
+    }
   }
 
   void record_transport_failure(check_tally& tally, const std::string& group,
@@ -397,6 +437,344 @@ class crawler {
     }
   }
 
+  // ---- --write-checks: one throwaway certificate through its whole life, then cleanup.
+
+  struct write_state {
+    std::string name, renamed;
+    std::string pem;
+    certificate_validity validity;
+    bool upload_sent = false;
+    std::optional<std::string> id;  // from the upload response
+    bool gone = false;              // DELETE done, GET by id 404 and not listed
+  };
+
+  struct listed_state {
+    std::string id;
+    std::optional<std::string> name;
+    std::optional<bool> active;
+  };
+
+  struct list_search {
+    std::vector<listed_state> matches;
+    bool complete = false;  // the whole list was seen
+  };
+
+  void write_checks() {
+    write_state s;
+    std::random_device random;
+    const std::uint64_t nonce = (std::uint64_t{random()} << 32) | random();
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(nonce));
+    s.name = std::string(k_write_name_prefix) + hex;
+    s.renamed = s.name + "-renamed";
+    const std::int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count();
+    s.validity = {now - 3600, now + 86'400};
+    try {
+      s.pem = make_self_signed_certificate(
+          {s.name, s.validity.not_before, s.validity.not_after, (nonce >> 1) | 1});
+    } catch (const std::runtime_error& e) {
+      fatal_ = std::string("cannot make a throwaway certificate for --write-checks: ") + e.what();
+      return;
+    }
+    using step = bool (crawler::*)(write_state&);
+    for (const step next : {&crawler::upload_step, &crawler::content_step,
+                            &crawler::listed_inactive_step, &crawler::rename_step,
+                            &crawler::activate_step, &crawler::deactivate_step,
+                            &crawler::delete_step}) {
+      if (stopping() || !(this->*next)(s)) break;
+    }
+    clean_up(s);
+  }
+
+  // Tallies `check` in the write-checks group; a failure is an error finding.
+  void judge(const char* check, bool ok, const std::string& request, std::string pointer,
+             std::string message) {
+    const std::string group(k_write_group);
+    record(report_.groups[group], check, ok);
+    if (!ok) {
+      add(run_finding{group, request,
+                      finding{check, severity::error, std::move(pointer), "", std::move(message),
+                              std::nullopt}});
+    }
+  }
+
+  std::optional<checked_response> write_exchange(const std::string& method,
+                                                  const std::string& path_query,
+                                                  const std::optional<std::string>& body,
+                                                  const std::string& schema) {
+    return exchange(path_query, std::string(k_write_group), {schema, false}, method, body);
+  }
+
+  bool last_answered_2xx() const { return report_.requests.back().status / 100 == 2; }
+
+  // The JSON object root of an answer, or nullptr (the common checks said why).
+  static const json_value* object_root(const std::optional<checked_response>& r) {
+    if (!r || !r->document || !r->document->root().is_object()) return nullptr;
+    return &r->document->root();
+  }
+
+  // A ToggleCertificatesRequest for one id.
+  static std::string ids_body(const std::string& id) {
+    std::string body = R"({"certificate_ids":[)";
+    append_json_string(body, id);
+    return body + "]}";
+  }
+
+  std::string certificate_path(const write_state& s) const {
+    return std::string(k_org_endpoint) + "/" + percent_encode(*s.id);
+  }
+
+  void check_details(const json_value& certificate, const write_state& s,
+                     const std::string& request) {
+    const listed_certificate got = read_listed(certificate);
+    const std::string want_from = std::to_string(s.validity.not_before);
+    const std::string want_to = std::to_string(s.validity.not_after);
+    judge("upload.details", got.valid_at == want_from && got.expires_at == want_to, request,
+          "/certificate_details",
+          "valid_at " + (got.valid_at.empty() ? "absent" : got.valid_at) + " and expires_at " +
+              (got.expires_at.empty() ? "absent" : got.expires_at) +
+              ", but the uploaded PEM says notBefore " + want_from + " and notAfter " + want_to);
+  }
+
+  bool upload_step(write_state& s) {
+    std::string body = R"({"name":)";
+    append_json_string(body, s.name);
+    body += R"(,"certificate":)";
+    append_json_string(body, s.pem);
+    body += '}';
+    s.upload_sent = true;
+    const auto r = write_exchange("POST", std::string(k_org_endpoint), body, "Certificate");
+    const json_value* root = object_root(r);
+    const json_value* id = root ? root->find("id") : nullptr;
+    if (!last_answered_2xx() || !id || !id->is_string()) return false;
+    s.id = std::string(id->as_string());
+    const std::string& request = report_.requests.back().request;
+    check_details(*root, s, request);
+    const json_value* active = root->find("active");
+    judge("upload.activates", !active || (active->is_bool() && !active->as_bool()), request,
+          "/active", "the upload response says active " + value_text(active));
+    return true;
+  }
+
+  static std::string without_whitespace(std::string_view text) {
+    std::string out;
+    for (const char c : text) {
+      if (!std::isspace(static_cast<unsigned char>(c))) out.push_back(c);
+    }
+    return out;
+  }
+
+  bool content_step(write_state& s) {
+    const auto r = write_exchange("GET", certificate_path(s) + "?include%5B%5D=content",
+                                  std::nullopt, "Certificate");
+    const json_value* root = object_root(r);
+    if (!root) return true;  // nothing to compare; the rest of the life cycle can still run
+    const std::string& request = report_.requests.back().request;
+    check_details(*root, s, request);
+    const json_value* d = root->find("certificate_details");
+    const json_value* content = d && d->is_object() ? d->find("content") : nullptr;
+    judge("upload.content",
+          content && content->is_string() &&
+              without_whitespace(content->as_string()) == without_whitespace(s.pem),
+          request, "/certificate_details/content",
+          content && content->is_string()
+              ? "include[]=content returned PEM text other than the one uploaded"
+              : "include[]=content returned no content");
+    return true;
+  }
+
+  // Walks the organization list at limit 100 (bounded by max_pages) for items that `match`.
+  list_search search_list(const std::function<bool(const listed_state&)>& match) {
+    const std::string group(k_write_group);
+    list_search out;
+    std::optional<std::string> after;
+    for (std::size_t page = 0; page < options_.max_pages && !stopping(); ++page) {
+      std::string q = std::string(k_org_endpoint) + "?limit=100&order=desc";
+      if (after) q += "&after=" + percent_encode(*after);
+      const auto r = exchange(q, group, {"ListCertificatesResponse", false});
+      const json_value* root = object_root(r);
+      const json_value* data = root ? root->find("data") : nullptr;
+      if (!data || !data->is_array()) return out;
+      for (const json_value& item : *data) {
+        const json_value* id = item.is_object() ? item.find("id") : nullptr;
+        if (!id || !id->is_string()) continue;
+        listed_state l{std::string(id->as_string()), std::nullopt, std::nullopt};
+        if (const json_value* n = item.find("name"); n && n->is_string()) {
+          l.name = std::string(n->as_string());
+        }
+        if (const json_value* a = item.find("active"); a && a->is_bool()) l.active = a->as_bool();
+        if (match(l)) out.matches.push_back(std::move(l));
+      }
+      const list_page read = read_list_page(*root);
+      if (read.has_more != true || read.last_id.state != cursor_field::kind::string_value ||
+          read.last_id.value == after) {
+        out.complete = read.has_more == false;
+        return out;
+      }
+      after = read.last_id.value;
+    }
+    return out;
+  }
+
+  std::optional<listed_state> find_listed(const write_state& s) {
+    list_search found = search_list([&](const listed_state& l) { return l.id == *s.id; });
+    if (found.matches.empty()) return std::nullopt;
+    return std::move(found.matches.front());
+  }
+
+  bool listed_inactive_step(write_state& s) {
+    const std::optional<listed_state> listed = find_listed(s);
+    judge("upload.activates", listed && listed->active == false,
+          report_.requests.back().request, "",
+          listed ? "the fresh upload " + *s.id + " is listed active"
+                 : "the fresh upload " + *s.id + " is not in the organization list");
+    return true;
+  }
+
+  bool rename_step(write_state& s) {
+    std::string body = R"({"name":)";
+    append_json_string(body, s.renamed);
+    body += '}';
+    std::string want;
+    append_json_string(want, s.renamed);
+    const struct {
+      const char* method;
+      std::optional<std::string> body;
+      const char* what;
+    } requests[] = {{"POST", body, "the rename response"}, {"GET", std::nullopt, "GET by id"}};
+    for (const auto& q : requests) {
+      const auto r = write_exchange(q.method, certificate_path(s), q.body, "Certificate");
+      const json_value* root = object_root(r);
+      if (!root) continue;
+      const std::string got = value_text(root->find("name"));
+      judge("modify.name", got == want, report_.requests.back().request, "/name",
+            std::string(q.what) + " has name " + (got.empty() ? "absent" : got) +
+                " after the rename to " + want);
+    }
+    return true;
+  }
+
+  bool toggle_step(write_state& s, bool on) {
+    const char* verb = on ? "activate" : "deactivate";
+    const auto r = write_exchange("POST", std::string(k_org_endpoint) + "/" + verb, ids_body(*s.id),
+                                  on ? "OrganizationCertificateActivationResponse"
+                                     : "OrganizationCertificateDeactivationResponse");
+    if (const json_value* root = object_root(r)) {
+      const json_value* data = root->find("data");
+      std::optional<bool> active;
+      if (data && data->is_array()) {
+        for (const json_value& item : *data) {
+          const json_value* id = item.is_object() ? item.find("id") : nullptr;
+          const json_value* a = id ? item.find("active") : nullptr;
+          if (a && id->is_string() && id->as_string() == *s.id && a->is_bool()) {
+            active = a->as_bool();
+          }
+        }
+      }
+      judge("toggle.result", active == on, report_.requests.back().request, "/data",
+            std::string(verb) + " answered " +
+                (active ? (*active ? "active" : "inactive") : "no item with its active state") +
+                " for " + *s.id);
+    }
+    const std::optional<listed_state> listed = find_listed(s);
+    const std::string& request = report_.requests.back().request;
+    judge("toggle.result", listed && listed->active == on, request, "",
+          listed ? *s.id + " is listed with active " +
+                       (listed->active ? (*listed->active ? "true" : "false") : "absent") +
+                       " after " + verb
+                 : *s.id + " is not in the organization list after " + verb);
+    if (listed) {
+      judge("modify.name", listed->name == s.renamed, request, "",
+            *s.id + " is listed under " + (listed->name ? "\"" + *listed->name + "\"" : "no name") +
+                " after the rename to \"" + s.renamed + "\"");
+    }
+    return true;
+  }
+
+  bool activate_step(write_state& s) { return toggle_step(s, true); }
+  bool deactivate_step(write_state& s) { return toggle_step(s, false); }
+
+  bool delete_step(write_state& s) {
+    const auto r = write_exchange("DELETE", certificate_path(s), std::nullopt,
+                                  "DeleteCertificateResponse");
+    const json_value* root = object_root(r);
+    if (!root || !last_answered_2xx()) return false;
+    const json_value* id = root->find("id");
+    std::string want;
+    append_json_string(want, *s.id);
+    judge("delete.still_present", value_text(id) == want, report_.requests.back().request, "/id",
+          "the delete response names " + value_text(id) + ", not " + want);
+    const std::string group(k_write_group);
+    const auto after = fetch("GET", certificate_path(s), std::nullopt, group);
+    if (!after) return false;
+    const bool answered_404 = after->status == 404;
+    if (answered_404) {
+      // Still an API answer: its body must be an ErrorResponse.
+      checked_response checked = check_response(*after, {"ErrorResponse", true},
+                                                report_.groups[group]);
+      add_findings(group, checked);
+    }
+    judge("delete.still_present", answered_404, report_.requests.back().request, "",
+          "GET by id answered " + std::to_string(after->status) + " after the delete, not 404");
+    const bool listed = find_listed(s).has_value();
+    judge("delete.still_present", !listed, report_.requests.back().request, "",
+          *s.id + " is still listed after the delete");
+    s.gone = answered_404 && !listed;
+    return true;
+  }
+
+  // Removes whatever the write checks made: the uploaded id unless it is proven gone, and any
+  // listed certificate under our names (a retried or timed-out upload may have made one whose
+  // id we never saw). Runs after an interrupt too, bounded by k_cleanup_budget.
+  void clean_up(const write_state& s) {
+    if (!s.upload_sent) return;
+    cleanup_deadline_ = std::chrono::steady_clock::now() + k_cleanup_budget;
+    std::set<std::string> left;
+    if (s.id && !s.gone) left.insert(*s.id);
+    const list_search ours = search_list(
+        [&](const listed_state& l) { return l.name == s.name || l.name == s.renamed; });
+    for (const listed_state& l : ours.matches) left.insert(l.id);
+    bool clean = true;
+    const std::string& request = report_.requests.back().request;
+    if (!ours.complete && !s.id) {
+      clean = false;
+      judge("cleanup.failed", false, request, "",
+            "could not walk the list to find what the upload of \"" + s.name +
+                "\" made: look for certificates named " + std::string(k_write_name_prefix) + "*");
+    }
+    for (const std::string& id : left) {
+      if (const std::optional<std::string> why = remove(id)) {
+        clean = false;
+        judge("cleanup.failed", false, report_.requests.back().request, "",
+              "certificate " + id + " made by --write-checks is left behind: " + *why);
+      }
+    }
+    if (clean) record(report_.groups[std::string(k_write_group)], "cleanup.failed", true);
+    cleanup_deadline_.reset();
+  }
+
+  // Deactivates (a delete of an active certificate is refused) and deletes `id`. 404 counts as
+  // removed. Returns why it is still there, if it is.
+  std::optional<std::string> remove(const std::string& id) {
+    if (stopping()) return "the cleanup deadline passed first";
+    const std::string group(k_write_group);
+    fetch("POST", std::string(k_org_endpoint) + "/deactivate", ids_body(id), group);
+    const auto r = fetch("DELETE", std::string(k_org_endpoint) + "/" + percent_encode(id),
+                         std::nullopt, group);
+    if (!r) return "DELETE failed: " + report_.requests.back().error;
+    if ((r->status >= 200 && r->status < 300) || r->status == 404) return std::nullopt;
+    std::string why = "DELETE answered " + std::to_string(r->status);
+    const decode_result body = decode_json(r->body);
+    const json_value* error = body.ok() && body.document->root().is_object()
+                                  ? body.document->root().find("error")
+                                  : nullptr;
+    const json_value* message = error && error->is_object() ? error->find("message") : nullptr;
+    if (message && message->is_string()) why += ": " + std::string(message->as_string());
+    return why;
+  }
+
   crawl_outcome finish(crawl_outcome out) {
     out.report = std::move(report_);
     out.exchanges = std::move(exchanges_);
@@ -407,6 +785,8 @@ class crawler {
 
   const crawl_options& options_;
   http_client client_;
+  http_client cleanup_client_;  // shorter timeouts: cleanup must end within its budget
+  std::optional<std::chrono::steady_clock::time_point> cleanup_deadline_;  // set while cleaning
   std::string base_;
   run_report report_;
   std::vector<har_entry> exchanges_;

@@ -1,4 +1,5 @@
-// `certharness crawl` as a library call: a read-only conformance run of a live base URL.
+// `certharness crawl` as a library call: a conformance run of a live base URL, read-only unless
+// write_checks is set.
 #pragma once
 
 #include <chrono>
@@ -31,7 +32,10 @@ struct crawl_options {
   std::chrono::milliseconds backoff_cap{30'000};
   std::string admin_key;                    // sent as Bearer; never in the report or the HAR
   std::optional<std::string> organization;  // OpenAI-Organization header
-  std::function<bool()> should_stop;        // polled between requests and during waits
+  // Upload, rename, toggle and delete a throwaway certificate after the read-only part; what
+  // it made is removed whatever happens (even after should_stop), within its own deadline.
+  bool write_checks = false;
+  std::function<bool()> should_stop;  // polled between requests and during waits
   std::function<void(const crawl_progress&)> on_progress;
 };
 

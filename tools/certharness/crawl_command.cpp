@@ -1,4 +1,4 @@
-// `certharness crawl`: a read-only conformance run of a live base URL (see crawl_run.hpp).
+// `certharness crawl`: a conformance run of a live base URL (see crawl_run.hpp).
 #include <signal.h>
 #include <unistd.h>
 
@@ -32,6 +32,7 @@ struct crawl_args {
   std::string record_path;
   std::string junit_path;
   std::string format = "text";
+  bool write_checks = false;
 };
 
 volatile sig_atomic_t g_interrupted = 0;
@@ -75,6 +76,7 @@ int run_crawl_command(const crawl_args& args) {
   options.timeout = std::chrono::milliseconds(static_cast<long long>(args.timeout_s * 1000));
   options.retries = args.retries;
   options.backoff_base = std::chrono::milliseconds(args.backoff_ms);
+  options.write_checks = args.write_checks;
   const char* key = std::getenv("OPENAI_ADMIN_KEY");
   if (!key || !*key) {
     std::cerr << "certharness crawl: set OPENAI_ADMIN_KEY (the key is read from there only)\n";
@@ -144,7 +146,9 @@ int run_crawl_command(const crawl_args& args) {
 command_runner add_crawl_command(CLI::App& app) {
   auto args = std::make_shared<crawl_args>();
   CLI::App* cmd = app.add_subcommand(
-      "crawl", "Read-only conformance run of a live certificates API (key from OPENAI_ADMIN_KEY)");
+      "crawl",
+      "Conformance run of a live certificates API, read-only unless --write-checks (key from "
+      "OPENAI_ADMIN_KEY)");
   cmd->add_option("--base-url", args->base_url, "API base URL")->capture_default_str();
   cmd->add_option("--project", args->projects, "Also walk this project's certificates (repeatable)");
   cmd->add_option("--limits", args->limits, "Page sizes to walk with, comma-separated")
@@ -169,6 +173,9 @@ command_runner add_crawl_command(CLI::App& app) {
   cmd->add_option("--format", args->format, "Report format on stdout")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
+  cmd->add_flag("--write-checks", args->write_checks,
+                "Also upload, rename, toggle and delete a throwaway certificate (cleaned up "
+                "whatever happens)");
   return [args] { return run_crawl_command(*args); };
 }
 
