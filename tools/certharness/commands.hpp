@@ -13,5 +13,6 @@ using command_runner = std::function<int()>;
 command_runner add_validate_command(CLI::App& app);
 command_runner add_serve_command(CLI::App& app);
 command_runner add_crawl_command(CLI::App& app);
+command_runner add_replay_command(CLI::App& app);
 
 }  // namespace certharness::cli

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
       {"validate", certharness::cli::add_validate_command(app)},
       {"serve", certharness::cli::add_serve_command(app)},
       {"crawl", certharness::cli::add_crawl_command(app)},
+      {"replay", certharness::cli::add_replay_command(app)},
   };
   try {
     app.parse(argc, argv);

@@ -1,0 +1,150 @@
+// Record → replay: `certharness crawl --record` against `certharness serve`, then
+// `certharness replay` of the recording gives the same findings and exit code, offline.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "certharness/json_document.hpp"
+#include "serve_process.hpp"
+
+namespace certharness {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::serve_process;
+
+constexpr const char* k_key = "sk-admin-replay-e2e-SECRET-77b0";
+
+struct cli_result {
+  int exit_code = -1;
+  std::string out, err;
+  std::optional<json_document> report;
+};
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// (check, group) of every error and warning of a JSON report.
+std::set<std::pair<std::string, std::string>> failures(const json_value& report) {
+  std::set<std::pair<std::string, std::string>> out;
+  for (const json_value& f : *report.find("findings")) {
+    if (f.find("severity")->as_string() == "note") continue;
+    out.emplace(f.find("check")->as_string(), f.find("group")->as_string());
+  }
+  return out;
+}
+
+class replay : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("certharness_replay_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // Runs `certharness <args>` with the key in its environment.
+  cli_result run(const std::string& args) {
+    const fs::path out = dir_ / "stdout", err = dir_ / "stderr";
+    const std::string cmd = std::string("OPENAI_ADMIN_KEY='") + k_key + "' '" + CERTHARNESS_CLI +
+                            "' " + args + " >'" + out.string() + "' 2>'" + err.string() +
+                            "' </dev/null";
+    const int status = std::system(cmd.c_str());
+    cli_result r;
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = slurp(out);
+    r.err = slurp(err);
+    decode_result d = decode_json(r.out);
+    if (d.ok()) r.report = std::move(d.document);
+    return r;
+  }
+
+  fs::path dir_;
+};
+
+class record_then_replay : public replay, public ::testing::WithParamInterface<const char*> {};
+
+TEST_P(record_then_replay, gives_the_crawls_findings) {
+  const std::string fault = GetParam();
+  std::vector<std::string> serve_args{"--seed-certs", "12"};
+  if (!fault.empty()) serve_args.insert(serve_args.end(), {"--fault", fault});
+  serve_process server(serve_args);
+  const fs::path har = dir_ / "run.har";
+  const cli_result crawled =
+      run("crawl --format json --limits 5,100 --backoff-ms 10 --project proj_e2e --base-url '" +
+          server.base_url() + "' --record '" + har.string() + "'");
+  ASSERT_TRUE(crawled.report.has_value()) << crawled.out << crawled.err;
+  server.stop();  // replay is offline
+
+  const cli_result replayed = run("replay --format json '" + har.string() + "'");
+  ASSERT_TRUE(replayed.report.has_value()) << replayed.out << replayed.err;
+  EXPECT_EQ(replayed.exit_code, crawled.exit_code) << replayed.err;
+  EXPECT_EQ(failures(replayed.report->root()), failures(crawled.report->root()));
+  EXPECT_EQ(replayed.report->root().find("summary")->find("subjects")->as_int64(),
+            crawled.report->root().find("summary")->find("subjects")->as_int64());
+  EXPECT_EQ(replayed.report->root().find("summary")->find("skipped")->as_int64(), 0);
+  if (fault.empty()) {
+    EXPECT_EQ(crawled.exit_code, 0) << crawled.out;
+  } else {
+    EXPECT_FALSE(failures(crawled.report->root()).empty()) << fault << " raised nothing";
+  }
+  for (const std::string* text : {&replayed.out, &replayed.err}) {
+    EXPECT_EQ(text->find(k_key), std::string::npos);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(clean_and_faulty, record_then_replay,
+                         ::testing::Values("", "wrong-order", "get-mismatch", "error-shape",
+                                           "first-id-mismatch", "asc-desc-inconsistent",
+                                           "429-without-retry-after"),
+                         [](const ::testing::TestParamInfo<const char*>& info) {
+                           std::string name = *info.param ? info.param : "clean";
+                           for (char& c : name) {
+                             if (c == '-') c = '_';
+                           }
+                           return "f_" + name;
+                         });
+
+TEST_F(replay, could_not_run_exits_2) {
+  cli_result r = run("replay '" + (dir_ / "missing.har").string() + "'");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("missing.har"), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+
+  const fs::path not_har = dir_ / "not.har";
+  std::ofstream(not_har) << R"({"hello":"world"})";
+  r = run("replay --format json '" + not_har.string() + "'");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("not.har"), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_TRUE(r.out.empty());
+}
+
+TEST_F(replay, corpus_recordings_exit_codes) {
+  const std::string corpus = CERTHARNESS_CORPUS_DIR;
+  EXPECT_EQ(run("replay '" + corpus + "/har/clean.har'").exit_code, 0);
+  const fs::path junit = dir_ / "replay.xml";
+  const cli_result r = run("replay --junit '" + junit.string() + "' '" + corpus +
+                           "/har/faulty-wrong-order.har' '" + corpus + "/har/clean.har'");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("list.order"), std::string::npos) << r.out;
+  EXPECT_NE(slurp(junit).find("<testsuites"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace certharness

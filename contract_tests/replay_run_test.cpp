@@ -1,0 +1,307 @@
+// Offline replay of recorded exchanges: routing, request bodies, negative probes, walks rebuilt
+// from shuffled pages, entries without a recorded body, and the checked-in recordings.
+#include "certharness/replay_run.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <random>
+#include <set>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace certharness {
+namespace {
+
+using op = certificate_operation;
+
+const std::string k_base = "https://api.example.test/v1";
+
+har_entry exchange(std::string method, std::string url, int status, std::string body,
+                   std::optional<std::string> request_body = std::nullopt) {
+  har_entry e;
+  e.method = std::move(method);
+  e.url = std::move(url);
+  e.status = status;
+  e.response_headers = {{"Content-Type", "application/json"}};
+  e.response_body = std::move(body);
+  e.request_body = std::move(request_body);
+  return e;
+}
+
+std::string item_json(const std::string& id, long long created_at) {
+  return R"({"object":"organization.certificate","id":")" + id + R"(","name":"n )" + id +
+         R"(","created_at":)" + std::to_string(created_at) +
+         R"(,"certificate_details":{"valid_at":1,"expires_at":2},"active":false})";
+}
+
+// A list page of (id, created_at) items.
+std::string page_json(const std::vector<std::pair<std::string, long long>>& items, bool has_more) {
+  std::string data;
+  for (const auto& [id, at] : items) data += (data.empty() ? "" : ",") + item_json(id, at);
+  const auto id_or_null = [](const std::string* id) { return id ? "\"" + *id + "\"" : "null"; };
+  return R"({"object":"list","data":[)" + data + R"(],"first_id":)" +
+         id_or_null(items.empty() ? nullptr : &items.front().first) + R"(,"last_id":)" +
+         id_or_null(items.empty() ? nullptr : &items.back().first) + R"(,"has_more":)" +
+         (has_more ? "true" : "false") + "}";
+}
+
+const std::string k_error =
+    R"({"error":{"message":"no","type":"invalid_request_error","param":null,"code":null}})";
+
+// (check, group) of every error or warning.
+std::set<std::pair<std::string, std::string>> failures(const run_report& r) {
+  std::set<std::pair<std::string, std::string>> out;
+  for (const run_finding& f : r.findings) {
+    if (f.what.level != severity::note) out.emplace(f.what.check, f.group);
+  }
+  return out;
+}
+
+// check -> (passed, failed): check_count has no ==.
+std::map<std::string, std::pair<std::size_t, std::size_t>> counts(const check_tally& tally) {
+  std::map<std::string, std::pair<std::size_t, std::size_t>> out;
+  for (const auto& [check, n] : tally) out[check] = {n.passed, n.failed};
+  return out;
+}
+
+run_report replay_one(std::vector<har_entry> entries) {
+  std::vector<std::vector<har_entry>> archives;
+  archives.push_back(std::move(entries));
+  return replay(std::move(archives));
+}
+
+TEST(replay_routing, every_operation_with_and_without_a_base_path) {
+  const struct {
+    const char* method;
+    const char* path;
+    op expected;
+  } table[] = {
+      {"GET", "/organization/certificates", op::list_certificates},
+      {"POST", "/organization/certificates", op::upload_certificate},
+      {"GET", "/organization/certificates/cert_1", op::get_certificate},
+      {"POST", "/organization/certificates/cert_1", op::modify_certificate},
+      {"DELETE", "/organization/certificates/cert_1", op::delete_certificate},
+      {"POST", "/organization/certificates/activate", op::activate_certificates},
+      {"POST", "/organization/certificates/deactivate", op::deactivate_certificates},
+      {"GET", "/organization/projects/proj_1/certificates", op::list_project_certificates},
+      {"POST", "/organization/projects/proj_1/certificates/activate",
+       op::activate_project_certificates},
+      {"POST", "/organization/projects/proj_1/certificates/deactivate",
+       op::deactivate_project_certificates},
+  };
+  for (const std::string base :
+       {"https://api.openai.com/v1", "http://127.0.0.1:4000", "https://proxy.test/openai/v1"}) {
+    for (const auto& row : table) {
+      const auto r = route_request(row.method, base + row.path);
+      ASSERT_TRUE(r.has_value()) << row.method << " " << base << row.path;
+      EXPECT_EQ(r->operation, row.expected) << row.method << " " << base << row.path;
+    }
+  }
+  const auto get = route_request("GET", "https://h/v1/organization/certificates/cert%2F1");
+  ASSERT_TRUE(get.has_value());
+  EXPECT_EQ(get->certificate_id, "cert/1");
+  const auto project = route_request("GET", "https://h/organization/projects/p%20q/certificates");
+  ASSERT_TRUE(project.has_value());
+  EXPECT_EQ(project->project_id, "p q");
+  EXPECT_EQ(project->endpoint, "/organization/projects/p%20q/certificates");
+}
+
+TEST(replay_routing, other_apis_are_skipped_and_counted) {
+  for (const auto& [method, url] : std::vector<std::pair<std::string, std::string>>{
+           {"GET", k_base + "/models"},
+           {"GET", k_base + "/organization/users"},
+           {"PUT", k_base + "/organization/certificates/cert_1"},
+           {"GET", k_base + "/organization/certificates/cert_1/extra"},
+           {"DELETE", k_base + "/organization/certificates"},
+           {"GET", k_base + "/organization/projects/proj_1/certificates/activate"},
+           {"GET", "https://h/v1/organization/certificates/bad%zzescape"}}) {
+    EXPECT_FALSE(route_request(method, url).has_value()) << method << " " << url;
+  }
+  std::vector<har_entry> entries{
+      exchange("GET", k_base + "/models", 200, "{}"),
+      exchange("GET", k_base + "/organization/users", 200, "{}"),
+      exchange("GET", k_base + "/organization/certificates/cert_1", 404, k_error)};
+  const run_report r = replay_one(std::move(entries));
+  EXPECT_EQ(r.skipped, 2u);
+  ASSERT_EQ(r.requests.size(), 1u);
+  EXPECT_EQ(r.requests[0].status, 404);
+}
+
+TEST(replay_routing, query_is_decoded_with_include_brackets) {
+  const auto r = route_request(
+      "GET", k_base + "/organization/certificates/cert_1?include%5B%5D=content&x=a+b#frag");
+  ASSERT_TRUE(r.has_value());
+  const std::vector<std::pair<std::string, std::string>> expected{{"include[]", "content"},
+                                                                  {"x", "a b"}};
+  EXPECT_EQ(r->query, expected);
+}
+
+TEST(replay_request_bodies, are_validated_against_their_schema) {
+  const std::string cert = R"({"object":"certificate","id":"cert_1","name":"a","created_at":1,)"
+                           R"("certificate_details":{"valid_at":1,"expires_at":2}})";
+  std::vector<har_entry> entries{
+      exchange("POST", k_base + "/organization/certificates", 200, cert, R"({"name":"x"})"),
+      exchange("POST", k_base + "/organization/certificates/cert_1", 200, cert,
+               R"({"name":"renamed"})"),
+      exchange("POST", k_base + "/organization/certificates/activate", 400, k_error,
+               R"({"certificate_ids":[]})"),
+      exchange("POST", k_base + "/organization/projects/p/certificates/deactivate", 400, k_error,
+               "{not json"),
+  };
+  const run_report r = replay_one(std::move(entries));
+  std::vector<std::string> requests_with_schema_errors;
+  for (const run_finding& f : r.findings) {
+    if (f.what.check != "schema") continue;
+    EXPECT_NE(f.what.message.find("request body"), std::string::npos) << f.what.message;
+    EXPECT_EQ(f.group, "write checks");
+    requests_with_schema_errors.push_back(f.request);
+  }
+  const std::vector<std::string> expected{
+      "POST " + k_base + "/organization/certificates",
+      "POST " + k_base + "/organization/certificates/activate",
+      "POST " + k_base + "/organization/projects/p/certificates/deactivate"};
+  EXPECT_EQ(requests_with_schema_errors, expected);
+  EXPECT_EQ(r.groups.at("write checks").at("schema").passed, 3u);  // 1 body, 2 responses
+}
+
+TEST(replay_negative_probes, are_recognised_as_crawl_sends_them) {
+  const std::string list = k_base + "/organization/certificates";
+  std::vector<har_entry> entries;
+  for (const char* q : {"?limit=0", "?limit=101", "?limit=-1", "?limit=abc"}) {
+    entries.push_back(exchange("GET", list + q, 400, k_error));
+  }
+  entries.push_back(exchange("GET", list + "?order=sideways", 200, k_error));
+  entries.push_back(exchange("GET", list + "/cert_certharness_does_not_exist_0", 404, k_error));
+  const run_report r = replay_one(std::move(entries));
+  const std::set<std::pair<std::string, std::string>> expected{
+      {"request.accepted_invalid", "negative probes"}};
+  EXPECT_EQ(failures(r), expected);
+  EXPECT_EQ(r.groups.at("negative probes").at("request.accepted_invalid").passed, 5u);
+  EXPECT_EQ(r.groups.size(), 1u) << "probes are no walk";
+}
+
+TEST(replay_get_by_id, checks_object_and_consistency_with_the_list) {
+  const std::string list = k_base + "/organization/certificates";
+  const std::string got = R"({"object":"organization.certificate","id":"cert_a","name":"other",)"
+                          R"("created_at":5,"certificate_details":{"valid_at":1,"expires_at":2}})";
+  std::vector<har_entry> entries{
+      exchange("GET", list + "/cert_a", 200, got),
+      exchange("GET", list + "?limit=2", 200, page_json({{"cert_a", 5}}, false))};
+  const run_report r = replay_one(std::move(entries));
+  const std::set<std::pair<std::string, std::string>> expected{{"cert.object", "get by id"},
+                                                               {"cert.consistency", "get by id"}};
+  EXPECT_EQ(failures(r), expected);
+}
+
+// Five certificates, desc, limit 2: three pages; the second starts newer than the first ended.
+std::vector<har_entry> walk_with_order_fault() {
+  const std::string list = k_base + "/organization/certificates?limit=2&order=desc";
+  return {exchange("GET", list, 200, page_json({{"c5", 50}, {"c4", 40}}, true)),
+          exchange("GET", list + "&after=c4", 200, page_json({{"c3", 45}, {"c2", 20}}, true)),
+          exchange("GET", list + "&after=c2", 200, page_json({{"c1", 10}}, false))};
+}
+
+TEST(replay_walks, are_rebuilt_from_shuffled_pages) {
+  std::vector<har_entry> entries = walk_with_order_fault();
+  const std::string asc = k_base + "/organization/certificates?order=asc&limit=2";
+  for (har_entry e :
+       {exchange("GET", asc, 200, page_json({{"c1", 10}, {"c2", 20}}, true)),
+        exchange("GET", asc + "&after=c2", 200, page_json({{"c4", 40}, {"c3", 45}}, true)),
+        exchange("GET", asc + "&after=c3", 200, page_json({{"c5", 50}}, false))}) {
+    entries.push_back(std::move(e));
+  }
+  const run_report in_order = replay_one(entries);
+  std::mt19937 rng(7);
+  for (int round = 0; round < 5; ++round) {
+    std::shuffle(entries.begin(), entries.end(), rng);
+    const run_report shuffled = replay_one(entries);
+    // Only the cross-page inversion of the desc walk: chaining found page 2 after page 1.
+    const std::set<std::pair<std::string, std::string>> expected{
+        {"list.order", "GET /organization/certificates order=desc limit=2"}};
+    EXPECT_EQ(failures(shuffled), expected);
+    EXPECT_EQ(counts(shuffled.checks()), counts(in_order.checks()));
+    const auto& walk = shuffled.groups.at("GET /organization/certificates order=asc limit=2");
+    EXPECT_EQ(walk.at("list.cursor_stall").passed, 2u);
+    EXPECT_EQ(walk.at("list.max_pages").passed, 1u);
+    EXPECT_EQ(
+        shuffled.groups.at("/organization/certificates consistency").at("list.consistency").passed,
+        1u);
+  }
+}
+
+TEST(replay_walks, defaults_and_orphan_pages) {
+  // No limit or order: the API's defaults (desc, 20) name the walk.
+  const std::string list = k_base + "/organization/certificates";
+  std::vector<har_entry> entries = walk_with_order_fault();
+  entries.erase(entries.begin());  // the first page was not recorded
+  entries.push_back(exchange("GET", list, 200, page_json({{"c9", 90}}, false)));
+  const run_report r = replay_one(std::move(entries));
+  const std::set<std::pair<std::string, std::string>> expected;
+  EXPECT_EQ(failures(r), expected) << "pages 2 and 3 chain and are in order";
+  const auto& partial = r.groups.at("GET /organization/certificates order=desc limit=2");
+  EXPECT_EQ(partial.at("list.order").passed, 2u);
+  EXPECT_EQ(partial.at("list.cursor_stall").passed, 1u);
+  EXPECT_TRUE(r.groups.contains("GET /organization/certificates order=desc limit=20"));
+  // A partial walk is not compared with whole ones.
+  EXPECT_FALSE(r.groups.at("/organization/certificates consistency").contains("list.consistency"));
+}
+
+TEST(replay_entries, without_a_recorded_body_are_not_judged) {
+  har_entry browser = exchange("GET", k_base + "/organization/certificates/cert_1", 500, "");
+  browser.response_body_recorded = false;
+  browser.response_headers.clear();
+  const run_report r = replay_one({browser});
+  EXPECT_TRUE(r.findings.empty());
+  ASSERT_EQ(r.requests.size(), 1u);
+  EXPECT_FALSE(r.checks().contains("http.status"));
+  EXPECT_EQ(r.checks().at("http.transport").passed, 1u);
+}
+
+TEST(replay_entries, transport_errors_and_retries_as_crawl_records_them) {
+  const std::string url = k_base + "/organization/certificates/cert_certharness_does_not_exist_0";
+  har_entry limited = exchange("GET", url, 429, k_error);
+  limited.response_headers.emplace_back("Retry-After", "1");
+  har_entry failed = exchange("GET", k_base + "/organization/certificates/cert_2", 0, "");
+  failed.error = "timed out after 2 s";
+  const run_report r = replay_one({limited, exchange("GET", url, 404, k_error), failed});
+  ASSERT_EQ(r.requests.size(), 2u);
+  EXPECT_EQ(r.requests[0].attempts, 2);
+  EXPECT_EQ(r.requests[0].retries, "429 (Retry-After 1 s)");
+  EXPECT_EQ(r.groups.at("negative probes").at("http.retry_after").passed, 1u);
+  const std::set<std::pair<std::string, std::string>> expected{{"http.transport", "get by id"}};
+  EXPECT_EQ(failures(r), expected);
+}
+
+run_report replay_corpus(const std::string& name) {
+  std::ifstream in(std::string(CERTHARNESS_CORPUS_DIR) + "/har/" + name, std::ios::binary);
+  const std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  auto archive = read_har(bytes);
+  if (auto* error = std::get_if<std::string>(&archive)) ADD_FAILURE() << name << ": " << *error;
+  if (!std::holds_alternative<std::vector<har_entry>>(archive)) return {};
+  EXPECT_GT(std::get<std::vector<har_entry>>(archive).size(), 10u) << name;
+  return replay_one(std::move(std::get<std::vector<har_entry>>(archive)));
+}
+
+TEST(replay_corpus, clean_recording_has_no_error) {
+  const run_report r = replay_corpus("clean.har");
+  EXPECT_FALSE(r.has_error()) << failures(r).size();
+  EXPECT_EQ(r.skipped, 0u);
+  EXPECT_GT(r.checks().at("list.order").passed, 0u);
+}
+
+TEST(replay_corpus, wrong_order_recording_raises_list_order) {
+  const run_report r = replay_corpus("faulty-wrong-order.har");
+  std::set<std::string> checks;
+  for (const auto& [check, group] : failures(r)) checks.insert(check);
+  EXPECT_EQ(checks, std::set<std::string>{"list.order"});
+  EXPECT_TRUE(r.has_error());
+}
+
+}  // namespace
+}  // namespace certharness

@@ -1,0 +1,87 @@
+// `certharness replay`: offline re-check of HAR recordings (see replay_run.hpp).
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "certharness/har.hpp"
+#include "certharness/replay_run.hpp"
+#include "certharness/run_report.hpp"
+#include "commands.hpp"
+
+namespace certharness::cli {
+namespace {
+
+struct replay_args {
+  std::vector<std::string> paths;
+  std::size_t max_pages = replay_options{}.max_pages;
+  std::string junit_path;
+  std::string format = "text";
+};
+
+// The archive in `path`, or the one line that says why it cannot be replayed.
+std::variant<std::vector<har_entry>, std::string> read_archive(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return path + ": cannot open: " + std::strerror(errno);
+  const std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  if (in.bad()) return path + ": read error";
+  auto archive = read_har(bytes);
+  if (auto* error = std::get_if<std::string>(&archive)) return path + ": " + *error;
+  return archive;
+}
+
+int run_replay_command(const replay_args& args) {
+  std::vector<std::vector<har_entry>> archives;
+  archives.reserve(args.paths.size());
+  for (const std::string& path : args.paths) {
+    auto archive = read_archive(path);
+    if (auto* error = std::get_if<std::string>(&archive)) {
+      std::cerr << "certharness replay: " << *error << "\n";
+      return 2;
+    }
+    archives.push_back(std::move(std::get<std::vector<har_entry>>(archive)));
+  }
+  const run_report report = replay(std::move(archives), replay_options{args.max_pages});
+  int status = report.has_error() ? 1 : 0;
+  if (!args.junit_path.empty()) {
+    if (auto err = write_file_atomically(args.junit_path, render_junit(report))) {
+      std::cerr << "certharness replay: " << *err << "\n";
+      status = 2;
+    }
+  }
+  std::cout << (args.format == "json"
+                    ? render_run_json(report)
+                    : render_run_text(report,
+                                      isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr));
+  std::cout.flush();
+  return status;
+}
+
+}  // namespace
+
+command_runner add_replay_command(CLI::App& app) {
+  auto args = std::make_shared<replay_args>();
+  CLI::App* cmd = app.add_subcommand(
+      "replay", "Offline re-check of HAR recordings (this tool's, a browser's or mitmproxy's)");
+  cmd->add_option("FILE.har", args->paths, "HAR archives to replay")->required();
+  cmd->add_option("--max-pages", args->max_pages,
+                  "The crawl's bound on the pages of one walk (judges list.max_pages)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_option("--junit", args->junit_path, "Write a JUnit XML report");
+  cmd->add_option("--format", args->format, "Report format on stdout")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  return [args] { return run_replay_command(*args); };
+}
+
+}  // namespace certharness::cli
