@@ -159,8 +159,11 @@ TEST_F(validate_cli, could_not_run_exits_2_with_one_line) {
     EXPECT_FALSE(r.err.empty()) << args;
     EXPECT_TRUE(r.out.empty()) << args << ": " << r.out;
   }
-  const run_result unknown = run("validate --schema Nope '" + p.string() + "'");
-  EXPECT_EQ(std::count(unknown.err.begin(), unknown.err.end(), '\n'), 1) << unknown.err;
+  for (const std::string& args : {"validate --schema Nope '" + p.string() + "'",
+                                  std::string("validate"), std::string("validate --bogus x")}) {
+    const run_result r = run(args);
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << args << ": " << r.err;
+  }
 }
 
 TEST_F(validate_cli, limits_are_findings_and_adjustable) {

@@ -11,6 +11,7 @@
 #include <thread>
 #include <utility>
 
+#include "certharness/certificate_checks.hpp"
 #include "certharness/http_client.hpp"
 #include "certharness/list_walk.hpp"
 #include "certharness/response_checks.hpp"
@@ -38,35 +39,6 @@ std::pair<std::string, std::string> scheme_and_host(std::string_view url) {
   rest = rest.substr(0, rest.find('/'));
   if (rest.rfind('[', 0) == 0) return {scheme, std::string(rest.substr(0, rest.find(']') + 1))};
   return {scheme, std::string(rest.substr(0, rest.find(':')))};
-}
-
-// What the list said of a certificate, to compare GET by id against (cert.consistency).
-struct listed_certificate {
-  std::string name;  // JSON text of the name value ("null" or a JSON string)
-  std::string created_at, valid_at, expires_at;  // number texts; empty when absent
-};
-
-std::string value_text(const json_value* v) {
-  if (!v) return {};
-  if (v->is_number()) return std::string(v->number_text());
-  if (v->is_null()) return "null";
-  if (v->is_string()) {
-    std::string s;
-    append_json_string(s, v->as_string());
-    return s;
-  }
-  return std::string(to_string(v->type()));
-}
-
-listed_certificate read_listed(const json_value& item) {
-  listed_certificate c;
-  c.name = value_text(item.find("name"));
-  c.created_at = value_text(item.find("created_at"));
-  if (const json_value* d = item.find("certificate_details"); d && d->is_object()) {
-    c.valid_at = value_text(d->find("valid_at"));
-    c.expires_at = value_text(d->find("expires_at"));
-  }
-  return c;
 }
 
 class crawler {
@@ -328,26 +300,15 @@ class crawler {
       if (!item.is_object()) continue;
       check_validity(item, "/data/" + std::to_string(i), group, request);
       const json_value* id = item.find("id");
-      if (org && id && id->is_string()) listed_.emplace(std::string(id->as_string()), read_listed(item));
+      if (org && id && id->is_string()) listed_.emplace(std::string(id->as_string()), read_certificate_fields(item));
     }
   }
 
   void check_validity(const json_value& certificate, const std::string& pointer,
                       const std::string& group, const std::string& request) {
-    const json_value* d = certificate.find("certificate_details");
-    if (!d || !d->is_object()) return;
-    const json_value* from = d->find("valid_at");
-    const json_value* to = d->find("expires_at");
-    if (!from || !to || !from->is_number() || !to->is_number()) return;
-    const bool ok = from->as_double() <= to->as_double();
-    record(report_.groups[group], "cert.validity", ok);
-    if (!ok) {
-      add(run_finding{group, request,
-                      finding{"cert.validity", severity::error, pointer + "/certificate_details",
-                              "", "valid_at " + std::string(from->number_text()) +
-                                      " is after expires_at " + std::string(to->number_text()),
-                              std::nullopt}});
-    }
+    findings found;
+    check_certificate_validity(certificate, pointer, report_.groups[group], found);
+    for (finding& f : found) add(run_finding{group, request, std::move(f)});
   }
 
   void get_each_listed() {
@@ -379,47 +340,12 @@ class crawler {
   }
 
   void compare_with_list(const json_value& got, const std::string& id,
-                         const listed_certificate& listed, bool with_content,
+                         const certificate_fields& listed, bool with_content,
                          const std::string& group, const std::string& request) {
-    const listed_certificate now = read_listed(got);
-    std::vector<std::pair<std::string, std::string>> differences;  // pointer, message
-    std::string expected_id;
-    append_json_string(expected_id, id);
-    if (value_text(got.find("id")) != expected_id) {
-      differences.emplace_back("/id", "id is " + value_text(got.find("id")) + ", listed as " +
-                                          expected_id);
-    }
-    const struct {
-      const char* pointer;
-      const char* name;
-      const std::string& now;
-      const std::string& listed;
-    } fields[] = {
-        {"/name", "name", now.name, listed.name},
-        {"/created_at", "created_at", now.created_at, listed.created_at},
-        {"/certificate_details/valid_at", "valid_at", now.valid_at, listed.valid_at},
-        {"/certificate_details/expires_at", "expires_at", now.expires_at, listed.expires_at},
-    };
-    for (const auto& f : fields) {
-      if (f.now != f.listed) {
-        differences.emplace_back(f.pointer, std::string(f.name) + " is " +
-                                                (f.now.empty() ? "absent" : f.now) +
-                                                ", the list said " +
-                                                (f.listed.empty() ? "absent" : f.listed));
-      }
-    }
-    if (with_content) {
-      const json_value* d = got.find("certificate_details");
-      const json_value* content = d && d->is_object() ? d->find("content") : nullptr;
-      if (!content || !content->is_string() ||
-          content->as_string().find("BEGIN CERTIFICATE") == std::string_view::npos) {
-        differences.emplace_back("/certificate_details/content",
-                                 "include[]=content did not return the PEM content");
-      }
-    }
-    check_tally& tally = report_.groups[group];
-    record(tally, "cert.consistency", differences.empty());
-    for (auto& [pointer, message] : differences) {
+    const auto differences =
+        certificate_differences(read_certificate_fields(got), id, listed, with_content);
+    record(report_.groups[group], "cert.consistency", differences.empty());
+    for (const auto& [pointer, message] : differences) {
       add(run_finding{group, request,
                       finding{"cert.consistency", severity::error, pointer, "",
                               "GET by id disagrees with the list: " + message, std::nullopt}});
@@ -528,7 +454,7 @@ class crawler {
 
   void check_details(const json_value& certificate, const write_state& s,
                      const std::string& request) {
-    const listed_certificate got = read_listed(certificate);
+    const certificate_fields got = read_certificate_fields(certificate);
     const std::string want_from = std::to_string(s.validity.not_before);
     const std::string want_to = std::to_string(s.validity.not_after);
     judge("upload.details", got.valid_at == want_from && got.expires_at == want_to, request,
@@ -790,7 +716,7 @@ class crawler {
   std::string base_;
   run_report report_;
   std::vector<har_entry> exchanges_;
-  std::map<std::string, listed_certificate> listed_;
+  std::map<std::string, certificate_fields> listed_;
   std::optional<std::string> fatal_;
   bool first_request_ = true;
   std::size_t pages_ = 0;

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "certharness/certificate_checks.hpp"
 #include "certharness/check_tally.hpp"
 #include "certharness/har.hpp"
 #include "certharness/json_document.hpp"
@@ -75,24 +76,5 @@ struct replay_options {
 //   whole walks only.
 // Bodies and headers are moved out of the entries (no copy of the archive is made).
 run_report replay(std::vector<std::vector<har_entry>> archives, const replay_options& options = {});
-
-// What a certificate says, as JSON texts ("" when absent), to compare a GET by id with the list
-// (cert.consistency). Shared logic of crawl and replay.
-struct certificate_fields {
-  std::string id, name, created_at, valid_at, expires_at;
-  bool pem_content = false;  // certificate_details.content holds a PEM certificate
-};
-certificate_fields read_certificate_fields(const json_value& certificate);
-
-// cert.consistency: (pointer, message) for every way `got` (a GET by id, with include[]=content
-// or not) disagrees with `listed` (the list item of id `listed_id`); empty when it agrees.
-std::vector<std::pair<std::string, std::string>> certificate_differences(
-    const certificate_fields& got, std::string_view listed_id, const certificate_fields& listed,
-    bool with_content);
-
-// cert.validity: valid_at must not be after expires_at. Tallied and reported (at `pointer` +
-// "/certificate_details") only when both are numbers.
-void check_certificate_validity(const json_value& certificate, const std::string& pointer,
-                                check_tally& tally, findings& out);
 
 }  // namespace certharness

@@ -24,7 +24,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::Success& e) {
     return app.exit(e);  // --help, --version
   } catch (const CLI::ParseError& e) {
-    app.exit(e);
+    // One line, as every "could not run" message (CLI11's own adds a second).
+    std::cerr << "certharness: " << e.what() << " (see certharness --help)\n";
     return 2;
   }
   try {
