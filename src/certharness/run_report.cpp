@@ -267,19 +267,7 @@ summary_counts run_report::summary() const {
       std::count_if(requests.begin(), requests.end(),
                     [&](const request_record& r) { return is_valid(r, with_errors); }));
   c.invalid = c.subjects - c.valid;
-  for (const run_finding& f : findings) {
-    switch (f.what.level) {
-      case severity::error:
-        ++c.errors;
-        break;
-      case severity::warning:
-        ++c.warnings;
-        break;
-      case severity::note:
-        ++c.notes;
-        break;
-    }
-  }
+  for (const run_finding& f : findings) count_severity(c, f.what.level);
   return c;
 }
 

@@ -162,21 +162,23 @@ summary_counts summarize(const std::vector<subject_report>& subjects) {
   c.subjects = subjects.size();
   for (const subject_report& s : subjects) {
     ++(s.valid ? c.valid : c.invalid);
-    for (const finding& f : s.problems) {
-      switch (f.level) {
-        case severity::error:
-          ++c.errors;
-          break;
-        case severity::warning:
-          ++c.warnings;
-          break;
-        case severity::note:
-          ++c.notes;
-          break;
-      }
-    }
+    for (const finding& f : s.problems) count_severity(c, f.level);
   }
   return c;
+}
+
+void count_severity(summary_counts& counts, severity s) noexcept {
+  switch (s) {
+    case severity::error:
+      ++counts.errors;
+      break;
+    case severity::warning:
+      ++counts.warnings;
+      break;
+    case severity::note:
+      ++counts.notes;
+      break;
+  }
 }
 
 }  // namespace certharness

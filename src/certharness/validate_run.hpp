@@ -63,4 +63,7 @@ std::optional<input_error> validate_inputs(const std::vector<validate_input>& in
 
 summary_counts summarize(const std::vector<subject_report>& subjects);
 
+// Adds one finding of severity `s` to the errors/warnings/notes counts.
+void count_severity(summary_counts& counts, severity s) noexcept;
+
 }  // namespace certharness
