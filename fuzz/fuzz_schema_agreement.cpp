@@ -1,0 +1,61 @@
+// fuzz_schema_agreement: the typed decoder against valijson (with certharness's integer rules).
+//
+// Oracle (differential, the rule of contract_tests/agreement_test.cpp): for any bytes that decode
+// to a document (json.duplicate_key included: both layers judge the first member) and every
+// builtin schema but "Error", the typed decoder accepts -- or refuses only with json.number_range
+// -- exactly when validate() reports no {check "schema", severity error}; and when both refuse,
+// the typed decoder's pointer is among the schema findings' pointers. Any disagreement aborts
+// with both verdicts.
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+#include "certharness/json_document.hpp"
+#include "certharness/models.hpp"
+#include "certharness/schema_registry.hpp"
+
+namespace {
+
+[[noreturn]] void fail(const std::string& schema, const std::string& typed,
+                       const std::string& valijson) {
+  std::fprintf(stderr, "fuzz_schema_agreement: %s: verdicts disagree\n  typed decoder: %s\n"
+               "  valijson:%s\n", schema.c_str(), typed.c_str(), valijson.c_str());
+  std::abort();
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace certharness;
+  decode_limits limits;
+  limits.max_bytes = 1 << 20;
+  const decode_result r = decode_json({reinterpret_cast<const char*>(data), size}, limits);
+  if (!r.document) return 0;
+  const json_value& root = r.document->root();
+  const schema_registry& registry = schema_registry::builtin();
+  for (const std::string& name : registry.names()) {
+    if (name == "Error") continue;
+    const std::optional<models::decode_error> typed = models::check_decodes(name, root);
+    const findings all = registry.validate(root, name);
+    std::string errors;
+    bool any_error = false, pointer_seen = false;
+    for (const finding& f : all) {
+      if (f.check != "schema" || f.level != severity::error) continue;
+      any_error = true;
+      pointer_seen = pointer_seen || (typed && f.pointer == typed->pointer);
+      errors += "\n    " + f.keyword + " at '" + f.pointer + "': " + f.message;
+    }
+    const bool typed_ok = !typed || typed->check == "json.number_range";
+    const bool agree = typed_ok != any_error && (!typed || !any_error || pointer_seen);
+    if (!agree) {
+      fail(name,
+           typed ? typed->check + " at '" + typed->pointer + "': " + typed->message : "accepts",
+           any_error ? errors : " no schema error");
+    }
+  }
+  return 0;
+}
