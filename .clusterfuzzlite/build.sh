@@ -1,0 +1,119 @@
+#!/bin/bash -eu
+# ClusterFuzzLite / OSS-Fuzz build script for certharness.
+#
+# Called by the OSS-Fuzz build infrastructure (and locally by tools/cflite-build-test) with
+#   $CC $CXX $CFLAGS $CXXFLAGS  compilers and flags, sanitizer + coverage flags included
+#   $LIB_FUZZING_ENGINE         what links the fuzzing engine (e.g. -fsanitize=fuzzer)
+#   $SRC                        holds the checkout at $SRC/certharness
+#   $OUT                        receives the targets and their side files
+#   $WORK                       scratch space (optional here)
+# It puts in $OUT, for every fuzz/fuzz_*.cpp target: the binary, <target>_seed_corpus.zip (from
+# corpus/fuzz/<target>/), <target>.dict (when a dictionary applies) and <target>.options.
+set -o pipefail
+
+src_dir="${CERTHARNESS_SRC_DIR:-$SRC/certharness}"
+build_dir="${WORK:-$SRC}/certharness-cflite-build"
+jobs="$(nproc 2>/dev/null || echo 2)"
+
+generator=()
+if command -v ninja >/dev/null 2>&1; then
+  generator=(-G Ninja)
+else
+  generator=(-G "Unix Makefiles")
+fi
+
+# The sanitizers come from $CXXFLAGS (OSS-Fuzz chooses them), so CERTHARNESS_SANITIZE stays OFF.
+# No CMAKE_BUILD_TYPE: the optimisation level is OSS-Fuzz's too (-O1 ... in $CXXFLAGS).
+# CERTHARNESS_FUZZ_ENGINE=libfuzzer builds LLVMFuzzerTestOneInput targets without a replay main;
+# CERTHARNESS_FUZZ_LINK_FLAGS makes them link $LIB_FUZZING_ENGINE instead of -fsanitize=fuzzer.
+cmake -S "$src_dir" -B "$build_dir" "${generator[@]}" \
+  -DCMAKE_C_COMPILER="$CC" -DCMAKE_CXX_COMPILER="$CXX" \
+  -DCMAKE_C_FLAGS="$CFLAGS" -DCMAKE_CXX_FLAGS="$CXXFLAGS" \
+  -DCMAKE_BUILD_TYPE= \
+  -DCERTHARNESS_BUILD_TESTS=OFF -DCERTHARNESS_BUILD_TOOLS=OFF -DCERTHARNESS_BUILD_BENCH=OFF \
+  -DCERTHARNESS_BUILD_FUZZ=ON -DCERTHARNESS_SANITIZE=OFF \
+  -DCERTHARNESS_FUZZ_ENGINE=libfuzzer \
+  -DCERTHARNESS_FUZZ_LINK_FLAGS="$LIB_FUZZING_ENGINE" \
+  --no-warn-unused-cli
+cmake --build "$build_dir" --parallel "$jobs"
+
+# Which dictionary a target uses when it has no fuzz/<target>.dict of its own.
+dict_for() {
+  case "$1" in
+    fuzz_decode|fuzz_schema_agreement|fuzz_pagination) echo json.dict ;;
+    fuzz_har) echo har.dict ;;
+    fuzz_url) echo url.dict ;;
+    *) echo "" ;;
+  esac
+}
+
+# max_len per target: at least this, and never below the largest seed (libFuzzer would
+# otherwise truncate the seeds it starts from).
+default_max_len() {
+  case "$1" in
+    fuzz_har) echo 262144 ;;
+    *) echo 65536 ;;
+  esac
+}
+
+zip_dir() {  # zip_dir <dir> <zipfile>: the files of <dir>, flat
+  local dir="$1" zipfile="$2"
+  rm -f "$zipfile"
+  if command -v zip >/dev/null 2>&1; then
+    (cd "$dir" && find . -maxdepth 1 -type f -print0 | xargs -0 -r zip -q -j "$zipfile")
+  else
+    python3 - "$dir" "$zipfile" <<'PY'
+import os, sys, zipfile
+src, dst = sys.argv[1], sys.argv[2]
+with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as z:
+    for name in sorted(os.listdir(src)):
+        path = os.path.join(src, name)
+        if os.path.isfile(path):
+            z.write(path, arcname=name)
+PY
+  fi
+}
+
+mkdir -p "$OUT"
+count=0
+for cpp in "$src_dir"/fuzz/fuzz_*.cpp; do
+  [ -e "$cpp" ] || continue
+  target="$(basename "$cpp" .cpp)"
+  binary="$build_dir/fuzz/$target"
+  if [ ! -x "$binary" ]; then
+    echo "build.sh: $target was not built ($binary missing)" >&2
+    exit 1
+  fi
+  cp "$binary" "$OUT/$target"
+
+  max_len="$(default_max_len "$target")"
+  corpus="$src_dir/corpus/fuzz/$target"
+  if [ -d "$corpus" ] && [ -n "$(find "$corpus" -maxdepth 1 -type f -print -quit)" ]; then
+    zip_dir "$corpus" "$OUT/${target}_seed_corpus.zip"
+    largest="$(find "$corpus" -maxdepth 1 -type f -printf '%s\n' | sort -n | tail -n 1)"
+    [ "${largest:-0}" -gt "$max_len" ] && max_len="$largest"
+  fi
+
+  dict="$src_dir/fuzz/$target.dict"
+  if [ ! -f "$dict" ]; then
+    shared="$(dict_for "$target")"
+    dict="${shared:+$src_dir/fuzz/$shared}"
+  fi
+  if [ -n "$dict" ] && [ -f "$dict" ]; then
+    cp "$dict" "$OUT/$target.dict"
+  fi
+
+  cat > "$OUT/$target.options" <<EOF
+[libfuzzer]
+max_len = $max_len
+timeout = 25
+rss_limit_mb = 2560
+EOF
+  count=$((count + 1))
+done
+
+if [ "$count" -eq 0 ]; then
+  echo "build.sh: no fuzz targets found in $src_dir/fuzz" >&2
+  exit 1
+fi
+echo "build.sh: $count fuzz target(s) in $OUT"
