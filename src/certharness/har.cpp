@@ -447,10 +447,11 @@ void append_entry(std::string& out, const har_entry& e) {
   append_pairs(out, e.request_headers);
   out += ",\"queryString\":";
   append_pairs(out, target ? target->query : header_list{});
-  if (e.request_body) {
+  // A postData with a mime type but no recorded text (browsers write those) keeps its type.
+  if (e.request_body || !e.request_mime_type.empty()) {
     out += ",\"postData\":{\"mimeType\":";
     append_text(out, e.request_mime_type);
-    append_body_text(out, *e.request_body);
+    if (e.request_body) append_body_text(out, *e.request_body);
     out += '}';
   }
   out += ",\"headersSize\":-1,\"bodySize\":";
