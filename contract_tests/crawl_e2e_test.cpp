@@ -17,12 +17,16 @@
 
 #include "certharness/har.hpp"
 #include "certharness/json_document.hpp"
+#include "corpus_files.hpp"
+#include "report_reading.hpp"
 #include "serve_process.hpp"
 
 namespace certharness {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::checks_of;
+using testing::read_file;
 using testing::serve_process;
 
 constexpr const char* k_key = "sk-admin-e2e-SECRET-4f1c";
@@ -32,11 +36,6 @@ struct crawl_result {
   std::string out, err;
   std::optional<json_document> report;
 };
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
 
 class crawl : public ::testing::Test {
  protected:
@@ -57,8 +56,8 @@ class crawl : public ::testing::Test {
     const int status = std::system(cmd.c_str());
     crawl_result r;
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = slurp(out);
-    r.err = slurp(err);
+    r.out = read_file(out);
+    r.err = read_file(err);
     decode_result d = decode_json(r.out);
     if (d.ok()) r.report = std::move(d.document);
     return r;
@@ -66,15 +65,6 @@ class crawl : public ::testing::Test {
 
   fs::path dir_;
 };
-
-// check id -> (passed, failed) from the JSON report.
-std::map<std::string, std::pair<std::int64_t, std::int64_t>> checks_of(const json_value& report) {
-  std::map<std::string, std::pair<std::int64_t, std::int64_t>> out;
-  for (const json_value& c : *report.find("checks")) {
-    out[std::string(c.key())] = {c.find("passed")->as_int64(), c.find("failed")->as_int64()};
-  }
-  return out;
-}
 
 std::set<std::string> failing_checks(const json_value& report) {
   std::set<std::string> out;
@@ -104,7 +94,7 @@ TEST_F(crawl, clean_server_raises_nothing_and_nothing_leaks) {
   // 30 certificates at limits 1, 7, 100 in two orders, twice (organization and project).
   EXPECT_GE(r.report->root().find("summary")->find("subjects")->as_int64(), 2 * (60 + 10 + 2));
 
-  const std::string recording = slurp(har), report_xml = slurp(junit);
+  const std::string recording = read_file(har), report_xml = read_file(junit);
   for (const std::string* text : {&r.out, &r.err, &recording, &report_xml}) {
     EXPECT_EQ(text->find(k_key), std::string::npos) << "the key leaked";
   }
@@ -201,7 +191,7 @@ TEST_F(crawl, first_request_401_exits_2) {
                           CERTHARNESS_CLI + "' crawl --base-url '" + server.base_url() + "' >'" +
                           out.string() + "' 2>'" + err.string() + "'";
   EXPECT_EQ(WEXITSTATUS(std::system(cmd.c_str())), 2);
-  EXPECT_NE(slurp(err).find("401"), std::string::npos) << slurp(err);
+  EXPECT_NE(read_file(err).find("401"), std::string::npos) << read_file(err);
 }
 
 }  // namespace

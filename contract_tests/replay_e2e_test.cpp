@@ -16,12 +16,14 @@
 #include <vector>
 
 #include "certharness/json_document.hpp"
+#include "corpus_files.hpp"
 #include "serve_process.hpp"
 
 namespace certharness {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::read_file;
 using testing::serve_process;
 
 constexpr const char* k_key = "sk-admin-replay-e2e-SECRET-77b0";
@@ -31,11 +33,6 @@ struct cli_result {
   std::string out, err;
   std::optional<json_document> report;
 };
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
 
 // (check, group) of every error and warning of a JSON report.
 std::set<std::pair<std::string, std::string>> failures(const json_value& report) {
@@ -67,8 +64,8 @@ class replay : public ::testing::Test {
     const int status = std::system(cmd.c_str());
     cli_result r;
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = slurp(out);
-    r.err = slurp(err);
+    r.out = read_file(out);
+    r.err = read_file(err);
     decode_result d = decode_json(r.out);
     if (d.ok()) r.report = std::move(d.document);
     return r;
@@ -143,7 +140,7 @@ TEST_F(replay, corpus_recordings_exit_codes) {
                            "/har/faulty-wrong-order.har' '" + corpus + "/har/clean.har'");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("list.order"), std::string::npos) << r.out;
-  EXPECT_NE(slurp(junit).find("<testsuites"), std::string::npos);
+  EXPECT_NE(read_file(junit).find("<testsuites"), std::string::npos);
 }
 
 }  // namespace

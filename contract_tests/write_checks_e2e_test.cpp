@@ -26,6 +26,8 @@
 #include "certharness/har.hpp"
 #include "certharness/http_client.hpp"
 #include "certharness/json_document.hpp"
+#include "corpus_files.hpp"
+#include "report_reading.hpp"
 #include "serve_process.hpp"
 
 namespace certharness {
@@ -33,6 +35,8 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
+using testing::checks_of;
+using testing::read_file;
 using testing::serve_process;
 
 constexpr const char* k_key = "sk-admin-e2e-WRITE-SECRET-9d2e";
@@ -40,11 +44,6 @@ constexpr std::string_view k_write_prefix = "certharness-write-check-";
 const char* const k_write_checks[] = {"upload.content", "upload.details", "upload.activates",
                                       "modify.name",    "toggle.result",  "delete.still_present",
                                       "cleanup.failed"};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
 
 // The server's organization certificates, id -> name, read over HTTP (429s waited out).
 std::map<std::string, std::string> server_certificates(const std::string& base_url) {
@@ -140,8 +139,8 @@ class crawl_process {
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   }
 
-  std::string out() const { return slurp(out_); }
-  std::string err() const { return slurp(err_); }
+  std::string out() const { return read_file(out_); }
+  std::string err() const { return read_file(err_); }
 
  private:
   fs::path out_, err_;
@@ -175,7 +174,7 @@ class write_checks : public ::testing::Test {
 
   // A recording must parse, hold at least one entry, and not hold the key.
   void expect_valid_har(const fs::path& har) {
-    const std::string recording = slurp(har);
+    const std::string recording = read_file(har);
     EXPECT_EQ(recording.find(k_key), std::string::npos) << "the key leaked to the HAR";
     const auto entries = read_har(recording);
     ASSERT_TRUE(std::holds_alternative<std::vector<har_entry>>(entries))
@@ -185,15 +184,6 @@ class write_checks : public ::testing::Test {
 
   fs::path dir_;
 };
-
-// check id -> (passed, failed) from the JSON report.
-std::map<std::string, std::pair<std::int64_t, std::int64_t>> checks_of(const json_value& report) {
-  std::map<std::string, std::pair<std::int64_t, std::int64_t>> out;
-  for (const json_value& c : *report.find("checks")) {
-    out[std::string(c.key())] = {c.find("passed")->as_int64(), c.find("failed")->as_int64()};
-  }
-  return out;
-}
 
 std::set<std::string> error_checks(const json_value& report) {
   std::set<std::string> out;
@@ -223,7 +213,7 @@ TEST_F(write_checks, clean_server_passes_and_is_left_as_found) {
   EXPECT_EQ(server_certificates(server.base_url()), before);
   expect_valid_har(har);
   // The upload is recorded with its body (the PEM is public; nothing there is secret).
-  const std::string recording = slurp(har);
+  const std::string recording = read_file(har);
   EXPECT_NE(recording.find("BEGIN CERTIFICATE"), std::string::npos);
   EXPECT_NE(recording.find("\"DELETE\""), std::string::npos);
 }
@@ -233,7 +223,7 @@ TEST_F(write_checks, never_without_the_flag) {
   const fs::path har = dir_ / "run.har";
   std::optional<json_document> report;
   EXPECT_EQ(run(server.base_url(), {"--limits", "100", "--record", har.string()}, report), 0);
-  const std::string recording = slurp(har);
+  const std::string recording = read_file(har);
   for (const char* method : {"\"POST\"", "\"DELETE\""}) {
     EXPECT_EQ(recording.find(method), std::string::npos) << method << " without --write-checks";
   }
@@ -289,7 +279,7 @@ TEST_F(write_checks, sigint_during_the_reads_leaves_a_har_and_writes_nothing) {
   EXPECT_EQ(crawl.wait(), 2) << crawl.err();
   EXPECT_NE(crawl.err().find("interrupted"), std::string::npos) << crawl.err();
   expect_valid_har(har);
-  EXPECT_EQ(slurp(har).find("\"POST\""), std::string::npos) << "wrote after the interrupt";
+  EXPECT_EQ(read_file(har).find("\"POST\""), std::string::npos) << "wrote after the interrupt";
   EXPECT_EQ(write_check_leftovers(server.base_url()), std::vector<std::string>{});
 }
 
@@ -309,7 +299,7 @@ TEST_F(write_checks, sigint_during_the_writes_cleans_up) {
   crawl.signal(SIGINT);
   EXPECT_EQ(crawl.wait(), 2) << crawl.err();
   expect_valid_har(har);
-  EXPECT_NE(slurp(har).find("\"DELETE\""), std::string::npos) << "cleanup did not delete";
+  EXPECT_NE(read_file(har).find("\"DELETE\""), std::string::npos) << "cleanup did not delete";
   EXPECT_EQ(write_check_leftovers(server.base_url()), std::vector<std::string>{});
 }
 

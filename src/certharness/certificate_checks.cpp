@@ -79,4 +79,36 @@ void check_certificate_validity(const json_value& certificate, const std::string
   }
 }
 
+void check_fetched_certificate(const json_value& certificate, check_tally& tally, findings& out) {
+  const json_value* object = certificate.find("object");
+  const bool right_object =
+      object && object->is_string() && object->as_string() == "certificate";
+  record(tally, "cert.object", right_object);
+  if (!right_object) {
+    out.push_back(finding{"cert.object", severity::error, "/object", "",
+                          "GET by id answered object " + value_text(object) +
+                              ", expected \"certificate\"",
+                          std::nullopt});
+  }
+  check_certificate_validity(certificate, "", tally, out);
+}
+
+std::vector<std::pair<std::string, certificate_fields>> check_list_items(const json_value& list,
+                                                                         check_tally& tally,
+                                                                         findings& out) {
+  std::vector<std::pair<std::string, certificate_fields>> items;
+  const json_value* data = list.is_object() ? list.find("data") : nullptr;
+  if (!data || !data->is_array()) return items;
+  for (std::size_t i = 0; i < data->size(); ++i) {
+    const json_value& item = (*data)[i];
+    if (!item.is_object()) continue;
+    check_certificate_validity(item, "/data/" + std::to_string(i), tally, out);
+    const json_value* id = item.find("id");
+    if (id && id->is_string()) {
+      items.emplace_back(std::string(id->as_string()), read_certificate_fields(item));
+    }
+  }
+  return items;
+}
+
 }  // namespace certharness

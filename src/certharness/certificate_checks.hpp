@@ -35,4 +35,13 @@ std::vector<std::pair<std::string, std::string>> certificate_differences(
 void check_certificate_validity(const json_value& certificate, const std::string& pointer,
                                 check_tally& tally, findings& out);
 
+// A GET by id body: cert.object (the object type must be "certificate") and cert.validity.
+void check_fetched_certificate(const json_value& certificate, check_tally& tally, findings& out);
+
+// cert.validity for every certificate in a list body's `data` (pointers /data/i), and what each
+// item with a string id says, for comparing GET by id later.
+std::vector<std::pair<std::string, certificate_fields>> check_list_items(const json_value& list,
+                                                                         check_tally& tally,
+                                                                         findings& out);
+
 }  // namespace certharness

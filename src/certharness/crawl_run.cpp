@@ -293,22 +293,11 @@ class crawler {
   // cert.validity for every listed item; remember org items for GET by id.
   void check_items(const json_value& root, const std::string& group, const std::string& request,
                    bool org) {
-    const json_value* data = root.is_object() ? root.find("data") : nullptr;
-    if (!data || !data->is_array()) return;
-    for (std::size_t i = 0; i < data->size(); ++i) {
-      const json_value& item = (*data)[i];
-      if (!item.is_object()) continue;
-      check_validity(item, "/data/" + std::to_string(i), group, request);
-      const json_value* id = item.find("id");
-      if (org && id && id->is_string()) listed_.emplace(std::string(id->as_string()), read_certificate_fields(item));
-    }
-  }
-
-  void check_validity(const json_value& certificate, const std::string& pointer,
-                      const std::string& group, const std::string& request) {
     findings found;
-    check_certificate_validity(certificate, pointer, report_.groups[group], found);
+    auto items = check_list_items(root, report_.groups[group], found);
     for (finding& f : found) add(run_finding{group, request, std::move(f)});
+    if (!org) return;
+    for (auto& [id, fields] : items) listed_.emplace(std::move(id), std::move(fields));
   }
 
   void get_each_listed() {
@@ -322,18 +311,9 @@ class crawler {
         if (!r || !r->document || !r->document->root().is_object()) continue;
         const std::string request = report_.requests.back().request;
         const json_value& root = r->document->root();
-        check_tally& tally = report_.groups[group];
-        const json_value* object = root.find("object");
-        const bool right_object = object && object->is_string() && object->as_string() == "certificate";
-        record(tally, "cert.object", right_object);
-        if (!right_object) {
-          add(run_finding{group, request,
-                          finding{"cert.object", severity::error, "/object", "",
-                                  "GET by id answered object " + value_text(object) +
-                                      ", expected \"certificate\"",
-                                  std::nullopt}});
-        }
-        check_validity(root, "", group, request);
+        findings found;
+        check_fetched_certificate(root, report_.groups[group], found);
+        for (finding& f : found) add(run_finding{group, request, std::move(f)});
         compare_with_list(root, id, listed, with_content, group, request);
       }
     }

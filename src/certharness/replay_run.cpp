@@ -348,38 +348,18 @@ class replayer {
   // cert.validity for every listed item; organization items are what GET by id is compared to.
   void check_items(const json_value& root, const std::string& group, const std::string& request,
                    bool org) {
-    const json_value* data = root.is_object() ? root.find("data") : nullptr;
-    if (!data || !data->is_array()) return;
-    for (std::size_t i = 0; i < data->size(); ++i) {
-      const json_value& item = (*data)[i];
-      if (!item.is_object()) continue;
-      validity(item, "/data/" + std::to_string(i), group, request);
-      const json_value* id = item.find("id");
-      if (org && id && id->is_string()) {
-        listed_.emplace(std::string(id->as_string()), read_certificate_fields(item));
-      }
-    }
-  }
-
-  void validity(const json_value& certificate, const std::string& pointer, const std::string& group,
-                const std::string& request) {
     findings found;
-    check_certificate_validity(certificate, pointer, report_.groups[group], found);
+    auto items = check_list_items(root, report_.groups[group], found);
     for (finding& f : found) add(group, request, std::move(f));
+    if (!org) return;
+    for (auto& [id, fields] : items) listed_.emplace(std::move(id), std::move(fields));
   }
 
   void check_fetched(const json_value& root, const routed_request& r, const std::string& group,
                      const std::string& request, check_tally& tally) {
-    const json_value* object = root.find("object");
-    const bool right_object = object && object->is_string() && object->as_string() == "certificate";
-    record(tally, "cert.object", right_object);
-    if (!right_object) {
-      add(group, request,
-          finding{"cert.object", severity::error, "/object", "",
-                  "GET by id answered object " + value_text(object) + ", expected \"certificate\"",
-                  std::nullopt});
-    }
-    validity(root, "", group, request);
+    findings found;
+    check_fetched_certificate(root, tally, found);
+    for (finding& f : found) add(group, request, std::move(f));
     const std::optional<std::string_view> include = query_value(r, "include[]");
     fetched_.push_back(fetched_certificate{r.certificate_id, include && *include == "content",
                                            request, read_certificate_fields(root)});

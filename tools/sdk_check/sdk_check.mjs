@@ -59,7 +59,7 @@ check('delete', deleted.object === 'certificate.deleted' && deleted.id === creat
 
 await expectError('bad limit is BadRequestError', certificates.list({ limit: 0 }), OpenAI.BadRequestError, 400);
 await expectError('unknown id is NotFoundError', certificates.retrieve('cert_does_not_exist'), OpenAI.NotFoundError, 404);
-const noKey = new OpenAI({ baseURL, apiKey: 'sk-unused', adminAPIKey: 'placeholder', maxRetries: 0 });
+const noKey = new OpenAI({ baseURL, apiKey: 'sk-unused', adminAPIKey: 'sk-admin-never-sent', maxRetries: 0 });
 await expectError('missing key is AuthenticationError',
   noKey.admin.organization.certificates.list({}, { headers: { Authorization: null } }),
   OpenAI.AuthenticationError, 401);
