@@ -14,6 +14,9 @@
 #include <vector>
 
 #include "certharness/har.hpp"
+#include "json_mutator.hpp"
+
+CERTHARNESS_FUZZ_JSON_MUTATOR()
 
 namespace {
 

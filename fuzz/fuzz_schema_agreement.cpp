@@ -17,6 +17,9 @@
 #include "certharness/json_document.hpp"
 #include "certharness/models.hpp"
 #include "certharness/schema_registry.hpp"
+#include "json_mutator.hpp"
+
+CERTHARNESS_FUZZ_JSON_MUTATOR()
 
 namespace {
 
