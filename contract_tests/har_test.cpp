@@ -147,6 +147,19 @@ TEST(har_round_trip, reads_back_every_field) {
   for (std::size_t i = 0; i < entries.size(); ++i) EXPECT_EQ(back[i], entries[i]) << "entry " << i;
 }
 
+// A live recording's start time has the clock's precision; writing only milliseconds would make
+// the archive read back as other exchanges than were recorded.
+TEST(har_round_trip, keeps_sub_millisecond_start_times) {
+  using namespace std::chrono_literals;
+  std::vector<har_entry> entries = sample_entries();
+  entries[0].started = at(2024, 5, 1, 10, 0, 0, 123ms) + 456us;
+  entries[1].started = at(2024, 5, 1, 10, 0, 0, 0ms) + 1ns;
+  const std::string har = render_har(entries);
+  EXPECT_NE(har.find("\"2024-05-01T10:00:00.123456Z\""), std::string::npos) << har;
+  EXPECT_NE(har.find("\"2024-05-01T10:00:00.000000001Z\""), std::string::npos) << har;
+  EXPECT_EQ(read_ok(har), entries);
+}
+
 TEST(har_round_trip, of_no_entries) { EXPECT_TRUE(read_ok(render_har({})).empty()); }
 
 // A member that must be there with this type; records a failure (and gives a null) otherwise.

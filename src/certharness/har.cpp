@@ -150,18 +150,22 @@ void append_milliseconds(std::string& out, double ms) {
   out.append(buf, r.ptr);
 }
 
-// ISO 8601 in UTC with milliseconds, as browsers write startedDateTime.
+// ISO 8601 in UTC with milliseconds, as browsers write startedDateTime; with micro- or
+// nanoseconds when the clock had them, so a recording reads back to the same time.
 std::string format_iso8601(std::chrono::system_clock::time_point t) {
   using namespace std::chrono;
-  const auto ms = floor<milliseconds>(t);
-  const auto day = floor<days>(ms);
+  const auto ns = floor<nanoseconds>(t);
+  const auto day = floor<days>(ns);
   const year_month_day ymd{day};
-  const hh_mm_ss time{ms - day};
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", int{ymd.year()},
+  const hh_mm_ss time{ns - day};
+  long long fraction = time.subseconds().count();
+  int digits = 9;
+  for (; digits > 3 && fraction % 1000 == 0; digits -= 3) fraction /= 1000;
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%0*lldZ", int{ymd.year()},
                 unsigned{ymd.month()}, unsigned{ymd.day()}, static_cast<int>(time.hours().count()),
                 static_cast<int>(time.minutes().count()), static_cast<int>(time.seconds().count()),
-                static_cast<int>(time.subseconds().count()));
+                digits, fraction);
   return buf;
 }
 

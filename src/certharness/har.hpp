@@ -60,9 +60,10 @@ bool is_secret_field(std::string_view name);
 har_entry redacted(const har_entry& entry, const std::vector<std::string>& secrets);
 
 // The whole archive as HAR 1.2 JSON (creator certharness), one entry per line. Entries are
-// written as given: redact first. `started` is written in milliseconds (UTC); bodies that are
-// not UTF-8 as base64 (content.encoding, and postData.encoding as HAR 1.3 proposes); other
-// strings that are not UTF-8 get U+FFFD. Cookies stay in the headers (cookies arrays are empty);
+// written as given: redact first. `started` is written in UTC with milliseconds, or micro- or
+// nanoseconds when it has them (lossless); bodies that are not UTF-8 as base64
+// (content.encoding, and postData.encoding as HAR 1.3 proposes); other strings that are not
+// UTF-8 get U+FFFD, and a negative or non-finite time is written as 0. Cookies stay in the headers (cookies arrays are empty);
 // `error` is the response's "_error", as Chrome writes it.
 std::string render_har(const std::vector<har_entry>& entries);
 
