@@ -1,11 +1,15 @@
-// fuzz_url: percent_encode and parse_request_target on an id taken from the input bytes.
+// fuzz_url: the request targets crawl builds (list pages with limit/order/after, GET by id, the
+// project list) against the two parsers that read them back (parse_request_target for serve,
+// route_request for replay). Input: a limit selector byte, an order selector byte, then the
+// certificate id and the project id, split at the first NUL.
 //
-// Oracle: percent_encode(id) holds only unreserved characters (A-Z a-z 0-9 - . _ ~) and %XX
-// escapes (X uppercase or lowercase hex); the target
-//   "/v1/organization/certificates/" + enc(id) + "?after=" + enc(id)
-// parses back; its path starts with "/v1/organization/certificates/" (never another prefix)
-// and, when id has no '/', is exactly that prefix + id (so the last segment is id's bytes);
-// the query is exactly one pair {"after", id}. Any difference aborts naming both sides.
+// Oracle (round trip): percent_encode output holds only unreserved characters and %XX; every
+// target parses back to exactly the values it was built from -- the query is {limit, order,
+// after} in that order, the path is the endpoint with the ids' exact bytes -- and replay routes
+// it to the operation it was built for, with the same ids and the same endpoint name. Ids with
+// '/', '?', '%', '#', unicode or nothing at all never land on a different path.
+#include <cctype>
+#include <climits>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -15,8 +19,13 @@
 
 #include "certharness/http_client.hpp"
 #include "certharness/http_message.hpp"
+#include "certharness/list_walk.hpp"
+#include "certharness/replay_run.hpp"
 
 namespace {
+
+using namespace certharness;
+using query = std::vector<std::pair<std::string, std::string>>;
 
 [[noreturn]] void fail(const char* what, const std::string& expected, const std::string& got) {
   std::fprintf(stderr, "fuzz_url: %s\n  expected: %s\n  got:      %s\n", what, expected.c_str(),
@@ -24,44 +33,74 @@ namespace {
   std::abort();
 }
 
-bool unreserved(unsigned char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '.' || c == '_' || c == '~';
+std::string show(const query& q) {
+  std::string out;
+  for (const auto& [k, v] : q) out += "{" + k + "=" + v + "}";
+  return out;
 }
 
-bool hex(unsigned char c) {
-  return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f');
+void check_encoding(const std::string& enc) {
+  for (std::size_t i = 0; i < enc.size(); ++i) {
+    const char c = enc[i];
+    if (std::isalnum(static_cast<unsigned char>(c)) || std::string_view("-._~").find(c) != std::string_view::npos) continue;
+    if (c == '%' && i + 2 < enc.size() && std::isxdigit(static_cast<unsigned char>(enc[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(enc[i + 2]))) {
+      i += 2;
+      continue;
+    }
+    fail("percent_encode output is neither unreserved nor %XX", "[A-Za-z0-9-._~] and %XX", enc);
+  }
+}
+
+// The target must parse to `path` and `q`, and route (under any base path) to `op` with `ids`.
+void check_target(const std::string& target, const std::string& path, const query& q,
+                  certificate_operation op, const std::string& certificate_id,
+                  const std::string& project_id, const std::string& endpoint) {
+  const auto parsed = parse_request_target(target);
+  if (!parsed) fail("parse_request_target refused a built target", path, target);
+  if (parsed->path != path) fail("path did not round-trip", path, parsed->path);
+  if (parsed->query != q) fail("query did not round-trip", show(q), show(parsed->query));
+  const auto routed = route_request("GET", "http://127.0.0.1:9/v1" + target);
+  if (!routed || routed->operation != op || routed->certificate_id != certificate_id ||
+      routed->project_id != project_id || routed->query != q ||
+      (!endpoint.empty() && routed->endpoint != endpoint)) {
+    fail("replay routed a built target elsewhere", target,
+         routed ? "operation " + std::to_string(static_cast<int>(routed->operation)) + " id '" +
+                      routed->certificate_id + "' project '" + routed->project_id +
+                      "' endpoint '" + routed->endpoint + "' query " + show(routed->query)
+                : "not routed");
+  }
 }
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const std::string id(reinterpret_cast<const char*>(data), size);
-  const std::string enc = certharness::percent_encode(id);
-  for (std::size_t i = 0; i < enc.size(); ++i) {
-    const auto c = static_cast<unsigned char>(enc[i]);
-    if (unreserved(c)) continue;
-    if (c == '%' && i + 2 < enc.size() &&
-        hex(static_cast<unsigned char>(enc[i + 1])) && hex(static_cast<unsigned char>(enc[i + 2]))) {
-      i += 2;
-      continue;
-    }
-    fail("percent_encode output has a character that is neither unreserved nor %XX",
-         "only [A-Za-z0-9-._~] and %XX", enc);
+  if (size < 2) return 0;
+  static const int limits[] = {1, 7, 100, 0, -1, 101, INT_MIN, INT_MAX};
+  static const char* const orders[] = {"desc", "asc", "", "ASC", "a&order=b", "%zz", "\xc3\xa9"};
+  walk_spec spec;
+  spec.limit = limits[data[0] % 8];
+  spec.order = orders[data[1] % 7];
+  const std::string rest(reinterpret_cast<const char*>(data + 2), size - 2);
+  const std::string id = rest.substr(0, rest.find('\0'));
+  const std::string project = rest.size() > id.size() ? rest.substr(id.size() + 1) : "p";
+  check_encoding(percent_encode(id));
+
+  spec.endpoint = "/organization/certificates";
+  const query q = {{"limit", std::to_string(spec.limit)}, {"order", spec.order}, {"after", id}};
+  check_target(spec.page_target(id), spec.endpoint, q, certificate_operation::list_certificates,
+               "", "", spec.endpoint);
+  check_target(spec.page_target(std::nullopt), spec.endpoint, {q[0], q[1]},
+               certificate_operation::list_certificates, "", "", spec.endpoint);
+  if (!id.empty()) {
+    check_target("/organization/certificates/" + percent_encode(id),
+                 "/organization/certificates/" + id, {}, certificate_operation::get_certificate,
+                 id, "", "");
   }
-  const std::string prefix = "/v1/organization/certificates/";
-  const std::string target = prefix + enc + "?after=" + enc;
-  const auto parsed = certharness::parse_request_target(target);
-  if (!parsed) fail("parse_request_target refused the target", "a parsed target", target);
-  if (!parsed->path.starts_with(prefix)) fail("path prefix changed", prefix + "...", parsed->path);
-  if (id.find('/') == std::string::npos && parsed->path != prefix + id) {
-    fail("path does not end in the id's exact bytes", prefix + id, parsed->path);
-  }
-  if (parsed->query.size() != 1 || parsed->query[0].first != "after" ||
-      parsed->query[0].second != id) {
-    std::string got;
-    for (const auto& [k, v] : parsed->query) got += "{" + k + "=" + v + "}";
-    fail("query does not round-trip", "{after=" + id + "}", got);
+  if (!project.empty()) {
+    spec.endpoint = "/organization/projects/" + percent_encode(project) + "/certificates";
+    check_target(spec.page_target(id), "/organization/projects/" + project + "/certificates", q,
+                 certificate_operation::list_project_certificates, "", project, spec.endpoint);
   }
   return 0;
 }

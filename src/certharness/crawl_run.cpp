@@ -272,10 +272,7 @@ class crawler {
     const page_fetcher fetch = [&](const std::optional<std::string>& after)
         -> std::optional<list_page> {
       if (stopping()) return std::nullopt;
-      std::string q = spec.endpoint + "?limit=" + std::to_string(spec.limit) +
-                      "&order=" + percent_encode(spec.order);
-      if (after) q += "&after=" + percent_encode(*after);
-      std::optional<checked_response> r = exchange(q, group, {schema, false});
+      std::optional<checked_response> r = exchange(spec.page_target(after), group, {schema, false});
       if (!r || !r->document) return std::nullopt;
       ++pages_;
       const json_value& root = r->document->root();

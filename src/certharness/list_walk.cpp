@@ -23,6 +23,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include "certharness/http_client.hpp"
 #include "certharness/json_pointer.hpp"
 
 namespace certharness {
@@ -370,6 +371,12 @@ cursor_field read_cursor(const json_value* v) {
 }  // namespace
 
 std::string walk_spec::label() const { return "GET " + endpoint + " " + walk_name(*this); }
+
+std::string walk_spec::page_target(const std::optional<std::string>& after) const {
+  std::string target = endpoint + "?limit=" + std::to_string(limit) + "&order=" + percent_encode(order);
+  if (after) target += "&after=" + percent_encode(*after);
+  return target;
+}
 
 list_page read_list_page(const json_value& root) {
   list_page page;

@@ -49,6 +49,9 @@ struct walk_spec {
 
   // "GET /organization/certificates order=desc limit=7": the group name of its findings.
   std::string label() const;
+  // The request target of the page after `after`: "<endpoint>?limit=L&order=O[&after=A]", the
+  // values percent-encoded (the endpoint is already encoded).
+  std::string page_target(const std::optional<std::string>& after) const;
 };
 
 struct walk_result {
