@@ -378,6 +378,22 @@ TEST(redacted, leaves_bodies_without_secrets_byte_for_byte) {
   EXPECT_EQ(redacted(e, {"", ""}), e);
 }
 
+// Found by fuzz_har_redaction: where the URL's parts do not decode (no scheme and no absolute
+// path, an escaped host or fragment), an escaped secret was left in place.
+TEST(redacted, finds_a_secret_escaped_where_the_url_does_not_decode) {
+  const std::string secret = "sk-admin-SECRET123";
+  for (const std::string url :
+       {"httpganization/certificates/%73k-admin-SECRET123?after=x",
+        "https://%73k-admin-SECRET123.example/v1", "https://h/v1#%73k-admin-SECRET123"}) {
+    har_entry e;
+    e.method = "GET";
+    e.url = url;
+    const har_entry r = redacted(e, {secret});
+    EXPECT_EQ(r.url.find("SECRET123"), std::string::npos) << url << " -> " << r.url;
+    EXPECT_NE(r.url.find("[REDACTED]"), std::string::npos) << url << " -> " << r.url;
+  }
+}
+
 TEST(redacted, a_known_secret_survives_nowhere_in_the_archive) {
   const std::string secret = "sk-admin-SECRET123";
   har_entry e;

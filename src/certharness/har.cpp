@@ -265,6 +265,38 @@ std::string percent_encode(std::string_view s, bool keep_slash) {
   return out;
 }
 
+// Every well-formed %XX escape decoded; anything else kept as is.
+std::string lenient_percent_decoded(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto hex = [](char c) {
+      return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                           : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+    };
+    if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
+// Bytes a URL may hold as they are (RFC 3986 unreserved and reserved) kept, all others escaped.
+std::string url_escaped(std::string_view s) {
+  std::string out;
+  for (const char c : s) {
+    if (std::isalnum(static_cast<unsigned char>(c)) ||
+        std::string_view("-._~:/?#[]@!$&'()*+,;=").find(c) != std::string_view::npos) {
+      out.push_back(c);
+    } else {
+      out += percent_encode(std::string_view(&c, 1), false);
+    }
+  }
+  return out;
+}
+
 // ---- redaction ----
 
 // Non-empty secrets, longest first, so a secret containing another is replaced whole.
@@ -337,7 +369,12 @@ std::string redact_url(std::string_view url, const secret_list& secrets) {
       }
     }
   }
-  return origin + target + std::string(parts.fragment);
+  std::string result = origin + target + std::string(parts.fragment);
+  // Last resort, for a secret behind escapes where the parts above do not decode (the host, the
+  // fragment, a target that is not one): the whole URL decoded, replaced and escaped again.
+  std::string decoded = lenient_percent_decoded(result);
+  if (replace_secrets(decoded, secrets)) return url_escaped(decoded);
+  return result;
 }
 
 // Compact JSON of `root` with secret members' values replaced by "[REDACTED]" and the known
