@@ -37,24 +37,32 @@ cmake -S "$src_dir" -B "$build_dir" "${generator[@]}" \
   --no-warn-unused-cli
 cmake --build "$build_dir" --parallel "$jobs"
 
+# fuzz/targets.conf holds each target's dictionary, max_len, timeout and rss_limit_mb
+# (tools/fuzz-campaign reads it too). conf_field <target> <column>: the target's row, else "*".
+targets_conf="$src_dir/fuzz/targets.conf"
+if [ ! -f "$targets_conf" ]; then
+  echo "build.sh: $targets_conf missing" >&2
+  exit 1
+fi
+conf_field() {
+  awk -v t="$1" -v c="$2" '
+    /^[[:space:]]*(#|$)/ { next }
+    $1 == t { print $c; found = 1; exit }
+    $1 == "*" { fallback = $c }
+    END { if (!found) print fallback }' "$targets_conf"
+}
+
 # Which dictionary a target uses when it has no fuzz/<target>.dict of its own.
 dict_for() {
-  case "$1" in
-    fuzz_decode|fuzz_schema_agreement|fuzz_pagination) echo json.dict ;;
-    fuzz_har) echo har.dict ;;
-    fuzz_url) echo url.dict ;;
-    *) echo "" ;;
-  esac
+  local d
+  d="$(conf_field "$1" 2)"
+  [ "$d" = "-" ] && d=""
+  echo "$d"
 }
 
 # max_len per target: at least this, and never below the largest seed (libFuzzer would
 # otherwise truncate the seeds it starts from).
-default_max_len() {
-  case "$1" in
-    fuzz_har) echo 262144 ;;
-    *) echo 65536 ;;
-  esac
-}
+default_max_len() { conf_field "$1" 3; }
 
 zip_dir() {  # zip_dir <dir> <zipfile>: the files of <dir>, flat
   local dir="$1" zipfile="$2"
@@ -106,8 +114,8 @@ for cpp in "$src_dir"/fuzz/fuzz_*.cpp; do
   cat > "$OUT/$target.options" <<EOF
 [libfuzzer]
 max_len = $max_len
-timeout = 25
-rss_limit_mb = 2560
+timeout = $(conf_field "$target" 4)
+rss_limit_mb = $(conf_field "$target" 5)
 EOF
   count=$((count + 1))
 done
