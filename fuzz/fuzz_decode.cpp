@@ -1,8 +1,12 @@
 // fuzz_decode: strict decoding plus the typed decode of every model.
 //
+// Mutator: structure-aware JSON (json_mutator.hpp).
+//
 // Oracle (round trip): no crash, UB or leak on any bytes; for every schema a document decodes
 // to, encode(x) is strict-valid JSON, decodes again, and encodes to the same bytes
 // (decode(encode(x)) == x, since encode is injective on the model).
+// Oracle (differential over limits): decoding again under tighter limits (max_bytes or
+// max_depth, chosen from the size) either refuses with json.limits or gives the same verdict.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -27,6 +31,15 @@ namespace {
   std::abort();
 }
 
+// The verdict of a decode: document or not, and every problem's check, pointer and message.
+std::string verdict(const certharness::decode_result& r) {
+  std::string out = r.document ? "document" : "no document";
+  for (const certharness::finding& f : r.problems) {
+    out += "; " + f.check + " at '" + f.pointer + "': " + f.message;
+  }
+  return out;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -34,6 +47,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   limits.max_bytes = 1 << 20;
   const certharness::decode_result r =
       certharness::decode_json({reinterpret_cast<const char*>(data), size}, limits);
+  certharness::decode_limits tight = limits;
+  if (size & 1) tight.max_bytes = size / 2;
+  else tight.max_depth = 1 + (size >> 1) % 8;
+  const certharness::decode_result t =
+      certharness::decode_json({reinterpret_cast<const char*>(data), size}, tight);
+  bool limited = false;
+  for (const certharness::finding& f : t.problems) limited = limited || f.check == "json.limits";
+  if (t.document ? verdict(t) != verdict(r) : r.document && !limited) {
+    fail("limits", "tighter limits changed the verdict without json.limits", verdict(r), verdict(t));
+  }
   if (!r.document) return 0;
   for (const std::string& schema : certharness::schema_registry::builtin().names()) {
     const std::optional<std::string> encoded = certharness::models::reencode(schema, r.document->root());
