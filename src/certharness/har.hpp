@@ -67,12 +67,6 @@ har_entry redacted(const har_entry& entry, const std::vector<std::string>& secre
 // `error` is the response's "_error", as Chrome writes it.
 std::string render_har(const std::vector<har_entry>& entries);
 
-// Writes `contents` to `path` atomically ("<path>.tmp.<pid>.<random>" in the same directory,
-// fsync, rename, fsync of the directory): readers see the old file or the new one, never half
-// of one, and no temporary file is left after a failure. Error: one line naming the path.
-std::optional<std::string> write_file_atomically(const std::string& path,
-                                                 std::string_view contents);
-
 // Reads a HAR 1.2 archive (any producer) from one decoding of the bytes: tolerates a BOM,
 // repeated keys (the last wins, as in JSON.parse), missing optional fields, base64 bodies,
 // extra and "_" fields. Requires log.entries and each entry's request.method and request.url.

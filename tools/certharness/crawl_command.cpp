@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "certharness/atomic_file.hpp"
 #include "certharness/crawl_run.hpp"
 #include "certharness/har.hpp"
 #include "certharness/run_report.hpp"

@@ -13,6 +13,7 @@
 #include <variant>
 #include <vector>
 
+#include "certharness/atomic_file.hpp"
 #include "certharness/har.hpp"
 #include "certharness/replay_run.hpp"
 #include "certharness/run_report.hpp"
