@@ -1,15 +1,18 @@
-// fuzz_pagination: walk_list and the list.* checks against a scripted server.
+// fuzz_pagination: walk_list and its list.* checks against a scripted server.
 //
-// The input scripts the walk (order, limit, max_pages) and, for each fetch, the server's answer:
-// raw body bytes, or a generated page (items with ids from a small alphabet, created_at,
-// has_more, first_id/last_id right, wrong, null, absent or not strings). A body that does not
-// decode is an unreadable page (fetch gives nullopt).
+// The input scripts the walk (order, limit, max_pages) and each answer: a status (mostly 200;
+// 201, 404, 429, 500), a Content-Type (application/json, with charset, text/html, absent) and a
+// body: raw bytes, an ErrorResponse, or a generated page (ids from a small alphabet, created_at
+// on a clock with ties and inversions, has_more, first_id/last_id right, another id, the page's
+// own after, null, absent or a number). Each answer goes through the real check_response as in
+// crawl_run.cpp's walk(); its document feeds both read_list_page and the model. As list_walk.hpp's
+// page_fetcher contract says, a non-2xx answer or a body that is not JSON is no page.
 //
-// Oracle: the walk ends within max(max_pages, 1) pages, never asks for more pages than that,
-// and the findings of the modelled checks -- list.limit, list.first_id, list.last_id,
-// list.empty_ids, list.has_more, list.max_pages (a subset: order, duplicate_id and cursor_stall
-// are not modelled) -- equal, as {check, page, pointer}, those of the reference model below,
-// written from README.md's check table and read off the served JSON itself.
+// Oracle: the walk fetches at most max(max_pages, 1) times, asks first and then after = last_id
+// exactly while the reference model (pagination_reference_model.hpp, written from README.md's
+// check table over the served JSON) says it goes on, and its findings equal the model's
+// list.first_id, last_id, empty_ids, limit, order, duplicate_id, cursor_stall, has_more and
+// max_pages findings as a multiset of {check, page, pointer}. A difference aborts naming both.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -18,17 +21,16 @@
 #include <optional>
 #include <set>
 #include <string>
-#include <utility>
 #include <vector>
 
-#include "certharness/json_document.hpp"
 #include "certharness/list_walk.hpp"
+#include "certharness/response_checks.hpp"
+#include "pagination_reference_model.hpp"
 
 namespace {
 
-using namespace certharness;
-
-// A tiny FuzzedDataProvider: bytes from the front, zeros once the input runs out.
+// A tiny FuzzedDataProvider (the GCC replay build has no <fuzzer/FuzzedDataProvider.h>):
+// bytes from the front, zeros once the input runs out.
 struct provider {
   const std::uint8_t* p;
   std::size_t n;
@@ -48,146 +50,96 @@ struct provider {
   std::abort();
 }
 
-const char* const k_ids[] = {"cert_a", "cert_b", "cert_c", "cert_d", ""};
-
-std::string cursor(provider& in, const std::string& right) {
-  switch (in.pick(6)) {
-    case 0: return "null";
-    case 1: return "";  // absent
-    case 2: return "\"" + std::string(k_ids[in.pick(5)]) + "\"";
-    case 3: return "7";
-    default: return "\"" + right + "\"";
-  }
-}
-
-// A list page as JSON text: items, has_more, first_id, last_id chosen by the input.
-std::string generated_page(provider& in) {
-  const unsigned count = in.pick(7);
-  std::string data, first, last;
-  for (unsigned i = 0; i < count; ++i) {
-    const std::string id = k_ids[in.pick(5)];
-    if (i == 0) first = id;
-    last = id;
-    data += i ? "," : "";
-    switch (in.pick(8)) {
-      case 0: data += "1"; break;                                    // not an object
-      case 1: data += "{\"created_at\":5}"; break;                   // no id
-      default:
-        data += "{\"object\":\"organization.certificate\",\"id\":\"" + id +
-                "\",\"created_at\":" + std::to_string(in.pick(4)) + "}";
-    }
-  }
-  std::string page = "{\"object\":\"list\",\"data\":[" + data + "]";
-  const std::string f = cursor(in, first), l = cursor(in, last);
-  if (!f.empty()) page += ",\"first_id\":" + f;
-  if (!l.empty()) page += ",\"last_id\":" + l;
-  static const char* const more[] = {"true", "false", "\"true\"", ""};
-  if (const char* m = more[in.pick(4)]; *m) page += ",\"has_more\":" + std::string(m);
-  return page + "}";
-}
-
-std::string key(const std::string& check, std::size_t page, const std::string& pointer) {
-  return check + " page " + std::to_string(page) + " at '" + pointer + "'";
-}
-
-std::string join(const std::multiset<std::string>& s) {
+std::string join(const auto& items) {
   std::string out;
-  for (const std::string& x : s) out += "\n    " + x;
+  for (const std::string& x : items) out += "\n    " + x;
   return out.empty() ? " none" : out;
 }
 
-bool is_string_id(const json_value& item) {
-  const json_value* id = item.is_object() ? item.find("id") : nullptr;
-  return id && id->is_string();
-}
+const char* const k_ids[] = {"cert_a", "cert_b", "cert_c", "cert_d", "cert_e", ""};
 
-// The reference model over the served documents, page k answering afters[k].
-std::multiset<std::string> model(const walk_spec& spec, const std::vector<json_document>& docs,
-                                 const std::vector<std::optional<std::string>>& afters) {
-  std::multiset<std::string> out;
-  bool promised = false, last_promises = false;
-  for (std::size_t k = 0; k < docs.size(); ++k) {
-    const json_value& root = docs[k].root();
-    const json_value* data = root.is_object() ? root.find("data") : nullptr;
-    const json_value* more = root.is_object() ? root.find("has_more") : nullptr;
-    const bool has_more = more && more->is_bool() && more->as_bool();
-    const bool was_promised = std::exchange(promised, has_more);
-    last_promises = false;
-    if (!data || !data->is_array()) continue;
-    const bool empty = data->size() == 0;
-    last_promises = !empty && has_more;
-    const json_value* ends[] = {root.find("first_id"), root.find("last_id")};
-    // list.empty_ids: null exactly when data is empty (absent is not null).
-    for (int e = 0; e < 2; ++e) {
-      if (empty != (ends[e] && ends[e]->is_null())) {
-        out.insert(key("list.empty_ids", k, e ? "/last_id" : "/first_id"));
-        break;
-      }
+std::string quoted(const std::string& s) { return "\"" + s + "\""; }
+
+// A list page: ids, created_at on a clock that steps -1..+3 in the order asked (ties and
+// inversions), has_more, and first_id/last_id right, another id, the page's after, null,
+// absent or a number: all chosen by the input.
+std::string generated_page(provider& in, long& clock, bool asc, const std::optional<std::string>& after) {
+  std::string data, ends[2];
+  for (unsigned i = 0, count = in.pick(7); i < count; ++i) {
+    const std::string id = k_ids[in.pick(6)];
+    if (i == 0) ends[0] = id;
+    ends[1] = id;
+    clock += (asc ? 1 : -1) * (static_cast<int>(in.pick(5)) - 1);
+    std::string created = std::to_string(clock);
+    switch (in.pick(16)) {
+      case 0: data += "1,"; continue;                                 // not an object
+      case 1: data += "{\"created_at\":" + created + "},"; continue;  // no id
+      case 2: created = quoted(created); break;                       // not a number
+      case 3: created = "1e30"; break;                                // beyond int64
     }
-    // list.first_id / list.last_id: a non-null value against a readable end item.
-    for (int e = 0; e < 2 && !empty; ++e) {
-      const json_value& item = (*data)[e ? data->size() - 1 : 0];
-      if ((ends[e] && ends[e]->is_null()) || !is_string_id(item)) continue;
-      if (!ends[e] || !ends[e]->is_string() || ends[e]->as_string() != item.find("id")->as_string())
-        out.insert(key(e ? "list.last_id" : "list.first_id", k, e ? "/last_id" : "/first_id"));
-    }
-    // Literally "more items than the limit": with limit -1 even an empty page has too many.
-    if (static_cast<long long>(data->size()) > spec.limit)
-      out.insert(key("list.limit", k, "/data/" + std::to_string(std::max(spec.limit, 0))));
-    if (empty && (was_promised || has_more))
-      out.insert(key("list.has_more", k, was_promised ? "/data" : "/has_more"));
+    data += "{\"object\":\"organization.certificate\",\"id\":" + quoted(id) + ",\"created_at\":" + created + "},";
   }
-  // list.max_pages: the bound, not a stall, stopped a walk whose last page promised more.
-  if (!docs.empty() && last_promises && docs.size() >= std::max<std::size_t>(spec.max_pages, 1)) {
-    const json_value* l = docs.back().root().find("last_id");
-    std::set<std::string> used;
-    for (const auto& a : afters) if (a) used.insert(*a);
-    const bool stalled = !l || !l->is_string() || l->as_string().empty() ||
-                         used.contains(std::string(l->as_string()));
-    if (!stalled) out.insert(key("list.max_pages", docs.size() - 1, "/has_more"));
+  if (!data.empty()) data.pop_back();
+  std::string page = "{\"object\":\"list\",\"data\":[" + data + "]";
+  for (const char* name : {"first_id", "last_id"}) {
+    const unsigned c = in.pick(8);
+    const std::string v = c == 0 ? "null" : c == 1 ? "" : c == 2 ? "7"
+                        : c == 3 ? (after ? quoted(*after) : "null")
+                        : c == 4 ? quoted(k_ids[in.pick(6)]) : quoted(ends[name[0] == 'l']);
+    if (!v.empty()) page += ",\"" + std::string(name) + "\":" + v;
   }
-  return out;
+  static const char* const more[] = {"true", "true", "false", "\"true\"", ""};
+  if (const char* m = more[in.pick(5)]; *m) page += ",\"has_more\":" + std::string(m);
+  return page + "}";
 }
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace certharness;
   provider in{data, size};
-  walk_spec spec;
-  spec.endpoint = "/organization/certificates";
-  spec.order = in.pick(2) ? "asc" : "desc";
-  spec.limit = static_cast<int>(in.pick(6)) - 1;
-  spec.max_pages = in.pick(6);
+  walk_spec spec{"/organization/certificates", in.pick(2) ? "asc" : "desc",
+                 static_cast<int>(in.pick(6)) - 1, in.pick(6)};
   const std::size_t bound = std::max<std::size_t>(spec.max_pages, 1);
+  long clock = 1700000000;
 
-  std::vector<json_document> docs;
+  std::vector<json_document> served;
   std::vector<std::optional<std::string>> afters;
-  std::size_t fetches = 0;
+  std::vector<std::string> asks;
   const walk_result walk = walk_list(spec, [&](const std::optional<std::string>& after)
                                                 -> std::optional<list_page> {
-    if (++fetches > bound) fail("fetch beyond max_pages", std::to_string(fetches), std::to_string(bound));
-    const std::string body = in.pick(4) == 0 ? in.bytes(in.byte() * 4) : generated_page(in);
-    decode_result r = decode_json(body);
-    if (!r.document) return std::nullopt;
+    asks.push_back(pagination_model::ask(after));
+    if (asks.size() > bound) fail("fetch beyond max_pages", join(asks), std::to_string(bound));
+    static const int statuses[] = {200, 200, 200, 200, 200, 200, 200, 200,
+                                   200, 200, 200, 200, 201, 404, 429, 500};
+    static const char* const types[] = {"application/json", "application/json; charset=utf-8",
+                                        "text/html", nullptr};
+    client_response response;
+    response.status = statuses[in.pick(16)];
+    if (const char* type = types[in.pick(4)]) response.headers.emplace_back("Content-Type", type);
+    if (response.status == 429 && in.pick(2)) response.headers.emplace_back("Retry-After", "1");
+    switch (in.pick(8)) {
+      case 0: response.body = in.bytes(in.byte() * 4); break;
+      case 1: response.body = R"({"error":{"message":"no","type":"x","param":null,"code":null}})"; break;
+      default: response.body = generated_page(in, clock, spec.order == "asc", after);
+    }
+    check_tally tally;
+    checked_response r = check_response(response, {"ListCertificatesResponse", false}, tally);
+    if (!r.document || response.status < 200 || response.status >= 300) return std::nullopt;
     list_page page = read_list_page(r.document->root());
-    page.request = "GET page " + std::to_string(docs.size());
-    docs.push_back(std::move(*r.document));
+    page.request = "GET page " + std::to_string(served.size());
+    served.push_back(std::move(*r.document));
     afters.push_back(after);
     return page;
   });
-  if (walk.pages.size() > bound || walk.pages.size() != docs.size()) {
-    fail("walk did not end within max_pages", std::to_string(walk.pages.size()) + " pages",
-         std::to_string(docs.size()) + " served, bound " + std::to_string(bound));
-  }
+
+  if (walk.pages.size() != served.size())
+    fail("pages kept differ from pages served", std::to_string(walk.pages.size()), std::to_string(served.size()));
+  const pagination_model::expectation want = pagination_model::model(spec, served, afters);
+  if (asks != want.asks) fail("the walk's fetches differ from the model's", join(asks), join(want.asks));
   std::multiset<std::string> got;
-  static const std::set<std::string> modelled = {"list.limit", "list.first_id", "list.last_id",
-                                                 "list.empty_ids", "list.has_more", "list.max_pages"};
-  for (const run_finding& f : walk.findings) {
-    if (!modelled.contains(f.what.check)) continue;
-    const std::size_t k = std::stoul(f.request.substr(9));
-    got.insert(key(f.what.check, k, f.what.pointer));
-  }
-  const std::multiset<std::string> want = model(spec, docs, afters);
-  if (got != want) fail("list.* findings differ from the reference model", join(got), join(want));
+  for (const run_finding& f : walk.findings)
+    got.insert(pagination_model::key(f.what.check, std::stoul(f.request.substr(9)), f.what.pointer));
+  if (got != want.findings) fail("list.* findings differ from the reference model", join(got), join(want.findings));
   return 0;
 }
