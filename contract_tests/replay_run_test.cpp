@@ -252,6 +252,23 @@ TEST(replay_walks, defaults_and_orphan_pages) {
   EXPECT_FALSE(r.groups.at("/organization/certificates consistency").contains("list.consistency"));
 }
 
+// Found by fuzz_pagination: a 500 (or 404) whose body looks like a list page or a certificate
+// was walked on and judged as one. It is an http.status failure and a malformed error body.
+TEST(replay_entries, error_answers_are_neither_pages_nor_certificates) {
+  const std::string list = k_base + "/organization/certificates?order=desc&limit=1";
+  const run_report r = replay_one(
+      {exchange("GET", list, 500, page_json({{"c1", 10}}, true)),
+       exchange("GET", list + "&after=c1", 200, page_json({{"c1", 10}}, false)),
+       exchange("GET", k_base + "/organization/certificates/c1", 404, item_json("c1", 10))});
+  const std::set<std::pair<std::string, std::string>> expected{
+      {"http.status", "GET /organization/certificates order=desc limit=1"},
+      {"error.shape", "GET /organization/certificates order=desc limit=1"},
+      {"http.status", "get by id"},
+      {"error.shape", "get by id"}};
+  EXPECT_EQ(failures(r), expected);
+  EXPECT_FALSE(r.checks().contains("cert.object")) << "a 404 body is not a certificate";
+}
+
 TEST(replay_entries, without_a_recorded_body_are_not_judged) {
   har_entry browser = exchange("GET", k_base + "/organization/certificates/cert_1", 500, "");
   browser.response_body_recorded = false;

@@ -103,6 +103,11 @@ class crawler {
     return std::nullopt;
   }
 
+  bool last_was_2xx() const {
+    const int status = report_.requests.back().status;
+    return status >= 200 && status < 300;
+  }
+
   bool stopping() const {
     if (cleanup_deadline_) return std::chrono::steady_clock::now() >= *cleanup_deadline_;
     return fatal_.has_value() || (options_.should_stop && options_.should_stop());
@@ -273,7 +278,8 @@ class crawler {
         -> std::optional<list_page> {
       if (stopping()) return std::nullopt;
       std::optional<checked_response> r = exchange(spec.page_target(after), group, {schema, false});
-      if (!r || !r->document) return std::nullopt;
+      // Only a 2xx answer is a page: an error body that happens to look like one is not.
+      if (!r || !r->document || !last_was_2xx()) return std::nullopt;
       ++pages_;
       const json_value& root = r->document->root();
       list_page page = read_list_page(root);
@@ -305,7 +311,7 @@ class crawler {
         const std::string q = std::string(k_org_endpoint) + "/" + percent_encode(id) +
                               (with_content ? "?include%5B%5D=content" : "");
         std::optional<checked_response> r = exchange(q, group, {"Certificate", false});
-        if (!r || !r->document || !r->document->root().is_object()) continue;
+        if (!r || !r->document || !last_was_2xx() || !r->document->root().is_object()) continue;
         const std::string request = report_.requests.back().request;
         const json_value& root = r->document->root();
         findings found;

@@ -309,7 +309,8 @@ class replayer {
         e.status, std::move(e.response_headers), std::move(e.response_body), {}};
     checked_response checked = check_response(response, expect, tally);
     for (finding& f : checked.findings) add(group, request, std::move(f));
-    if (!checked.document) return;
+    // Only a 2xx answer is a page or a certificate: an error body that looks like one is not.
+    if (!checked.document || e.status < 200 || e.status >= 300) return;
     const json_value& root = checked.document->root();
     if (walk) {
       list_page page = read_list_page(root);
