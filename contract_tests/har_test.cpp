@@ -632,6 +632,20 @@ TEST(read_har, reads_what_mitmproxy_exports) {
   EXPECT_EQ(entries[1].response_body, "\x1f\x8b\x08\x00\xff\xfe"s);
 }
 
+// Found in review of fuzz_har's round-trip oracle: the year bound was checked before the
+// offset (or a leap second) moved the time across it, so a time was read that, written back in
+// UTC, could not be read again.
+TEST(read_har, start_times_at_the_year_bounds_read_back_as_read) {
+  for (const char* started : {"1700-01-01T00:00:00+00:01", "2200-12-31T23:59:60Z",
+                              "2200-12-31T23:00:00-01:00", "1700-01-01T00:00:00Z",
+                              "2200-12-31T23:59:59.999999999Z"}) {
+    const std::vector<har_entry> once = read_ok(
+        std::string(R"({"log":{"entries":[{"startedDateTime":")") + started +
+        R"(","request":{"method":"GET","url":"u"}}]}})");
+    EXPECT_EQ(read_ok(render_har(once)), once) << started;
+  }
+}
+
 TEST(read_har, tolerates_what_the_spec_and_producers_allow) {
   // A byte order mark, repeated keys (the last wins, as in JSON.parse), no optional fields,
   // malformed header items, a status that is not a number, an unparsable date.

@@ -188,7 +188,7 @@ std::optional<std::chrono::system_clock::time_point> parse_iso8601(std::string_v
   }
   const year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)},
                            day{static_cast<unsigned>(d)}};
-  if (!ymd.ok() || y < 1700 || y > 2200 || h > 23 || mi > 59 || sec > 60) return std::nullopt;
+  if (!ymd.ok() || y < 1600 || y > 2300 || h > 23 || mi > 59 || sec > 60) return std::nullopt;
   nanoseconds fraction{0};
   if (i < s.size() && s[i] == '.') {
     const std::size_t begin = ++i;
@@ -211,6 +211,10 @@ std::optional<std::chrono::system_clock::time_point> parse_iso8601(std::string_v
   }
   if (i != s.size()) return std::nullopt;
   const auto utc = sys_days{ymd} + hours{h} + minutes{mi} + seconds{sec} + fraction - offset;
+  // The bound is on the UTC year, the one render_har writes: an offset or a leap second can
+  // move 1700-01-01 or 2200-12-31 across it.
+  const int utc_year = int{year_month_day{floor<days>(utc)}.year()};
+  if (utc_year < 1700 || utc_year > 2200) return std::nullopt;
   return time_point_cast<system_clock::duration>(utc);
 }
 
