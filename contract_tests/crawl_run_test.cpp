@@ -5,8 +5,10 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace certharness {
 namespace {
@@ -56,6 +58,72 @@ TEST(crawl_walks, stop_at_an_error_answer_whatever_its_body) {
     EXPECT_FALSE(f.what.check.starts_with("list.") || f.what.check.starts_with("cert."))
         << f.what.check << " on " << f.request << ": " << f.what.message;
   }
+}
+
+TEST(crawl_options, an_empty_project_id_is_refused_before_any_request) {
+  crawl_options options;
+  options.base_url = "http://127.0.0.1:9/v1";
+  options.projects = {"proj_1", ""};
+  const crawl_outcome out = run_crawl(options);
+  ASSERT_TRUE(out.fatal);
+  EXPECT_NE(out.fatal->find("--project"), std::string::npos) << *out.fatal;
+  EXPECT_TRUE(out.report.requests.empty());
+}
+
+// Found in review of fuzz_url: ".." as an id was sent as "/certificates/.." (which libcurl
+// collapses to another path), and an empty id as "/certificates/" (the list itself).
+TEST(crawl_get_by_id, dot_segment_ids_stay_ids_and_empty_ids_are_not_fetched) {
+  const auto item = [](const std::string& id) {
+    return R"({"object":"organization.certificate","id":")" + id +
+           R"(","name":"n","created_at":10,"certificate_details":{"valid_at":1,"expires_at":2},)"
+           R"("active":false})";
+  };
+  std::mutex mutex;
+  std::vector<std::string> targets;
+  httplib::Server server;
+  server.set_keep_alive_timeout(1);
+  server.Get(".*", [&](const httplib::Request& req, httplib::Response& res) {
+    {
+      const std::lock_guard lock(mutex);
+      targets.push_back(req.target);
+    }
+    if (req.path.ends_with("/organization/certificates") && req.get_param_value("limit") == "1" &&
+        !req.has_param("after")) {
+      res.set_content(R"({"object":"list","data":[)" + item("..") + "," + item("") + "," +
+                          item(".") + R"(],"first_id":"..","last_id":".","has_more":false})",
+                      "application/json");
+    } else {
+      res.status = 404;
+      res.set_content(R"({"error":{"message":"no","type":"invalid_request_error","param":null,"code":null}})",
+                      "application/json");
+    }
+  });
+  const int port = server.bind_to_any_port("127.0.0.1");
+  ASSERT_GT(port, 0);
+  std::thread thread([&] { server.listen_after_bind(); });
+  crawl_options options;
+  options.base_url = "http://127.0.0.1:" + std::to_string(port) + "/v1";
+  options.admin_key = "sk-admin-test";
+  options.limits = {1};
+  options.orders = {"desc"};
+  options.retries = 0;
+  const crawl_outcome out = run_crawl(options);
+  server.stop();
+  thread.join();
+  ASSERT_FALSE(out.fatal) << *out.fatal;
+
+  int dot_dot = 0, dot = 0;
+  for (const std::string& t : targets) {
+    EXPECT_FALSE(t.starts_with("/v1/organization/certificates/?") ||
+                 t == "/v1/organization/certificates/")
+        << "fetched the empty id: " << t;
+    EXPECT_EQ(t.find("/.."), std::string::npos) << t;
+    EXPECT_FALSE(t.starts_with("/v1/organization?") || t == "/v1/organization") << t;
+    dot_dot += t.starts_with("/v1/organization/certificates/%2E%2E");
+    dot += t.starts_with("/v1/organization/certificates/%2E") && !t.starts_with("/v1/organization/certificates/%2E%2E");
+  }
+  EXPECT_EQ(dot_dot, 2) << "GET by id of \"..\", with and without content";
+  EXPECT_EQ(dot, 2) << "GET by id of \".\", with and without content";
 }
 
 }  // namespace

@@ -6,9 +6,11 @@
 // Oracle (round trip): percent_encode output holds only unreserved characters and %XX; every
 // target parses back to exactly the values it was built from -- the query is {limit, order,
 // after} in that order, the path is the endpoint with the ids' exact bytes -- and replay routes
-// it to the operation it was built for, with the same ids and the same endpoint name. Ids with
-// '/', '?', '%', '#', unicode or nothing at all never land on a different path.
+// it to the operation it was built for, with the same ids and the same endpoint name; no raw
+// segment is empty, "." or "..". Ids with '/', '?', '%', '#', '.', unicode never land on a
+// different path. Empty ids are not built into paths (crawl skips them; --project refuses one).
 #include <cctype>
+#include <algorithm>
 #include <climits>
 #include <cstddef>
 #include <cstdint>
@@ -56,6 +58,15 @@ void check_encoding(const std::string& enc) {
 void check_target(const std::string& target, const std::string& path, const query& q,
                   certificate_operation op, const std::string& certificate_id,
                   const std::string& project_id, const std::string& endpoint) {
+  // No segment a client or server would collapse: "", "." or ".." (the raw target, as sent).
+  const std::string raw_path = target.substr(0, target.find('?'));
+  for (std::size_t at = 1, end; at <= raw_path.size(); at = end + 1) {
+    end = std::min(raw_path.find('/', at), raw_path.size());
+    const std::string segment = raw_path.substr(at, end - at);
+    if (segment.empty() || segment == "." || segment == "..") {
+      fail("a built path has an empty or dot segment", "segments that are ids", target);
+    }
+  }
   const auto parsed = parse_request_target(target);
   if (!parsed) fail("parse_request_target refused a built target", path, target);
   if (parsed->path != path) fail("path did not round-trip", path, parsed->path);

@@ -59,6 +59,11 @@ class crawler {
       out.fatal = std::move(problem);
       return out;
     }
+    if (std::find(options_.projects.begin(), options_.projects.end(), "") !=
+        options_.projects.end()) {
+      out.fatal = "--project must name a project; an empty id would walk another path";
+      return out;
+    }
     std::vector<std::string> endpoints{std::string(k_org_endpoint)};
     for (const std::string& p : options_.projects) {
       endpoints.push_back("/organization/projects/" + percent_encode(p) + "/certificates");
@@ -101,11 +106,6 @@ class crawler {
              " (only loopback hosts may use http)";
     }
     return std::nullopt;
-  }
-
-  bool last_was_2xx() const {
-    const int status = report_.requests.back().status;
-    return status >= 200 && status < 300;
   }
 
   bool stopping() const {
@@ -279,7 +279,7 @@ class crawler {
       if (stopping()) return std::nullopt;
       std::optional<checked_response> r = exchange(spec.page_target(after), group, {schema, false});
       // Only a 2xx answer is a page: an error body that happens to look like one is not.
-      if (!r || !r->document || !last_was_2xx()) return std::nullopt;
+      if (!r || !r->document || !last_answered_2xx()) return std::nullopt;
       ++pages_;
       const json_value& root = r->document->root();
       list_page page = read_list_page(root);
@@ -306,14 +306,17 @@ class crawler {
   void get_each_listed() {
     const std::string group = "get by id";
     for (const auto& [id, listed] : listed_) {
+      // GET .../certificates/ would be the list itself (the schema check reported the empty id).
+      if (id.empty()) continue;
       for (const bool with_content : {false, true}) {
         if (stopping()) return;
         const std::string q = std::string(k_org_endpoint) + "/" + percent_encode(id) +
                               (with_content ? "?include%5B%5D=content" : "");
         std::optional<checked_response> r = exchange(q, group, {"Certificate", false});
-        if (!r || !r->document || !last_was_2xx() || !r->document->root().is_object()) continue;
+        const json_value* fetched = object_root(r);
+        if (!fetched) continue;
         const std::string request = report_.requests.back().request;
-        const json_value& root = r->document->root();
+        const json_value& root = *fetched;
         findings found;
         check_fetched_certificate(root, report_.groups[group], found);
         for (finding& f : found) add(run_finding{group, request, std::move(f)});
@@ -418,9 +421,12 @@ class crawler {
 
   bool last_answered_2xx() const { return report_.requests.back().status / 100 == 2; }
 
-  // The JSON object root of an answer, or nullptr (the common checks said why).
-  static const json_value* object_root(const std::optional<checked_response>& r) {
-    if (!r || !r->document || !r->document->root().is_object()) return nullptr;
+  // The JSON object root of the last request's answer when it was a 2xx, or nullptr (the common
+  // checks said why): an error body shaped like a success is not one.
+  const json_value* object_root(const std::optional<checked_response>& r) const {
+    if (!r || !r->document || !last_answered_2xx() || !r->document->root().is_object()) {
+      return nullptr;
+    }
     return &r->document->root();
   }
 
@@ -457,7 +463,7 @@ class crawler {
     const auto r = write_exchange("POST", std::string(k_org_endpoint), body, "Certificate");
     const json_value* root = object_root(r);
     const json_value* id = root ? root->find("id") : nullptr;
-    if (!last_answered_2xx() || !id || !id->is_string()) return false;
+    if (!id || !id->is_string()) return false;
     s.id = std::string(id->as_string());
     const std::string& request = report_.requests.back().request;
     check_details(*root, s, request);
@@ -500,9 +506,8 @@ class crawler {
     list_search out;
     std::optional<std::string> after;
     for (std::size_t page = 0; page < options_.max_pages && !stopping(); ++page) {
-      std::string q = std::string(k_org_endpoint) + "?limit=100&order=desc";
-      if (after) q += "&after=" + percent_encode(*after);
-      const auto r = exchange(q, group, {"ListCertificatesResponse", false});
+      const walk_spec spec{std::string(k_org_endpoint), "desc", 100, options_.max_pages};
+      const auto r = exchange(spec.page_target(after), group, {"ListCertificatesResponse", false});
       const json_value* root = object_root(r);
       const json_value* data = root ? root->find("data") : nullptr;
       if (!data || !data->is_array()) return out;
@@ -609,7 +614,7 @@ class crawler {
     const auto r = write_exchange("DELETE", certificate_path(s), std::nullopt,
                                   "DeleteCertificateResponse");
     const json_value* root = object_root(r);
-    if (!root || !last_answered_2xx()) return false;
+    if (!root) return false;
     const json_value* id = root->find("id");
     std::string want;
     append_json_string(want, *s.id);

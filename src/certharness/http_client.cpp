@@ -246,6 +246,7 @@ http_client::result http_client::send(const client_request& request) {
   };
   set(CURLOPT_ERRORBUFFER, impl_->error_buffer);
   set(CURLOPT_URL, request.url.c_str());
+  set(CURLOPT_PATH_AS_IS, 1L);  // send the path as built: never collapse "/../" or "/./"
   set(CURLOPT_PROTOCOLS_STR, "http,https");
   set(CURLOPT_FOLLOWLOCATION, 0L);
   set(CURLOPT_SSL_VERIFYPEER, 1L);
@@ -313,6 +314,9 @@ http_client::result http_client::send(const client_request& request) {
 
 std::string percent_encode(std::string_view component) {
   constexpr char hex[] = "0123456789ABCDEF";
+  // "." and ".." as a whole segment are dot segments: escaped, they are an id like any other.
+  if (component == ".") return "%2E";
+  if (component == "..") return "%2E%2E";
   std::string out;
   out.reserve(component.size());
   for (const char c : component) {

@@ -60,7 +60,8 @@ class http_client {
 };
 
 // RFC 3986 percent-encoding of one path segment or query component: everything but
-// unreserved characters (A-Z a-z 0-9 - . _ ~) is encoded, so an id can never change the path.
+// unreserved characters (A-Z a-z 0-9 - . _ ~) is encoded, and so are the dots of a component
+// that is "." or ".." (a dot segment), so an id can never change the path.
 std::string percent_encode(std::string_view component);
 
 }  // namespace certharness
