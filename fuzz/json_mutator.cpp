@@ -322,17 +322,22 @@ std::size_t emit(const std::string& text, std::uint8_t* out, std::size_t max_siz
 std::size_t mutate_json(std::uint8_t* data, std::size_t size, std::size_t max_size,
                         unsigned seed) {
   std::minstd_rand rng(seed);
-  node root;
-  if (rng() % 8 == 0 || !parse({reinterpret_cast<const char*>(data), size}, root)) {
+  node original;
+  if (rng() % 8 == 0 || !parse({reinterpret_cast<const char*>(data), size}, original)) {
     return byte_mutate(data, size, max_size, rng);
   }
-  for (int attempt = 0, done = 0; attempt < 8 && done < 1 + static_cast<int>(rng() % 3);
-       ++attempt) {
-    done += mutate_tree(root, rng);
+  // At max_size, growing mutations cannot be written: a few single mutations are tried before
+  // the structure is given up for a byte edit.
+  for (int round = 0; round < 4; ++round) {
+    node root = original;
+    const int wanted = round == 0 ? 1 + static_cast<int>(rng() % 3) : 1;
+    for (int attempt = 0, done = 0; attempt < 8 && done < wanted; ++attempt) {
+      done += mutate_tree(root, rng);
+    }
+    std::string text;
+    write(text, root);
+    if (const std::size_t n = emit(text, data, max_size)) return n;
   }
-  std::string text;
-  write(text, root);
-  if (const std::size_t n = emit(text, data, max_size)) return n;
   return byte_mutate(data, size, max_size, rng);
 }
 
