@@ -392,6 +392,12 @@ TEST(redacted, finds_a_secret_escaped_where_the_url_does_not_decode) {
     EXPECT_EQ(r.url.find("SECRET123"), std::string::npos) << url << " -> " << r.url;
     EXPECT_NE(r.url.find("[REDACTED]"), std::string::npos) << url << " -> " << r.url;
   }
+  // Only the secret's span changes: escaped delimiters elsewhere stay escaped.
+  har_entry e;
+  e.url = "httpganization/a%2Fb/%73k-admin-SECRET123?q=1%262#f%23";
+  EXPECT_EQ(redacted(e, {secret}).url, "httpganization/a%2Fb/[REDACTED]?q=1%262#f%23");
+  e.url = "https://h/v1?a=%2F#%73k-admin-SECRET123%2Fx";
+  EXPECT_EQ(redacted(e, {secret}).url, "https://h/v1?a=%2F#[REDACTED]%2Fx");
 }
 
 TEST(redacted, a_known_secret_survives_nowhere_in_the_archive) {

@@ -263,35 +263,43 @@ std::string percent_encode(std::string_view s, bool keep_slash) {
   return out;
 }
 
-// Every well-formed %XX escape decoded; anything else kept as is.
-std::string lenient_percent_decoded(std::string_view s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const auto hex = [](char c) {
-      return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                           : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-    };
-    if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2])));
-      i += 2;
+// The known secrets replaced in a URL as its escapes decode: "%73k-..." is found as "sk-...".
+// Only the matched spans change; every other byte is written back as it was (escaped or not),
+// so an escaped '/', '?' or '&' stays data. nullopt when no secret is found.
+std::optional<std::string> redact_escaped(std::string_view url,
+                                          const std::vector<std::string_view>& secrets) {
+  const auto hex = [](char c) {
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                         : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+  };
+  std::string decoded;
+  std::vector<std::size_t> from;  // decoded byte i came from url[from[i], from[i + 1])
+  for (std::size_t i = 0; i < url.size();) {
+    from.push_back(i);
+    if (url[i] == '%' && i + 2 < url.size() && hex(url[i + 1]) >= 0 && hex(url[i + 2]) >= 0) {
+      decoded.push_back(static_cast<char>(hex(url[i + 1]) * 16 + hex(url[i + 2])));
+      i += 3;
     } else {
-      out.push_back(s[i]);
+      decoded.push_back(url[i++]);
     }
   }
-  return out;
-}
-
-// Bytes a URL may hold as they are (RFC 3986 unreserved and reserved) kept, all others escaped.
-std::string url_escaped(std::string_view s) {
+  from.push_back(url.size());
   std::string out;
-  for (const char c : s) {
-    if (std::isalnum(static_cast<unsigned char>(c)) ||
-        std::string_view("-._~:/?#[]@!$&'()*+,;=").find(c) != std::string_view::npos) {
-      out.push_back(c);
+  bool found = false;
+  for (std::size_t i = 0; i < decoded.size();) {
+    const auto match = std::find_if(secrets.begin(), secrets.end(), [&](std::string_view secret) {
+      return std::string_view(decoded).substr(i).starts_with(secret);
+    });
+    if (match != secrets.end()) {
+      out += k_redacted;
+      i += match->size();
+      found = true;
     } else {
-      out += percent_encode(std::string_view(&c, 1), false);
+      out.append(url.substr(from[i], from[i + 1] - from[i]));
+      ++i;
     }
   }
+  if (!found) return std::nullopt;
   return out;
 }
 
@@ -369,9 +377,8 @@ std::string redact_url(std::string_view url, const secret_list& secrets) {
   }
   std::string result = origin + target + std::string(parts.fragment);
   // Last resort, for a secret behind escapes where the parts above do not decode (the host, the
-  // fragment, a target that is not one): the whole URL decoded, replaced and escaped again.
-  std::string decoded = lenient_percent_decoded(result);
-  if (replace_secrets(decoded, secrets)) return url_escaped(decoded);
+  // fragment, a target that is not one).
+  if (std::optional<std::string> escaped = redact_escaped(result, secrets)) return *escaped;
   return result;
 }
 
