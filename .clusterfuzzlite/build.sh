@@ -38,7 +38,8 @@ cmake -S "$src_dir" -B "$build_dir" "${generator[@]}" \
 cmake --build "$build_dir" --parallel "$jobs"
 
 # fuzz/targets.conf holds each target's dictionary, max_len, timeout and rss_limit_mb
-# (tools/fuzz-campaign reads it too). conf_field <target> <column>: the target's row, else "*".
+# (tools/fuzz-campaign reads it too). conf_field <target> <column>: the target's row, else "*";
+# the first row wins when a target (or "*") has more than one, as in tools/fuzz-campaign.
 targets_conf="$src_dir/fuzz/targets.conf"
 if [ ! -f "$targets_conf" ]; then
   echo "build.sh: $targets_conf missing" >&2
@@ -48,7 +49,7 @@ conf_field() {
   awk -v t="$1" -v c="$2" '
     /^[[:space:]]*(#|$)/ { next }
     $1 == t { print $c; found = 1; exit }
-    $1 == "*" { fallback = $c }
+    $1 == "*" && !have_fallback { fallback = $c; have_fallback = 1 }
     END { if (!found) print fallback }' "$targets_conf"
 }
 
