@@ -22,32 +22,36 @@ std::string page(bool has_more) {
          R"(],"first_id":"c1","last_id":"c1","has_more":)" + (has_more ? "true" : "false") + "}";
 }
 
-// Found by fuzz_pagination: crawl walked on from a 500 whose body looked like a list page, and
-// fetched its items by id. An error answer is neither a page nor a source of ids.
-TEST(crawl_walks, stop_at_an_error_answer_whatever_its_body) {
+// A read-only crawl (limit 1, desc, no retries) of a server on 127.0.0.1 that answers every GET
+// with `handler`.
+crawl_outcome crawl_of(const httplib::Server::Handler& handler) {
   httplib::Server server;
   server.set_keep_alive_timeout(1);
-  server.Get(".*", [](const httplib::Request& req, httplib::Response& res) {
-    const bool first_page = req.path.ends_with("/organization/certificates") &&
-                             req.get_param_value("limit") == "1" && !req.has_param("after");
-    res.status = first_page ? 500 : req.has_param("after") ? 200 : 404;
-    res.set_content(first_page || req.has_param("after") ? page(first_page) : k_item,
-                    "application/json");
-  });
+  server.Get(".*", handler);
   const int port = server.bind_to_any_port("127.0.0.1");
-  ASSERT_GT(port, 0);
   std::thread thread([&] { server.listen_after_bind(); });
-
   crawl_options options;
   options.base_url = "http://127.0.0.1:" + std::to_string(port) + "/v1";
   options.admin_key = "sk-admin-test";
   options.limits = {1};
   options.orders = {"desc"};
   options.retries = 0;
-  const crawl_outcome out = run_crawl(options);
+  crawl_outcome out = run_crawl(options);
   server.stop();
   thread.join();
+  return out;
+}
 
+// Found by fuzz_pagination: crawl walked on from a 500 whose body looked like a list page, and
+// fetched its items by id. An error answer is neither a page nor a source of ids.
+TEST(crawl_walks, stop_at_an_error_answer_whatever_its_body) {
+  const crawl_outcome out = crawl_of([](const httplib::Request& req, httplib::Response& res) {
+    const bool first_page = req.path.ends_with("/organization/certificates") &&
+                            req.get_param_value("limit") == "1" && !req.has_param("after");
+    res.status = first_page ? 500 : req.has_param("after") ? 200 : 404;
+    res.set_content(first_page || req.has_param("after") ? page(first_page) : k_item,
+                    "application/json");
+  });
   ASSERT_FALSE(out.fatal) << *out.fatal;
   for (const request_record& r : out.report.requests) {
     EXPECT_EQ(r.request.find("after="), std::string::npos) << "walked on from a 500: " << r.request;
@@ -80,9 +84,7 @@ TEST(crawl_get_by_id, dot_segment_ids_stay_ids_and_empty_ids_are_not_fetched) {
   };
   std::mutex mutex;
   std::vector<std::string> targets;
-  httplib::Server server;
-  server.set_keep_alive_timeout(1);
-  server.Get(".*", [&](const httplib::Request& req, httplib::Response& res) {
+  const crawl_outcome out = crawl_of([&](const httplib::Request& req, httplib::Response& res) {
     {
       const std::lock_guard lock(mutex);
       targets.push_back(req.target);
@@ -94,22 +96,11 @@ TEST(crawl_get_by_id, dot_segment_ids_stay_ids_and_empty_ids_are_not_fetched) {
                       "application/json");
     } else {
       res.status = 404;
-      res.set_content(R"({"error":{"message":"no","type":"invalid_request_error","param":null,"code":null}})",
-                      "application/json");
+      res.set_content(
+          R"({"error":{"message":"no","type":"invalid_request_error","param":null,"code":null}})",
+          "application/json");
     }
   });
-  const int port = server.bind_to_any_port("127.0.0.1");
-  ASSERT_GT(port, 0);
-  std::thread thread([&] { server.listen_after_bind(); });
-  crawl_options options;
-  options.base_url = "http://127.0.0.1:" + std::to_string(port) + "/v1";
-  options.admin_key = "sk-admin-test";
-  options.limits = {1};
-  options.orders = {"desc"};
-  options.retries = 0;
-  const crawl_outcome out = run_crawl(options);
-  server.stop();
-  thread.join();
   ASSERT_FALSE(out.fatal) << *out.fatal;
 
   int dot_dot = 0, dot = 0;
@@ -120,7 +111,8 @@ TEST(crawl_get_by_id, dot_segment_ids_stay_ids_and_empty_ids_are_not_fetched) {
     EXPECT_EQ(t.find("/.."), std::string::npos) << t;
     EXPECT_FALSE(t.starts_with("/v1/organization?") || t == "/v1/organization") << t;
     dot_dot += t.starts_with("/v1/organization/certificates/%2E%2E");
-    dot += t.starts_with("/v1/organization/certificates/%2E") && !t.starts_with("/v1/organization/certificates/%2E%2E");
+    dot += t.starts_with("/v1/organization/certificates/%2E") &&
+           !t.starts_with("/v1/organization/certificates/%2E%2E");
   }
   EXPECT_EQ(dot_dot, 2) << "GET by id of \"..\", with and without content";
   EXPECT_EQ(dot, 2) << "GET by id of \".\", with and without content";

@@ -5,8 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <map>
 #include <cstdint>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -28,8 +28,8 @@ const std::string k_page =
 std::string mutated(const std::string& input, unsigned seed, std::size_t max_size = 4096) {
   std::string buf = input;
   buf.resize(std::max(max_size, input.size()));
-  buf.resize(mutate_json(reinterpret_cast<std::uint8_t*>(buf.data()), input.size(), max_size,
-                         seed));
+  buf.resize(
+      mutate_json(reinterpret_cast<std::uint8_t*>(buf.data()), input.size(), max_size, seed));
   return buf;
 }
 
@@ -49,7 +49,8 @@ TEST(json_mutator, most_mutations_of_a_page_are_json_and_differ_from_it) {
 }
 
 TEST(json_mutator, is_deterministic_for_a_seed) {
-  for (unsigned seed = 0; seed < 50; ++seed) EXPECT_EQ(mutated(k_page, seed), mutated(k_page, seed));
+  for (unsigned seed = 0; seed < 50; ++seed)
+    EXPECT_EQ(mutated(k_page, seed), mutated(k_page, seed));
 }
 
 // Each advertised mutation shows up among a few thousand mutants of one page. Each detector
@@ -65,7 +66,8 @@ TEST(json_mutator, reaches_every_kind_of_mutation) {
   };
   const std::string data = k_page.substr(k_page.find("["), k_page.find("]") + 1 - k_page.find("["));
   const std::string item_a = data.substr(1, data.find("},{") + 1 - 1);
-  const std::string item_b = data.substr(data.find("},{") + 2, data.size() - 1 - data.find("},{") - 2);
+  const std::string item_b =
+      data.substr(data.find("},{") + 2, data.size() - 1 - data.find("},{") - 2);
   const std::map<std::string, std::string> expected = {
       {"has_more toggled", replaced(k_page, R"("has_more":true)", R"("has_more":false)")},
       {"key dropped", without(k_page, R"(,"last_id":"cert_b")")},
@@ -86,7 +88,8 @@ TEST(json_mutator, reaches_every_kind_of_mutation) {
       if (out == want) seen.insert(name);
     }
   }
-  for (const auto& [name, want] : expected) EXPECT_TRUE(seen.contains(name)) << "never saw: " << name;
+  for (const auto& [name, want] : expected)
+    EXPECT_TRUE(seen.contains(name)) << "never saw: " << name;
   // The API's vocabulary written into strings.
   std::set<std::string> object_types;
   for (unsigned seed = 0; seed < 3000; ++seed) {
@@ -122,7 +125,8 @@ TEST(json_mutator, keeps_number_text_exactly) {
 // A buffer of exactly max_size bytes followed by a canary: growing mutations must be refused
 // (or fall back to byte edits within the bound), never written past it.
 TEST(json_mutator, never_writes_past_max_size) {
-  const std::vector<std::string> inputs = {k_page, R"({"a":[1]})", "[]", "0", R"({"has_more":true})"};
+  const std::vector<std::string> inputs = {k_page, R"({"a":[1]})", "[]", "0",
+                                           R"({"has_more":true})"};
   for (const std::string& input : inputs) {
     for (std::size_t max : {input.size(), input.size() + 1, input.size() + 7}) {
       for (unsigned seed = 0; seed < 300; ++seed) {

@@ -48,18 +48,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const certharness::decode_result r =
       certharness::decode_json({reinterpret_cast<const char*>(data), size}, limits);
   certharness::decode_limits tight = limits;
-  if (size & 1) tight.max_bytes = size / 2;
-  else tight.max_depth = 1 + (size >> 1) % 8;
+  if (size & 1)
+    tight.max_bytes = size / 2;
+  else
+    tight.max_depth = 1 + (size >> 1) % 8;
   const certharness::decode_result t =
       certharness::decode_json({reinterpret_cast<const char*>(data), size}, tight);
   bool limited = false;
   for (const certharness::finding& f : t.problems) limited = limited || f.check == "json.limits";
   if (t.document ? verdict(t) != verdict(r) : r.document && !limited) {
-    fail("limits", "tighter limits changed the verdict without json.limits", verdict(r), verdict(t));
+    fail("limits", "tighter limits changed the verdict without json.limits", verdict(r),
+         verdict(t));
   }
   if (!r.document) return 0;
   for (const std::string& schema : certharness::schema_registry::builtin().names()) {
-    const std::optional<std::string> encoded = certharness::models::reencode(schema, r.document->root());
+    const std::optional<std::string> encoded =
+        certharness::models::reencode(schema, r.document->root());
     if (!encoded) continue;
     const certharness::decode_result again = certharness::decode_json(*encoded, limits);
     if (!again.ok()) fail(schema, "encode output is not strict JSON", *encoded, "");

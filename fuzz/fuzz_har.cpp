@@ -38,7 +38,8 @@ using entries = std::vector<har_entry>;
 // Reads the recorder's own output; aborts when it refuses it.
 entries read_back(const std::string& rendered) {
   auto r = read_har(rendered);
-  if (auto* error = std::get_if<std::string>(&r)) fail("read_har refused render_har's output", rendered, *error);
+  if (auto* error = std::get_if<std::string>(&r))
+    fail("read_har refused render_har's output", rendered, *error);
   return std::get<entries>(std::move(r));
 }
 
@@ -51,7 +52,8 @@ bool recordable(const entries& x) {
       if (!utf8(*s)) return false;
     }
     for (const header_list* headers : {&e.request_headers, &e.response_headers}) {
-      for (const auto& [name, value] : *headers) if (!utf8(name) || !utf8(value)) return false;
+      for (const auto& [name, value] : *headers)
+        if (!utf8(name) || !utf8(value)) return false;
     }
   }
   return true;

@@ -63,7 +63,8 @@ std::string quoted(const std::string& s) { return "\"" + s + "\""; }
 // A list page: ids, created_at on a clock that steps -1..+3 in the order asked (ties and
 // inversions), has_more, and first_id/last_id right, another id, the page's after, null,
 // absent or a number: all chosen by the input.
-std::string generated_page(provider& in, long& clock, bool asc, const std::optional<std::string>& after) {
+std::string generated_page(provider& in, long& clock, bool asc,
+                           const std::optional<std::string>& after) {
   std::string data, ends[2];
   for (unsigned i = 0, count = in.pick(7); i < count; ++i) {
     const std::string id = k_ids[in.pick(6)];
@@ -72,20 +73,32 @@ std::string generated_page(provider& in, long& clock, bool asc, const std::optio
     clock += (asc ? 1 : -1) * (static_cast<int>(in.pick(5)) - 1);
     std::string created = std::to_string(clock);
     switch (in.pick(16)) {
-      case 0: data += "1,"; continue;                                 // not an object
-      case 1: data += "{\"created_at\":" + created + "},"; continue;  // no id
-      case 2: created = quoted(created); break;                       // not a number
-      case 3: created = "1e30"; break;                                // beyond int64
+      case 0:
+        data += "1,";
+        continue;  // not an object
+      case 1:
+        data += "{\"created_at\":" + created + "},";
+        continue;  // no id
+      case 2:
+        created = quoted(created);
+        break;  // not a number
+      case 3:
+        created = "1e30";
+        break;  // beyond int64
     }
-    data += "{\"object\":\"organization.certificate\",\"id\":" + quoted(id) + ",\"created_at\":" + created + "},";
+    data += "{\"object\":\"organization.certificate\",\"id\":" + quoted(id) +
+            ",\"created_at\":" + created + "},";
   }
   if (!data.empty()) data.pop_back();
   std::string page = "{\"object\":\"list\",\"data\":[" + data + "]";
   for (const char* name : {"first_id", "last_id"}) {
     const unsigned c = in.pick(8);
-    const std::string v = c == 0 ? "null" : c == 1 ? "" : c == 2 ? "7"
-                        : c == 3 ? (after ? quoted(*after) : "null")
-                        : c == 4 ? quoted(k_ids[in.pick(6)]) : quoted(ends[name[0] == 'l']);
+    const std::string v = c == 0   ? "null"
+                          : c == 1 ? ""
+                          : c == 2 ? "7"
+                          : c == 3 ? (after ? quoted(*after) : "null")
+                          : c == 4 ? quoted(k_ids[in.pick(6)])
+                                   : quoted(ends[name[0] == 'l']);
     if (!v.empty()) page += ",\"" + std::string(name) + "\":" + v;
   }
   static const char* const more[] = {"true", "true", "false", "\"true\"", ""};
@@ -106,40 +119,50 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::vector<json_document> served;
   std::vector<std::optional<std::string>> afters;
   std::vector<std::string> asks;
-  const walk_result walk = walk_list(spec, [&](const std::optional<std::string>& after)
-                                                -> std::optional<list_page> {
-    asks.push_back(pagination_model::ask(after));
-    if (asks.size() > bound) fail("fetch beyond max_pages", join(asks), std::to_string(bound));
-    static const int statuses[] = {200, 200, 200, 200, 200, 200, 200, 200,
-                                   200, 200, 200, 200, 201, 404, 429, 500};
-    static const char* const types[] = {"application/json", "application/json; charset=utf-8",
-                                        "text/html", nullptr};
-    client_response response;
-    response.status = statuses[in.pick(16)];
-    if (const char* type = types[in.pick(4)]) response.headers.emplace_back("Content-Type", type);
-    if (response.status == 429 && in.pick(2)) response.headers.emplace_back("Retry-After", "1");
-    switch (in.pick(8)) {
-      case 0: response.body = in.bytes(in.byte() * 4); break;
-      case 1: response.body = R"({"error":{"message":"no","type":"x","param":null,"code":null}})"; break;
-      default: response.body = generated_page(in, clock, spec.order == "asc", after);
-    }
-    check_tally tally;
-    checked_response r = check_response(response, {"ListCertificatesResponse", false}, tally);
-    if (!r.document || response.status < 200 || response.status >= 300) return std::nullopt;
-    list_page page = read_list_page(r.document->root());
-    page.request = "GET page " + std::to_string(served.size());
-    served.push_back(std::move(*r.document));
-    afters.push_back(after);
-    return page;
-  });
+  const walk_result walk =
+      walk_list(spec, [&](const std::optional<std::string>& after) -> std::optional<list_page> {
+        asks.push_back(pagination_model::ask(after));
+        if (asks.size() > bound) fail("fetch beyond max_pages", join(asks), std::to_string(bound));
+        static const int statuses[] = {200, 200, 200, 200, 200, 200, 200, 200,
+                                       200, 200, 200, 200, 201, 404, 429, 500};
+        static const char* const types[] = {"application/json", "application/json; charset=utf-8",
+                                            "text/html", nullptr};
+        client_response response;
+        response.status = statuses[in.pick(16)];
+        if (const char* type = types[in.pick(4)])
+          response.headers.emplace_back("Content-Type", type);
+        if (response.status == 429 && in.pick(2)) response.headers.emplace_back("Retry-After", "1");
+        switch (in.pick(8)) {
+          case 0:
+            response.body = in.bytes(in.byte() * 4);
+            break;
+          case 1:
+            response.body = R"({"error":{"message":"no","type":"x","param":null,"code":null}})";
+            break;
+          default:
+            response.body = generated_page(in, clock, spec.order == "asc", after);
+        }
+        check_tally tally;
+        checked_response r = check_response(response, {"ListCertificatesResponse", false}, tally);
+        if (!r.document || response.status < 200 || response.status >= 300) return std::nullopt;
+        list_page page = read_list_page(r.document->root());
+        page.request = "GET page " + std::to_string(served.size());
+        served.push_back(std::move(*r.document));
+        afters.push_back(after);
+        return page;
+      });
 
   if (walk.pages.size() != served.size())
-    fail("pages kept differ from pages served", std::to_string(walk.pages.size()), std::to_string(served.size()));
+    fail("pages kept differ from pages served", std::to_string(walk.pages.size()),
+         std::to_string(served.size()));
   const pagination_model::expectation want = pagination_model::model(spec, served, afters);
-  if (asks != want.asks) fail("the walk's fetches differ from the model's", join(asks), join(want.asks));
+  if (asks != want.asks)
+    fail("the walk's fetches differ from the model's", join(asks), join(want.asks));
   std::multiset<std::string> got;
   for (const run_finding& f : walk.findings)
-    got.insert(pagination_model::key(f.what.check, std::stoul(f.request.substr(9)), f.what.pointer));
-  if (got != want.findings) fail("list.* findings differ from the reference model", join(got), join(want.findings));
+    got.insert(
+        pagination_model::key(f.what.check, std::stoul(f.request.substr(9)), f.what.pointer));
+  if (got != want.findings)
+    fail("list.* findings differ from the reference model", join(got), join(want.findings));
   return 0;
 }

@@ -25,8 +25,10 @@ namespace {
 
 [[noreturn]] void fail(const std::string& schema, const std::string& typed,
                        const std::string& valijson) {
-  std::fprintf(stderr, "fuzz_schema_agreement: %s: verdicts disagree\n  typed decoder: %s\n"
-               "  valijson:%s\n", schema.c_str(), typed.c_str(), valijson.c_str());
+  std::fprintf(stderr,
+               "fuzz_schema_agreement: %s: verdicts disagree\n  typed decoder: %s\n"
+               "  valijson:%s\n",
+               schema.c_str(), typed.c_str(), valijson.c_str());
   std::abort();
 }
 

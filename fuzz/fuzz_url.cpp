@@ -9,8 +9,8 @@
 // it to the operation it was built for, with the same ids and the same endpoint name; no raw
 // segment is empty, "." or "..". Ids with '/', '?', '%', '#', '.', unicode never land on a
 // different path. Empty ids are not built into paths (crawl skips them; --project refuses one).
-#include <cctype>
 #include <algorithm>
+#include <cctype>
 #include <climits>
 #include <cstddef>
 #include <cstdint>
@@ -44,7 +44,9 @@ std::string show(const query& q) {
 void check_encoding(const std::string& enc) {
   for (std::size_t i = 0; i < enc.size(); ++i) {
     const char c = enc[i];
-    if (std::isalnum(static_cast<unsigned char>(c)) || std::string_view("-._~").find(c) != std::string_view::npos) continue;
+    if (std::isalnum(static_cast<unsigned char>(c)) ||
+        std::string_view("-._~").find(c) != std::string_view::npos)
+      continue;
     if (c == '%' && i + 2 < enc.size() && std::isxdigit(static_cast<unsigned char>(enc[i + 1])) &&
         std::isxdigit(static_cast<unsigned char>(enc[i + 2]))) {
       i += 2;
@@ -77,8 +79,8 @@ void check_target(const std::string& target, const std::string& path, const quer
       (!endpoint.empty() && routed->endpoint != endpoint)) {
     fail("replay routed a built target elsewhere", target,
          routed ? "operation " + std::to_string(static_cast<int>(routed->operation)) + " id '" +
-                      routed->certificate_id + "' project '" + routed->project_id +
-                      "' endpoint '" + routed->endpoint + "' query " + show(routed->query)
+                      routed->certificate_id + "' project '" + routed->project_id + "' endpoint '" +
+                      routed->endpoint + "' query " + show(routed->query)
                 : "not routed");
   }
 }
@@ -99,14 +101,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   spec.endpoint = "/organization/certificates";
   const query q = {{"limit", std::to_string(spec.limit)}, {"order", spec.order}, {"after", id}};
-  check_target(spec.page_target(id), spec.endpoint, q, certificate_operation::list_certificates,
-               "", "", spec.endpoint);
+  check_target(spec.page_target(id), spec.endpoint, q, certificate_operation::list_certificates, "",
+               "", spec.endpoint);
   check_target(spec.page_target(std::nullopt), spec.endpoint, {q[0], q[1]},
                certificate_operation::list_certificates, "", "", spec.endpoint);
   if (!id.empty()) {
     check_target("/organization/certificates/" + percent_encode(id),
-                 "/organization/certificates/" + id, {}, certificate_operation::get_certificate,
-                 id, "", "");
+                 "/organization/certificates/" + id, {}, certificate_operation::get_certificate, id,
+                 "", "");
   }
   if (!project.empty()) {
     spec.endpoint = "/organization/projects/" + percent_encode(project) + "/certificates";

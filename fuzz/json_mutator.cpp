@@ -14,16 +14,16 @@
 #include "certharness/rapidjson_guard.hpp"
 
 // libFuzzer's byte mutator; absent (null) in replay builds.
-extern "C" std::size_t LLVMFuzzerMutate(std::uint8_t* data, std::size_t size,
-                                        std::size_t max_size) __attribute__((weak));
+extern "C" std::size_t LLVMFuzzerMutate(std::uint8_t* data, std::size_t size, std::size_t max_size)
+    __attribute__((weak));
 
 namespace certharness::fuzz {
 namespace {
 
 struct node {
   enum class kind { null_value, boolean, number, string, array, object } type = kind::null_value;
-  std::string text;      // number text, string bytes, or "true"/"false"
-  std::string key;       // when a member of an object
+  std::string text;            // number text, string bytes, or "true"/"false"
+  std::string key;             // when a member of an object
   std::vector<node> children;  // items or members
 };
 
@@ -104,10 +104,16 @@ void write_string(std::string& out, std::string_view s) {
 
 void write(std::string& out, const node& n) {
   switch (n.type) {
-    case node::kind::null_value: out += "null"; break;
+    case node::kind::null_value:
+      out += "null";
+      break;
     case node::kind::boolean:
-    case node::kind::number: out += n.text; break;
-    case node::kind::string: write_string(out, n.text); break;
+    case node::kind::number:
+      out += n.text;
+      break;
+    case node::kind::string:
+      write_string(out, n.text);
+      break;
     case node::kind::array:
       out += '[';
       for (std::size_t i = 0; i < n.children.size(); ++i) {
@@ -136,28 +142,96 @@ void collect(node& n, std::vector<node*>& all) {
 
 // The API's vocabulary: every key, object type and enum value of the certificates family and
 // of HAR, so a rename or a new member lands on something the decoders look for.
-constexpr const char* k_keys[] = {
-    "object", "id", "name", "created_at", "certificate_details", "valid_at", "expires_at",
-    "content", "active", "data", "first_id", "last_id", "has_more", "certificate_ids",
-    "certificate", "deleted", "error", "message", "type", "param", "code", "log", "entries",
-    "request", "response", "method", "url", "headers", "value", "postData", "mimeType", "text",
-    "status", "statusText", "encoding", "startedDateTime", "time", "_error", "version"};
+constexpr const char* k_keys[] = {"object",
+                                  "id",
+                                  "name",
+                                  "created_at",
+                                  "certificate_details",
+                                  "valid_at",
+                                  "expires_at",
+                                  "content",
+                                  "active",
+                                  "data",
+                                  "first_id",
+                                  "last_id",
+                                  "has_more",
+                                  "certificate_ids",
+                                  "certificate",
+                                  "deleted",
+                                  "error",
+                                  "message",
+                                  "type",
+                                  "param",
+                                  "code",
+                                  "log",
+                                  "entries",
+                                  "request",
+                                  "response",
+                                  "method",
+                                  "url",
+                                  "headers",
+                                  "value",
+                                  "postData",
+                                  "mimeType",
+                                  "text",
+                                  "status",
+                                  "statusText",
+                                  "encoding",
+                                  "startedDateTime",
+                                  "time",
+                                  "_error",
+                                  "version"};
 constexpr const char* k_strings[] = {
-    "organization.certificate", "organization.project.certificate", "list",
-    "certificate.deleted", "organization.certificate.activation",
-    "organization.certificate.deactivation", "organization.project.certificate.activation",
-    "organization.project.certificate.deactivation", "cert_abc", "cert_abd", "", "base64",
-    "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n", "application/json",
-    "2024-03-01T12:34:56.789Z", "GET", "POST", "DELETE", "\xc3\xa9", "\xed\xa0\x80",
+    "organization.certificate",
+    "organization.project.certificate",
+    "list",
+    "certificate.deleted",
+    "organization.certificate.activation",
+    "organization.certificate.deactivation",
+    "organization.project.certificate.activation",
+    "organization.project.certificate.deactivation",
+    "cert_abc",
+    "cert_abd",
+    "",
+    "base64",
+    "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+    "application/json",
+    "2024-03-01T12:34:56.789Z",
+    "GET",
+    "POST",
+    "DELETE",
+    "\xc3\xa9",
+    "\xed\xa0\x80",
     "http://127.0.0.1:1/v1/organization/certificates?after=cert_abc&limit=2&order=asc"};
 // Integers at the edges of every representation a decoder might pick, and integer-valued
 // numbers that are not written as integers (2020-12 counts them as integers).
-constexpr const char* k_numbers[] = {
-    "0", "-1", "1", "-0", "9007199254740991", "9007199254740992", "9007199254740993",
-    "-9007199254740993", "9223372036854775807", "9223372036854775808", "-9223372036854775808",
-    "-9223372036854775809", "18446744073709551616", "1.0", "1e3", "1E+2", "1.5", "0.0", "-0.0",
-    "1e308", "1e309", "1e-400", "2147483648", "4294967296", "1700000000", "253402300800",
-    "100000000000000000000000000000000000000000"};
+constexpr const char* k_numbers[] = {"0",
+                                     "-1",
+                                     "1",
+                                     "-0",
+                                     "9007199254740991",
+                                     "9007199254740992",
+                                     "9007199254740993",
+                                     "-9007199254740993",
+                                     "9223372036854775807",
+                                     "9223372036854775808",
+                                     "-9223372036854775808",
+                                     "-9223372036854775809",
+                                     "18446744073709551616",
+                                     "1.0",
+                                     "1e3",
+                                     "1E+2",
+                                     "1.5",
+                                     "0.0",
+                                     "-0.0",
+                                     "1e308",
+                                     "1e309",
+                                     "1e-400",
+                                     "2147483648",
+                                     "4294967296",
+                                     "1700000000",
+                                     "253402300800",
+                                     "100000000000000000000000000000000000000000"};
 
 template <std::size_t N>
 const char* pick(std::minstd_rand& rng, const char* const (&list)[N]) {
@@ -167,12 +241,22 @@ const char* pick(std::minstd_rand& rng, const char* const (&list)[N]) {
 node scalar_of(std::minstd_rand& rng) {
   node n;
   switch (rng() % 6) {
-    case 0: break;
-    case 1: n.type = node::kind::boolean, n.text = rng() % 2 ? "true" : "false"; break;
-    case 2: n.type = node::kind::number, n.text = pick(rng, k_numbers); break;
-    case 3: n.type = node::kind::array; break;
-    case 4: n.type = node::kind::object; break;
-    default: n.type = node::kind::string, n.text = pick(rng, k_strings);
+    case 0:
+      break;
+    case 1:
+      n.type = node::kind::boolean, n.text = rng() % 2 ? "true" : "false";
+      break;
+    case 2:
+      n.type = node::kind::number, n.text = pick(rng, k_numbers);
+      break;
+    case 3:
+      n.type = node::kind::array;
+      break;
+    case 4:
+      n.type = node::kind::object;
+      break;
+    default:
+      n.type = node::kind::string, n.text = pick(rng, k_strings);
   }
   return n;
 }
@@ -230,8 +314,10 @@ bool mutate_tree(node& root, std::minstd_rand& rng) {
     container->children.insert(at, std::move(child));
   };
   switch (rng() % 14) {
-    case 0: replace(n, scalar_of(rng)); return true;  // swap the value's type
-    case 1:                                            // drop a key
+    case 0:
+      replace(n, scalar_of(rng));
+      return true;  // swap the value's type
+    case 1:         // drop a key
       if (!obj) return false;
       obj->children.erase(obj->children.begin() + rng() % obj->children.size());
       return true;
@@ -246,7 +332,9 @@ bool mutate_tree(node& root, std::minstd_rand& rng) {
       if (!obj) return false;
       any_of(obj).key = pick(rng, k_keys);
       return true;
-    case 4: replace(n, {node::kind::number, pick(rng, k_numbers), "", {}}); return true;
+    case 4:
+      replace(n, {node::kind::number, pick(rng, k_numbers), "", {}});
+      return true;
     case 5: {  // swap ids between two items of one array (or the items, when they have none)
       if (!arr || arr->children.size() < 2) return false;
       node& a = any_of(arr);
@@ -254,8 +342,10 @@ bool mutate_tree(node& root, std::minstd_rand& rng) {
       if (&a == &b) return false;
       node* ida = a.type == node::kind::object ? member_named(a, "id") : nullptr;
       node* idb = b.type == node::kind::object ? member_named(b, "id") : nullptr;
-      if (ida && idb) std::swap(*ida, *idb);
-      else std::swap(a, b);
+      if (ida && idb)
+        std::swap(*ida, *idb);
+      else
+        std::swap(a, b);
       return true;
     }
     case 6:  // duplicate an item
@@ -277,7 +367,9 @@ bool mutate_tree(node& root, std::minstd_rand& rng) {
       if (!obj) return false;
       replace(any_of(obj), node{});
       return true;
-    case 10: replace(n, {node::kind::string, pick(rng, k_strings), "", {}}); return true;
+    case 10:
+      replace(n, {node::kind::string, pick(rng, k_strings), "", {}});
+      return true;
     case 11: {  // a new member with the API's vocabulary
       node* target = n.type == node::kind::object ? &n : obj;
       if (!target) return false;
@@ -319,8 +411,7 @@ std::size_t emit(const std::string& text, std::uint8_t* out, std::size_t max_siz
 
 }  // namespace
 
-std::size_t mutate_json(std::uint8_t* data, std::size_t size, std::size_t max_size,
-                        unsigned seed) {
+std::size_t mutate_json(std::uint8_t* data, std::size_t size, std::size_t max_size, unsigned seed) {
   std::minstd_rand rng(seed);
   node original;
   if (rng() % 8 == 0 || !parse({reinterpret_cast<const char*>(data), size}, original)) {
@@ -341,9 +432,9 @@ std::size_t mutate_json(std::uint8_t* data, std::size_t size, std::size_t max_si
   return byte_mutate(data, size, max_size, rng);
 }
 
-std::size_t cross_over_json(const std::uint8_t* data1, std::size_t size1,
-                            const std::uint8_t* data2, std::size_t size2, std::uint8_t* out,
-                            std::size_t max_out_size, unsigned seed) {
+std::size_t cross_over_json(const std::uint8_t* data1, std::size_t size1, const std::uint8_t* data2,
+                            std::size_t size2, std::uint8_t* out, std::size_t max_out_size,
+                            unsigned seed) {
   std::minstd_rand rng(seed);
   node a, b;
   if (parse({reinterpret_cast<const char*>(data1), size1}, a) &&

@@ -17,25 +17,24 @@ namespace certharness::fuzz {
 
 // LLVMFuzzerCustomMutator: mutates data[0, size) in place (capacity max_size); returns the new
 // size. Deterministic for a given seed.
-std::size_t mutate_json(std::uint8_t* data, std::size_t size, std::size_t max_size,
-                        unsigned seed);
+std::size_t mutate_json(std::uint8_t* data, std::size_t size, std::size_t max_size, unsigned seed);
 
 // LLVMFuzzerCustomCrossOver: `out` becomes data1 with one of its values replaced by a value of
 // data2 (or a byte splice when either is not JSON); returns its size (<= max_out_size).
-std::size_t cross_over_json(const std::uint8_t* data1, std::size_t size1,
-                            const std::uint8_t* data2, std::size_t size2, std::uint8_t* out,
-                            std::size_t max_out_size, unsigned seed);
+std::size_t cross_over_json(const std::uint8_t* data1, std::size_t size1, const std::uint8_t* data2,
+                            std::size_t size2, std::uint8_t* out, std::size_t max_out_size,
+                            unsigned seed);
 
 }  // namespace certharness::fuzz
 
-#define CERTHARNESS_FUZZ_JSON_MUTATOR()                                                          \
-  extern "C" std::size_t LLVMFuzzerCustomMutator(std::uint8_t* data, std::size_t size,           \
-                                                 std::size_t max_size, unsigned seed) {          \
-    return certharness::fuzz::mutate_json(data, size, max_size, seed);                           \
-  }                                                                                              \
-  extern "C" std::size_t LLVMFuzzerCustomCrossOver(                                              \
+#define CERTHARNESS_FUZZ_JSON_MUTATOR()                                                           \
+  extern "C" std::size_t LLVMFuzzerCustomMutator(std::uint8_t* data, std::size_t size,            \
+                                                 std::size_t max_size, unsigned seed) {           \
+    return certharness::fuzz::mutate_json(data, size, max_size, seed);                            \
+  }                                                                                               \
+  extern "C" std::size_t LLVMFuzzerCustomCrossOver(                                               \
       const std::uint8_t* data1, std::size_t size1, const std::uint8_t* data2, std::size_t size2, \
-      std::uint8_t* out, std::size_t max_out_size, unsigned seed) {                              \
-    return certharness::fuzz::cross_over_json(data1, size1, data2, size2, out, max_out_size,     \
-                                              seed);                                             \
+      std::uint8_t* out, std::size_t max_out_size, unsigned seed) {                               \
+    return certharness::fuzz::cross_over_json(data1, size1, data2, size2, out, max_out_size,      \
+                                              seed);                                              \
   }

@@ -269,8 +269,10 @@ std::string percent_encode(std::string_view s, bool keep_slash) {
 std::optional<std::string> redact_escaped(std::string_view url,
                                           const std::vector<std::string_view>& secrets) {
   const auto hex = [](char c) {
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                         : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                                  : -1;
   };
   std::string decoded;
   std::vector<std::size_t> from;  // decoded byte i came from url[from[i], from[i + 1])
@@ -691,7 +693,6 @@ std::string render_har(const std::vector<har_entry>& entries) {
   out += "\n]}}\n";
   return out;
 }
-
 
 std::variant<std::vector<har_entry>, std::string> read_har(std::string_view bytes) {
   // HAR 1.2 asks readers to accept and ignore a byte order mark.

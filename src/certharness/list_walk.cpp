@@ -373,7 +373,8 @@ cursor_field read_cursor(const json_value* v) {
 std::string walk_spec::label() const { return "GET " + endpoint + " " + walk_name(*this); }
 
 std::string walk_spec::page_target(const std::optional<std::string>& after) const {
-  std::string target = endpoint + "?limit=" + std::to_string(limit) + "&order=" + percent_encode(order);
+  std::string target =
+      endpoint + "?limit=" + std::to_string(limit) + "&order=" + percent_encode(order);
   if (after) target += "&after=" + percent_encode(*after);
   return target;
 }
