@@ -17,6 +17,7 @@
 
 #include "certharness/har.hpp"
 #include "certharness/json_document.hpp"
+#include "cli_process.hpp"
 #include "corpus_files.hpp"
 #include "report_reading.hpp"
 #include "serve_process.hpp"
@@ -31,36 +32,16 @@ using testing::serve_process;
 
 constexpr const char* k_key = "sk-admin-e2e-SECRET-4f1c";
 
-struct crawl_result {
-  int exit_code = -1;
-  std::string out, err;
-  std::optional<json_document> report;
-};
+using crawl_result = testing::cli_result;
 
 class crawl : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("certharness_crawl_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
+  void SetUp() override { dir_ = testing::fresh_test_dir("certharness_crawl"); }
   void TearDown() override { fs::remove_all(dir_); }
 
   crawl_result run(const std::string& base_url, const std::string& args) {
-    const fs::path out = dir_ / "stdout", err = dir_ / "stderr";
-    const std::string cmd = std::string("OPENAI_ADMIN_KEY='") + k_key + "' '" + CERTHARNESS_CLI +
-                            "' crawl --format json --base-url '" + base_url + "' " + args +
-                            " >'" + out.string() + "' 2>'" + err.string() + "' </dev/null";
-    const int status = std::system(cmd.c_str());
-    crawl_result r;
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = read_file(out);
-    r.err = read_file(err);
-    decode_result d = decode_json(r.out);
-    if (d.ok()) r.report = std::move(d.document);
-    return r;
+    return testing::run_cli(dir_, std::string("OPENAI_ADMIN_KEY='") + k_key + "'",
+                            "crawl --format json --base-url '" + base_url + "' " + args);
   }
 
   fs::path dir_;

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "certharness/json_document.hpp"
+#include "cli_process.hpp"
 #include "corpus_files.hpp"
 #include "serve_process.hpp"
 
@@ -28,11 +29,7 @@ using testing::serve_process;
 
 constexpr const char* k_key = "sk-admin-replay-e2e-SECRET-77b0";
 
-struct cli_result {
-  int exit_code = -1;
-  std::string out, err;
-  std::optional<json_document> report;
-};
+using testing::cli_result;
 
 // (check, group) of every error and warning of a JSON report.
 std::set<std::pair<std::string, std::string>> failures(const json_value& report) {
@@ -46,29 +43,12 @@ std::set<std::pair<std::string, std::string>> failures(const json_value& report)
 
 class replay : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("certharness_replay_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
+  void SetUp() override { dir_ = testing::fresh_test_dir("certharness_replay"); }
   void TearDown() override { fs::remove_all(dir_); }
 
   // Runs `certharness <args>` with the key in its environment.
   cli_result run(const std::string& args) {
-    const fs::path out = dir_ / "stdout", err = dir_ / "stderr";
-    const std::string cmd = std::string("OPENAI_ADMIN_KEY='") + k_key + "' '" + CERTHARNESS_CLI +
-                            "' " + args + " >'" + out.string() + "' 2>'" + err.string() +
-                            "' </dev/null";
-    const int status = std::system(cmd.c_str());
-    cli_result r;
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = read_file(out);
-    r.err = read_file(err);
-    decode_result d = decode_json(r.out);
-    if (d.ok()) r.report = std::move(d.document);
-    return r;
+    return testing::run_cli(dir_, std::string("OPENAI_ADMIN_KEY='") + k_key + "'", args);
   }
 
   fs::path dir_;

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "certharness/json_document.hpp"
+#include "cli_process.hpp"
 #include "corpus_files.hpp"
 
 namespace certharness {
@@ -20,20 +21,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct run_result {
-  int exit_code = -1;
-  std::string out, err;
-};
+using run_result = testing::cli_result;
 
 class validate_cli : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("certharness_cli_test_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
+  void SetUp() override { dir_ = testing::fresh_test_dir("certharness_cli_test"); }
   void TearDown() override { fs::remove_all(dir_); }
 
   fs::path write(const std::string& name, const std::string& bytes) {
@@ -45,15 +37,7 @@ class validate_cli : public ::testing::Test {
 
   // Runs the CLI through the shell with `args` (already quoted) and optional stdin file.
   run_result run(const std::string& args, const std::string& stdin_path = "/dev/null") {
-    const std::string out = (dir_ / "stdout").string(), err = (dir_ / "stderr").string();
-    const std::string cmd = std::string("NO_COLOR= '") + CERTHARNESS_CLI + "' " + args + " <'" +
-                            stdin_path + "' >'" + out + "' 2>'" + err + "'";
-    const int status = std::system(cmd.c_str());
-    run_result r;
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = testing::read_file(out);
-    r.err = testing::read_file(err);
-    return r;
+    return testing::run_cli(dir_, "NO_COLOR=", args, stdin_path);
   }
 
   fs::path dir_;
