@@ -99,7 +99,7 @@ INSTANTIATE_TEST_SUITE_P(
         rejected_case{"truncated_utf8_at_end", "\"\xe1", "json.syntax"},
         rejected_case{"truncated_4_byte_utf8_at_end", "{\"name\":\"\xf0", "json.syntax"},
         rejected_case{"truncated_utf8_then_nul", "\"\xe1\0"s, "json.syntax"},
-        // Garbage right after a number beyond double range (re-parsed as a placeholder).
+        // Garbage right after a number beyond double range (re-parsed as a same-length stand-in).
         rejected_case{"huge_number_minus_garbage", "[1e400-5]", "json.syntax"},
         rejected_case{"huge_number_second_fraction", "[1e400.5]", "json.syntax"},
         rejected_case{"huge_number_second_exponent", "[1e400e5]", "json.syntax"},

@@ -234,7 +234,7 @@ std::size_t longest_number_token(std::string_view bytes) {
 }
 
 // Every input offset RapidJSON 1.1.0 rejects with "number too big" is re-parsed as a
-// placeholder; the builder reads the real text from here.
+// stand-in; the builder reads the real text from here.
 struct number_override {
   std::size_t offset;
   std::string_view text;  // points into json_document::overflow_numbers_
@@ -638,7 +638,7 @@ decode_result decode_json(std::string_view bytes, const decode_limits& limits) {
       nul ? static_cast<std::size_t>(static_cast<const char*>(nul) - bytes.data()) : bytes.size();
 
   // RapidJSON 1.1.0 refuses numbers beyond double range, but JSON Schema 2020-12 calls them
-  // integers like any other: each one is swapped for a same-length placeholder ("0" and
+  // integers like any other: each one is swapped for a same-length stand-in ("0" and
   // spaces) and the parse retried, a bounded number of times.
   constexpr std::size_t k_max_overflow_numbers = 16;
   std::vector<std::pair<std::size_t, std::size_t>> overflow_spans;  // offset, length
