@@ -1,7 +1,10 @@
 // `certharness crawl` against `certharness serve` on loopback: a clean server raises no error,
 // every fault of the server raises its check, the key never leaks, recordings and JUnit files
 // are whole.
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -163,6 +166,37 @@ TEST_F(crawl, could_not_run_exits_2) {
   const std::string no_key = std::string("env -u OPENAI_ADMIN_KEY '") + CERTHARNESS_CLI +
                              "' crawl --base-url http://127.0.0.1:9 >/dev/null 2>&1";
   EXPECT_EQ(WEXITSTATUS(std::system(no_key.c_str())), 2);
+}
+
+// The loopback gate reads the URL as libcurl does: a base whose host, after the userinfo, is
+// another machine is refused before any connection (issue 9).
+TEST_F(crawl, base_url_with_userinfo_exits_2_before_any_connection) {
+  crawl_result r = run("http://127.0.0.1@evil.invalid/v1", "--timeout 2 --retries 0");
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("userinfo"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("no connection"), std::string::npos) << r.err;
+  r = run("http://127.0.0.1.evil.invalid/v1", "--timeout 2 --retries 0");
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("plain http to 127.0.0.1.evil.invalid"), std::string::npos) << r.err;
+
+  // Observable: a listening loopback socket named after the '@' sees no connection at all.
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(::listen(fd, 4), 0);
+  ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  const std::string port = std::to_string(ntohs(addr.sin_port));
+  r = run("http://127.0.0.1@127.0.0.1:" + port + "/v1", "--timeout 1 --retries 0");
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("userinfo"), std::string::npos) << r.err;
+  const int accepted = ::accept(fd, nullptr, nullptr);
+  EXPECT_LT(accepted, 0) << "crawl connected to the host after the '@'";
+  if (accepted >= 0) ::close(accepted);
+  ::close(fd);
 }
 
 TEST_F(crawl, first_request_401_exits_2) {

@@ -9,6 +9,12 @@
 // it to the operation it was built for, with the same ids and the same endpoint name; no raw
 // segment is empty, "." or "..". Ids with '/', '?', '%', '#', '.', unicode never land on a
 // different path. Empty ids are not built into paths (crawl skips them; --project refuses one).
+//
+// Oracle (loopback gate): the bytes after the selectors, and "http://" + the id, as a --base-url.
+// A base check_base_url accepts is http or https; request URLs built on it, read again by
+// curl_url() on its own, have no userinfo and the host the text had for curl; over plain http
+// that host is localhost, 127.0.0.0/8 or ::1 by inet_pton, without a zone. A refused base
+// yields no URL.
 #include <algorithm>
 #include <cctype>
 #include <climits>
@@ -16,13 +22,19 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <string_view>
+
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <strings.h>
 
 #include "certharness/http_client.hpp"
 #include "certharness/http_message.hpp"
 #include "certharness/list_walk.hpp"
 #include "certharness/replay_run.hpp"
+#include "certharness/url.hpp"
 
 namespace {
 
@@ -85,6 +97,54 @@ void check_target(const std::string& target, const std::string& path, const quer
   }
 }
 
+// One part as curl_url() reads `url` (PATH_AS_IS, as the transport); nullopt if it has none or
+// curl refuses the URL.
+std::optional<std::string> curl_part(const std::string& url, CURLUPart which) {
+  CURLU* u = curl_url();
+  char* text = nullptr;
+  std::optional<std::string> out;
+  if (u &&
+      curl_url_set(u, CURLUPART_URL, url.c_str(), CURLU_NON_SUPPORT_SCHEME | CURLU_PATH_AS_IS) ==
+          CURLUE_OK &&
+      curl_url_get(u, which, &text, 0) == CURLUE_OK && text) {
+    out = text;
+  }
+  curl_free(text);
+  curl_url_cleanup(u);
+  return out;
+}
+
+bool reference_loopback(const std::string& host) {
+  unsigned char addr[16];
+  if (strcasecmp(host.c_str(), "localhost") == 0) return true;
+  if (inet_pton(AF_INET, host.c_str(), addr) == 1) return addr[0] == 127;
+  const std::string inner = host.size() > 2 ? host.substr(1, host.size() - 2) : "";
+  return !host.empty() && host.front() == '[' && inet_pton(AF_INET6, inner.c_str(), addr) == 1 &&
+         std::string(reinterpret_cast<char*>(addr), 16) == std::string(15, '\0') + '\1';
+}
+
+void check_gate(const std::string& text) {
+  const base_url_check got = check_base_url(text);
+  if (got.problem) {
+    if (!got.url.empty()) fail("a refused base yields a URL", "", got.url);
+    return;
+  }
+  const std::string sent = got.url + "/organization/certificates?limit=1";
+  const std::string scheme = curl_part(sent, CURLUPART_SCHEME).value_or("");
+  const std::string host = curl_part(sent, CURLUPART_HOST).value_or("");
+  if (scheme != "http" && scheme != "https") fail("gate passed a non-http(s) URL", text, sent);
+  if (text.find('\0') != std::string::npos) fail("gate passed a NUL byte", "", sent);
+  if (host != curl_part(text, CURLUPART_HOST)) fail("gate moved the host", text, sent);
+  for (const std::string& url : {text, sent}) {
+    if (curl_part(url, CURLUPART_USER) || curl_part(url, CURLUPART_PASSWORD)) {
+      fail("gate passed userinfo", text, sent);
+    }
+  }
+  if (scheme == "http" && (!reference_loopback(host) || curl_part(sent, CURLUPART_ZONEID))) {
+    fail("gate passed plain http to a host that is not loopback", text, host);
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -115,5 +175,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     check_target(spec.page_target(id), "/organization/projects/" + project + "/certificates", q,
                  certificate_operation::list_project_certificates, "", project, spec.endpoint);
   }
+  check_gate(rest);
+  check_gate("http://" + id);
   return 0;
 }

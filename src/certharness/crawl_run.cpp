@@ -15,6 +15,7 @@
 #include "certharness/http_client.hpp"
 #include "certharness/list_walk.hpp"
 #include "certharness/response_checks.hpp"
+#include "certharness/url.hpp"
 #include "certharness/x509_certificate.hpp"
 
 namespace certharness {
@@ -26,21 +27,6 @@ constexpr std::string_view k_write_name_prefix = "certharness-write-check-";
 // Cleanup runs after an interrupt too, so it gets a bound of its own instead of should_stop.
 constexpr std::chrono::milliseconds k_cleanup_budget{15'000};
 
-bool is_loopback_host(std::string_view host) {
-  return host == "localhost" || host == "[::1]" || host.rfind("127.", 0) == 0;
-}
-
-// "http://127.0.0.1:4000/v1" -> scheme "http", host "127.0.0.1". Empty host: not a URL.
-std::pair<std::string, std::string> scheme_and_host(std::string_view url) {
-  const std::size_t sep = url.find("://");
-  if (sep == std::string_view::npos) return {};
-  const std::string scheme(url.substr(0, sep));
-  std::string_view rest = url.substr(sep + 3);
-  rest = rest.substr(0, rest.find('/'));
-  if (rest.rfind('[', 0) == 0) return {scheme, std::string(rest.substr(0, rest.find(']') + 1))};
-  return {scheme, std::string(rest.substr(0, rest.find(':')))};
-}
-
 class crawler {
  public:
   explicit crawler(const crawl_options& options)
@@ -49,8 +35,6 @@ class crawler {
         cleanup_client_(client_options{std::min(options.timeout, k_cleanup_budget),
                                        std::min(options.timeout, k_cleanup_budget)}) {
     report_.command = "crawl";
-    base_ = options.base_url;
-    while (!base_.empty() && base_.back() == '/') base_.pop_back();
   }
 
   crawl_outcome run() {
@@ -96,16 +80,12 @@ class crawler {
   }
 
  private:
-  std::optional<std::string> refuse_unsafe_base() const {
-    const auto [scheme, host] = scheme_and_host(base_);
-    if (host.empty() || (scheme != "http" && scheme != "https")) {
-      return "--base-url must be an http(s) URL, got \"" + base_ + "\"";
-    }
-    if (scheme == "http" && !is_loopback_host(host)) {
-      return "refusing to send the admin key over plain http to " + host +
-             " (only loopback hosts may use http)";
-    }
-    return std::nullopt;
+  // Requests go to the base as libcurl read it when the gate passed it, so what was checked is
+  // what is sent.
+  std::optional<std::string> refuse_unsafe_base() {
+    base_url_check checked = check_base_url(options_.base_url);
+    base_ = std::move(checked.url);
+    return checked.problem;
   }
 
   bool stopping() const {

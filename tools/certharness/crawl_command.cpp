@@ -17,6 +17,7 @@
 #include "certharness/har.hpp"
 #include "certharness/run_report.hpp"
 #include "commands.hpp"
+#include "option_checks.hpp"
 
 namespace certharness::cli {
 namespace {
@@ -157,17 +158,17 @@ command_runner add_crawl_command(CLI::App& app) {
   cmd->add_option("--orders", args->orders, "Orders to walk in, comma-separated")
       ->capture_default_str();
   cmd->add_option("--max-pages", args->max_pages, "Bound on the pages of one walk")
-      ->check(CLI::PositiveNumber)
+      ->check(whole_number<std::size_t>(1, k_max_pages_bound))
       ->capture_default_str();
   cmd->add_option("--timeout", args->timeout_s, "Seconds per request")
-      ->check(CLI::PositiveNumber)
+      ->check(finite_number(0.001, 86'400))
       ->capture_default_str();
   cmd->add_option("--retries", args->retries, "Retries per request on 429, 5xx, connection errors")
-      ->check(CLI::Range(0, 10))
+      ->check(whole_number(0, 10))
       ->capture_default_str();
   cmd->add_option("--backoff-ms", args->backoff_ms,
                   "First retry delay when no Retry-After; doubles per retry")
-      ->check(CLI::Range(0, 60'000))
+      ->check(whole_number(0, 60'000))
       ->capture_default_str();
   cmd->add_option("--record", args->record_path, "Write every exchange as HAR 1.2 (redacted)");
   cmd->add_option("--junit", args->junit_path, "Write a JUnit XML report");

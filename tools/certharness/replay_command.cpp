@@ -18,6 +18,7 @@
 #include "certharness/replay_run.hpp"
 #include "certharness/run_report.hpp"
 #include "commands.hpp"
+#include "option_checks.hpp"
 
 namespace certharness::cli {
 namespace {
@@ -76,7 +77,7 @@ command_runner add_replay_command(CLI::App& app) {
   cmd->add_option("FILE.har", args->paths, "HAR archives to replay")->required();
   cmd->add_option("--max-pages", args->max_pages,
                   "The crawl's bound on the pages of one walk (judges list.max_pages)")
-      ->check(CLI::PositiveNumber)
+      ->check(whole_number<std::size_t>(1, k_max_pages_bound))
       ->capture_default_str();
   cmd->add_option("--junit", args->junit_path, "Write a JUnit XML report");
   cmd->add_option("--format", args->format, "Report format on stdout")

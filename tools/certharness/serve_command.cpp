@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -17,6 +18,7 @@
 #include "certharness/http_message.hpp"
 #include "certharness/json_document.hpp"
 #include "commands.hpp"
+#include "option_checks.hpp"
 
 namespace certharness::cli {
 namespace {
@@ -50,7 +52,7 @@ std::optional<double> parse_rate(std::string text) {
   try {
     std::size_t used = 0;
     const double rate = std::stod(text, &used);
-    if (used == text.size() && rate > 0) return rate;
+    if (used == text.size() && rate > 0 && std::isfinite(rate)) return rate;  // "inf" too
   } catch (const std::exception&) {
   }
   return std::nullopt;
@@ -249,12 +251,14 @@ command_runner add_serve_command(CLI::App& app) {
   cmd->add_option("--host", args->host, "Address to bind (loopback by default)")
       ->capture_default_str();
   cmd->add_option("--port", args->port, "Port; 0 takes a free one")
-      ->check(CLI::Range(0, 65535))
+      ->check(whole_number(0, 65535))
       ->capture_default_str();
   cmd->add_option("--base-path", args->base_path, "Path prefix of the API")->capture_default_str();
   cmd->add_option("--seed-certs", args->seed_certs, "Certificates to preload (no 50 cap)")
+      ->check(whole_number<std::size_t>(0, 1'000'000))
       ->capture_default_str();
   cmd->add_option("--seed", args->seed, "Random seed: ids, names and times are reproducible")
+      ->check(whole_number<std::uint64_t>(0, UINT64_MAX))
       ->capture_default_str();
   cmd->add_option("--fault", args->faults, "Break one rule (repeatable; see --list-faults)");
   cmd->add_option("--rate-limit", args->rate_limit, "Requests per second, e.g. 10/s (429 past it)");

@@ -12,6 +12,7 @@
 #include "certharness/schema_registry.hpp"
 #include "certharness/validate_run.hpp"
 #include "commands.hpp"
+#include "option_checks.hpp"
 
 namespace certharness::cli {
 namespace {
@@ -100,12 +101,15 @@ command_runner add_validate_command(CLI::App& app) {
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
   cmd->add_option("--max-depth", args->max_depth, "Deepest nesting accepted")
-      ->check(CLI::Range(std::size_t{1}, std::size_t{10'000'000}))
+      ->check(whole_number<std::size_t>(1, 10'000'000))
       ->capture_default_str();
   cmd->add_option("--max-bytes", args->max_bytes, "Largest document accepted (e.g. 200MB)")
+      ->check(no_minus_sign())
       ->transform(CLI::AsSizeValue(false))
+      ->check(whole_number<std::size_t>(1, k_max_bytes_ceiling))
       ->capture_default_str();
-  cmd->add_option("--jobs,-j", args->jobs, "Worker threads (default: one per core)");
+  cmd->add_option("--jobs,-j", args->jobs, "Worker threads (default or 0: one per core)")
+      ->check(whole_number(0u, 1024u));
   cmd->add_option("PATH", args->paths, "Files, directories (*.json, recursive) or - for stdin")
       ->required();
   return [args] { return run_validate(*args); };

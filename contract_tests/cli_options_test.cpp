@@ -1,0 +1,142 @@
+// Every numeric option of every command: a negative, huge, NaN or otherwise out-of-range value
+// is refused with exit 2 and a message naming the option, before anything runs; the bounds
+// themselves are accepted.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+
+#include "cli_process.hpp"
+
+namespace certharness {
+namespace {
+
+namespace fs = std::filesystem;
+
+// `command` runs with `option value` inserted after it. Each command line ends in a way that
+// exits at once once parsing passes: crawl without a key, serve listing its faults, replay of a
+// missing file, validate of an empty stdin. `timeout` bounds the run should a value slip through.
+struct option_case {
+  const char* command;
+  const char* rest;
+  const char* option;
+  const char* value;
+};
+
+constexpr const char* k_crawl = "crawl";
+constexpr const char* k_crawl_rest = "--base-url http://127.0.0.1:9/v1";
+constexpr const char* k_serve_rest = "--list-faults";
+constexpr const char* k_replay_rest = "no-such-file.har";
+constexpr const char* k_validate_rest = "-";
+
+const option_case k_refused[] = {
+    {k_crawl, k_crawl_rest, "--timeout", "1e16"},
+    {k_crawl, k_crawl_rest, "--timeout", "1e300"},
+    {k_crawl, k_crawl_rest, "--timeout", "nan"},
+    {k_crawl, k_crawl_rest, "--timeout", "inf"},
+    {k_crawl, k_crawl_rest, "--timeout", "-1"},
+    {k_crawl, k_crawl_rest, "--timeout", "0"},
+    {k_crawl, k_crawl_rest, "--timeout", "0.0001"},
+    {k_crawl, k_crawl_rest, "--timeout", "86401"},
+    {k_crawl, k_crawl_rest, "--max-pages", "-1"},
+    {k_crawl, k_crawl_rest, "--max-pages", "0"},
+    {k_crawl, k_crawl_rest, "--max-pages", "nan"},
+    {k_crawl, k_crawl_rest, "--max-pages", "99999999999999999999"},
+    {k_crawl, k_crawl_rest, "--max-pages", "1000001"},
+    {k_crawl, k_crawl_rest, "--retries", "-1"},
+    {k_crawl, k_crawl_rest, "--retries", "nan"},
+    {k_crawl, k_crawl_rest, "--retries", "11"},
+    {k_crawl, k_crawl_rest, "--backoff-ms", "-1"},
+    {k_crawl, k_crawl_rest, "--backoff-ms", "nan"},
+    {k_crawl, k_crawl_rest, "--backoff-ms", "60001"},
+    {"replay", k_replay_rest, "--max-pages", "-1"},
+    {"replay", k_replay_rest, "--max-pages", "nan"},
+    {"replay", k_replay_rest, "--max-pages", "99999999999999999999"},
+    {"serve", k_serve_rest, "--seed-certs", "-1"},
+    {"serve", k_serve_rest, "--seed-certs", "nan"},
+    {"serve", k_serve_rest, "--seed-certs", "99999999999999999999"},
+    {"serve", k_serve_rest, "--seed-certs", "1000001"},
+    {"serve", k_serve_rest, "--seed", "-1"},
+    {"serve", k_serve_rest, "--seed", "nan"},
+    {"serve", k_serve_rest, "--seed", "18446744073709551616"},
+    {"serve", k_serve_rest, "--port", "-1"},
+    {"serve", k_serve_rest, "--port", "nan"},
+    {"serve", k_serve_rest, "--port", "65536"},
+    {"serve", "--port 0", "--rate-limit", "inf"},
+    {"serve", "--port 0", "--rate-limit", "nan/s"},
+    {"serve", "--port 0", "--rate-limit", "-1"},
+    {"validate", k_validate_rest, "--max-bytes", "-5"},
+    {"validate", k_validate_rest, "--max-bytes", "-5KB"},
+    {"validate", k_validate_rest, "--max-bytes", "nan"},
+    {"validate", k_validate_rest, "--max-bytes", "0"},
+    {"validate", k_validate_rest, "--max-bytes", "2GB"},
+    {"validate", k_validate_rest, "--max-bytes", "99999999999999999999"},
+    {"validate", k_validate_rest, "--max-depth", "-1"},
+    {"validate", k_validate_rest, "--max-depth", "nan"},
+    {"validate", k_validate_rest, "--max-depth", "99999999999999999999"},
+    {"validate", k_validate_rest, "--jobs", "-1"},
+    {"validate", k_validate_rest, "--jobs", "nan"},
+    {"validate", k_validate_rest, "--jobs", "4294967296"},
+    {"validate", k_validate_rest, "--jobs", "1025"},
+};
+
+// The bounds and ordinary spellings: parsing passes, whatever the run then says.
+const option_case k_accepted[] = {
+    {k_crawl, k_crawl_rest, "--timeout", "0.001"},
+    {k_crawl, k_crawl_rest, "--timeout", "86400"},
+    {k_crawl, k_crawl_rest, "--timeout", "1e1"},
+    {k_crawl, k_crawl_rest, "--max-pages", "1000000"},
+    {k_crawl, k_crawl_rest, "--retries", "0"},
+    {k_crawl, k_crawl_rest, "--backoff-ms", "60000"},
+    {"replay", k_replay_rest, "--max-pages", "1"},
+    {"serve", k_serve_rest, "--seed-certs", "1000000"},
+    {"serve", k_serve_rest, "--seed", "18446744073709551615"},
+    {"serve", k_serve_rest, "--port", "65535"},
+    {"validate", k_validate_rest, "--max-bytes", "1GB"},
+    {"validate", k_validate_rest, "--max-bytes", "1"},
+    {"validate", k_validate_rest, "--max-depth", "010"},
+    {"validate", k_validate_rest, "--jobs", "0"},
+    {"validate", k_validate_rest, "--jobs", "1024"},
+};
+
+class cli_options : public ::testing::Test {
+ protected:
+  void SetUp() override { dir_ = testing::fresh_test_dir("certharness_cli_options"); }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  testing::cli_result run(const option_case& c) {
+    return testing::run_cli(
+        dir_, "timeout 20 env -u OPENAI_ADMIN_KEY",
+        std::string(c.command) + " " + c.option + " '" + c.value + "' " + c.rest);
+  }
+
+  fs::path dir_;
+};
+
+std::string describe(const option_case& c) {
+  return std::string(c.command) + " " + c.option + " " + c.value;
+}
+
+TEST_F(cli_options, out_of_range_values_exit_2_naming_the_option) {
+  for (const option_case& c : k_refused) {
+    const testing::cli_result r = run(c);
+    EXPECT_EQ(r.exit_code, 2) << describe(c) << ": " << r.err;
+    EXPECT_NE(r.err.find(c.option), std::string::npos)
+        << describe(c) << ": the message does not name " << c.option << ": " << r.err;
+    EXPECT_EQ(r.err.find("runtime error"), std::string::npos) << describe(c) << ": " << r.err;
+    EXPECT_EQ(r.out, "") << describe(c);
+  }
+}
+
+TEST_F(cli_options, values_in_range_pass_parsing) {
+  for (const option_case& c : k_accepted) {
+    const testing::cli_result r = run(c);
+    EXPECT_EQ(r.err.find(std::string(c.option) + ":"), std::string::npos)
+        << describe(c) << ": refused: " << r.err;
+    EXPECT_EQ(r.err.find("runtime error"), std::string::npos) << describe(c) << ": " << r.err;
+    EXPECT_NE(r.exit_code, 124) << describe(c) << ": did not exit";
+  }
+}
+
+}  // namespace
+}  // namespace certharness
