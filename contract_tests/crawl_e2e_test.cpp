@@ -199,6 +199,32 @@ TEST_F(crawl, base_url_with_userinfo_exits_2_before_any_connection) {
   ::close(fd);
 }
 
+// A proxy from the environment would be another host: plain http never goes through one.
+TEST_F(crawl, plain_http_never_goes_through_a_proxy) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(::listen(fd, 4), 0);
+  ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  const std::string proxy = "http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+  // Nothing listens on port 9: without a proxy the first request finds no connection.
+  const crawl_result r = testing::run_cli(
+      dir_,
+      std::string("OPENAI_ADMIN_KEY='") + k_key + "' http_proxy='" + proxy + "' all_proxy='" +
+          proxy + "' NO_PROXY= no_proxy=",
+      "crawl --base-url http://127.0.0.1:9/v1 --timeout 1 --retries 0");
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("no connection"), std::string::npos) << r.err;
+  const int accepted = ::accept(fd, nullptr, nullptr);
+  EXPECT_LT(accepted, 0) << "the request (and its key) went to the proxy";
+  if (accepted >= 0) ::close(accepted);
+  ::close(fd);
+}
+
 TEST_F(crawl, first_request_401_exits_2) {
   serve_process server({});
   const fs::path out = dir_ / "o", err = dir_ / "e";

@@ -1,4 +1,5 @@
 #include "certharness/http_client.hpp"
+#include "certharness/url.hpp"
 
 #include <curl/curl.h>
 
@@ -248,6 +249,12 @@ http_client::result http_client::send(const client_request& request) {
   set(CURLOPT_URL, request.url.c_str());
   set(CURLOPT_PATH_AS_IS, 1L);  // send the path as built: never collapse "/../" or "/./"
   set(CURLOPT_PROTOCOLS_STR, "http,https");
+  // Plain http carries the key in clear text and goes only to a loopback host (url.hpp's gate):
+  // never to a proxy from http_proxy or all_proxy, which would be another host.
+  if (const std::optional<url_parts> target = parse_url(request.url);
+      !target || target->scheme != "https") {
+    set(CURLOPT_PROXY, "");
+  }
   set(CURLOPT_FOLLOWLOCATION, 0L);
   set(CURLOPT_SSL_VERIFYPEER, 1L);
   set(CURLOPT_SSL_VERIFYHOST, 2L);
