@@ -566,9 +566,10 @@ struct fake_api::impl {
   std::map<std::string, std::set<std::string, std::less<>>, std::less<>> project_active;
   std::vector<stored_certificate> deleted;  // kept only under delete-keeps
   // Positions (id -> created_at) of the last options.deleted_cursor_memory deleted certificates,
-  // for cursors that name them; their ids oldest first, so the oldest is forgotten first.
-  std::map<std::string, std::int64_t, std::less<>> deleted_positions;
-  std::deque<std::string> deleted_order;
+  // for cursors that name them; and the same entries oldest first, so the oldest goes first.
+  using position_map = std::map<std::string, std::int64_t, std::less<>>;
+  position_map deleted_positions;
+  std::deque<position_map::iterator> deleted_order;
   std::size_t uploaded = 0;  // uploaded certificates not deleted: what the cap counts
   std::shared_ptr<const std::string> decoy;  // content-mismatch's other PEM
   std::optional<token_bucket> bucket;
@@ -818,9 +819,8 @@ struct fake_api::impl {
       deleted_positions.erase(deleted_order.front());
       deleted_order.pop_front();
     }
-    if (deleted_positions.insert_or_assign(c.id, c.created_at).second) {
-      deleted_order.push_back(c.id);
-    }
+    const auto [at, fresh] = deleted_positions.insert_or_assign(c.id, c.created_at);
+    if (fresh) deleted_order.push_back(at);
   }
 
   http_response list(const http_request& r, const target& t) {

@@ -64,7 +64,8 @@ struct fake_api_options {
   std::chrono::milliseconds slow_delay{15'000};  // the `slow` fault's delay
   // How many of the last deleted certificates keep their position (created_at, id) for cursors
   // that name them (older ones are forgotten first): a walk racing a deleter needs only the last
-  // few, and at ~100 bytes each this bounds the memory (~1 MB) however many are deleted.
+  // few, and at ~150 bytes each (id, created_at, map node) this bounds the memory to ~1.5 MB
+  // however many are deleted.
   std::size_t deleted_cursor_memory = 10'000;
   // The rate limiter's clock; empty means std::chrono::steady_clock (tests pass their own).
   std::function<std::chrono::steady_clock::time_point()> clock;
