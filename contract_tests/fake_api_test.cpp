@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <random>
@@ -23,6 +24,7 @@
 #include "certharness/models.hpp"
 #include "certharness/schema_registry.hpp"
 #include "certharness/x509_certificate.hpp"
+#include "corpus_files.hpp"
 
 namespace certharness {
 namespace {
@@ -179,7 +181,7 @@ std::vector<models::scoped_certificate> walk(fake_api& api, const std::string& p
                 project ? "organization.project.certificate" : "organization.certificate");
     }
     items.insert(items.end(), page.data.begin(), page.data.end());
-    if (!page.has_more || testing::Test::HasFailure()) return items;
+    if (!page.has_more || ::testing::Test::HasFailure()) return items;
     after = page.last_id;
   }
   ADD_FAILURE() << "the walk did not end";
@@ -271,6 +273,107 @@ TEST(fake_api_pagination, bad_limit_order_and_after_are_400_naming_the_param) {
   EXPECT_EQ(api.handle(get(k_certificates, {{"limit", "100"}})).status, 200);
 }
 
+// The items strictly after `cursor` (a position that may be gone) in `order`, from `reference`
+// (ascending), leaving out the deleted ones: what a page after that cursor must hold.
+std::vector<std::string> expected_after(const std::vector<models::scoped_certificate>& reference,
+                                        const models::scoped_certificate& cursor,
+                                        const std::set<std::string>& deleted, bool ascending) {
+  std::vector<std::string> out;
+  for (const auto& c : reference) {
+    const auto key = std::tie(c.created_at, c.id);
+    const auto at = std::tie(cursor.created_at, cursor.id);
+    if (!deleted.count(c.id) && (ascending ? at < key : key < at)) out.push_back(c.id);
+  }
+  if (!ascending) std::reverse(out.begin(), out.end());
+  return out;
+}
+
+TEST(fake_api_pagination, a_deleted_cursor_answers_the_page_after_its_position_in_both_orders) {
+  fake_api api(seeded(40));
+  const auto reference = everything(api);
+  ASSERT_EQ(reference.size(), 40u);
+  std::set<std::string> deleted;
+  // Every third certificate, ties with its neighbours included, first and last among them.
+  for (std::size_t i = 0; i < reference.size(); i += (i + 4 >= reference.size() ? 1 : 3)) {
+    const models::scoped_certificate& cursor = reference[i];
+    ASSERT_EQ(api.handle(del(k_certificates + "/" + cursor.id)).status, 200);
+    deleted.insert(cursor.id);
+    for (const std::string& path : {k_certificates, project_path("proj_cursor")}) {
+      for (const bool ascending : {true, false}) {
+        SCOPED_TRACE(path + " cursor #" + std::to_string(i) + " " + cursor.id +
+                     (ascending ? " asc" : " desc"));
+        const query_list q = {
+            {"limit", "100"}, {"order", ascending ? "asc" : "desc"}, {"after", cursor.id}};
+        const http_response r = api.handle(get(path, q));
+        ASSERT_EQ(r.status, 200) << r.body;
+        const models::certificate_list page =
+            path == k_certificates
+                ? as_list(r)
+                : decode_as(r, models::decode_list_project_certificates_response);
+        EXPECT_EQ(ids_of(page.data), expected_after(reference, cursor, deleted, ascending));
+        EXPECT_FALSE(page.has_more);
+      }
+    }
+  }
+  // The tie-break was exercised: some deleted cursor shares its second with a neighbour.
+  const auto tied = [&](std::size_t i) {
+    return (i > 0 && reference[i - 1].created_at == reference[i].created_at) ||
+           (i + 1 < reference.size() && reference[i + 1].created_at == reference[i].created_at);
+  };
+  std::size_t tied_cursors = 0;
+  for (std::size_t i = 0; i < reference.size(); ++i)
+    tied_cursors += deleted.count(reference[i].id) && tied(i);
+  EXPECT_GT(tied_cursors, 0u);
+  // An id that never was is still refused.
+  expect_error(api.handle(get(k_certificates, {{"after", "cert_never_was"}})), 400, "after");
+}
+
+TEST(fake_api_pagination, a_walk_survives_another_client_deleting_each_page_last_item) {
+  // What an SDK auto-paginating while someone else cleans up sees: every page's last item (the
+  // next cursor) is deleted before the next page is asked for.
+  for (const char* order : {"asc", "desc"}) {
+    SCOPED_TRACE(order);
+    fake_api api(seeded(50));
+    std::vector<std::string> expected = ids_of(everything(api));
+    if (std::string_view(order) == "desc") std::reverse(expected.begin(), expected.end());
+    std::vector<std::string> seen;
+    std::optional<std::string> after;
+    for (int pages = 0; pages < 100; ++pages) {
+      query_list q = {{"limit", "7"}, {"order", order}};
+      if (after) q.emplace_back("after", *after);
+      const models::certificate_list page = as_list(api.handle(get(k_certificates, q)));
+      const auto ids = ids_of(page.data);
+      seen.insert(seen.end(), ids.begin(), ids.end());
+      if (!page.has_more || ::testing::Test::HasFailure()) break;
+      after = page.last_id;
+      ASSERT_EQ(api.handle(del(k_certificates + "/" + *after)).status, 200);
+    }
+    EXPECT_EQ(seen, expected);  // each certificate once, in order, none skipped
+  }
+}
+
+TEST(fake_api_pagination, deleted_cursors_are_remembered_up_to_the_bound) {
+  fake_api_options o = seeded(6);
+  o.deleted_cursor_memory = 3;
+  fake_api api(o);
+  const auto all = everything(api);
+  for (std::size_t i = 0; i < 4; ++i) {
+    ASSERT_EQ(api.handle(del(k_certificates + "/" + all[i].id)).status, 200);
+  }
+  // The first deleted was forgotten when the fourth went; the other three still have a place.
+  expect_error(api.handle(get(k_certificates, {{"after", all[0].id}})), 400, "after");
+  for (std::size_t i = 1; i < 4; ++i) {
+    const http_response r =
+        api.handle(get(k_certificates, {{"order", "asc"}, {"after", all[i].id}}));
+    EXPECT_EQ(ids_of(as_list(r).data), (std::vector<std::string>{all[4].id, all[5].id})) << i;
+  }
+  o.deleted_cursor_memory = 0;  // remembers none: every deleted cursor is refused
+  fake_api forgetful(o);
+  const std::string id = everything(forgetful).front().id;
+  ASSERT_EQ(forgetful.handle(del(k_certificates + "/" + id)).status, 200);
+  expect_error(forgetful.handle(get(k_certificates, {{"after", id}})), 400, "after");
+}
+
 // ---- Upload, get, modify, delete.
 
 TEST(fake_api_upload, answers_a_certificate_with_the_pem_validity_and_does_not_activate) {
@@ -334,11 +437,24 @@ TEST(fake_api_upload, the_51st_certificate_is_refused) {
   EXPECT_EQ(api.handle(post(k_certificates, upload_body(test_pem()))).status, 200);
 }
 
-TEST(fake_api_upload, seeding_may_exceed_the_cap_but_uploads_then_are_refused) {
-  fake_api api(seeded(60));
-  EXPECT_EQ(api.certificate_count(), 60u);
+TEST(fake_api_upload, seeded_certificates_do_not_count_against_the_cap) {
+  // As the README promises: a server seeded past the cap (tools/demo-run seeds 120) still takes
+  // 50 uploads, so crawl --write-checks can run against it.
+  fake_api api(seeded(120));
+  const std::string seeded_id = everything(api).front().id;
+  std::string uploaded_id;
+  for (int i = 0; i < 50; ++i) {
+    uploaded_id = upload(api);
+    ASSERT_FALSE(uploaded_id.empty()) << "upload " << i + 1;
+  }
   expect_error(api.handle(post(k_certificates, upload_body(test_pem()))), 400, std::nullopt);
-  EXPECT_EQ(api.certificate_count(), 60u);
+  EXPECT_EQ(api.certificate_count(), 170u);
+  // Deleting a seeded certificate makes no room; deleting an uploaded one does.
+  ASSERT_EQ(api.handle(del(k_certificates + "/" + seeded_id)).status, 200);
+  expect_error(api.handle(post(k_certificates, upload_body(test_pem()))), 400, std::nullopt);
+  ASSERT_EQ(api.handle(del(k_certificates + "/" + uploaded_id)).status, 200);
+  EXPECT_EQ(api.handle(post(k_certificates, upload_body(test_pem()))).status, 200);
+  EXPECT_EQ(api.certificate_count(), 169u);
 }
 
 TEST(fake_api_get, content_only_with_include_content_and_never_active) {
@@ -531,6 +647,40 @@ TEST(fake_api_routing, unknown_paths_are_404_and_wrong_methods_405_with_allow) {
   }
 }
 
+TEST(fake_api_routing, paths_are_split_before_their_segments_are_decoded) {
+  fake_api api(seeded(2));
+  // An encoded '/' stays inside its id: a lookup of "cert/x", not an unknown route.
+  for (const char* method : {"GET", "POST", "DELETE"}) {
+    SCOPED_TRACE(method);
+    const auto e = expect_error(api.handle(request(method, k_certificates + "/cert%2Fx", "{}")),
+                                404, "certificate_id");
+    EXPECT_NE(e.message.find("'cert/x'"), std::string::npos) << e.message;
+  }
+  // Any escape of an id is that id; a project id may hold a '/', and is its own project.
+  const std::string id = everything(api).front().id;
+  std::string escaped;
+  for (const char c : id) escaped += c == '_' ? std::string("%5F") : std::string(1, c);
+  EXPECT_EQ(as_certificate(api.handle(get(k_certificates + "/" + escaped))).id, id);
+  ASSERT_EQ(api.handle(post(project_path("a%2Fb") + "/activate", ids_body({id}))).status, 200);
+  const auto in_ab = decode_as(api.handle(get(project_path("a%2Fb"))),
+                               models::decode_list_project_certificates_response);
+  ASSERT_EQ(in_ab.data.size(), 2u);
+  EXPECT_TRUE(item(in_ab.data, id)->active);
+  for (const std::string other : {"a", "b", "a%252Fb"}) {
+    const auto list = decode_as(api.handle(get(project_path(other))),
+                                models::decode_list_project_certificates_response);
+    ASSERT_EQ(list.data.size(), 2u) << other;
+    EXPECT_FALSE(item(list.data, id)->active) << other;
+  }
+  // A '/' never joins segments either, and malformed escapes are no route.
+  for (const std::string path :
+       {"/organization%2Fcertificates", "/organization/certificates%2Fcert_x",
+        "/organization/certificates/%zz", "/organization/certificates/cert%2", "/%"}) {
+    SCOPED_TRACE(path);
+    expect_error(api.handle(get(path)), 404, std::nullopt);
+  }
+}
+
 TEST(fake_api_auth, missing_or_malformed_bearer_is_401_and_the_token_never_echoed) {
   fake_api api(seeded(2));
   const std::string token(k_token);
@@ -654,15 +804,15 @@ TEST(fake_api_threads, concurrent_requests_keep_the_state_consistent) {
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&api] {
-      for (int i = 0; i < 10; ++i) {
+      for (int i = 0; i < 15; ++i) {
         api.handle(post(k_certificates, upload_body(test_pem())));
         api.handle(get(k_certificates, {{"limit", "100"}}));
       }
     });
   }
   for (std::thread& t : threads) t.join();
-  EXPECT_EQ(api.certificate_count(), 50u);  // 10 seeded + 40 uploads, exactly at the cap
-  EXPECT_EQ(everything(api).size(), 50u);
+  EXPECT_EQ(api.certificate_count(), 60u);  // 10 seeded + 50 of the 60 uploads: the cap
+  EXPECT_EQ(everything(api).size(), 60u);
 }
 
 // ---- A long randomized session: every answer is strict JSON valid against its schema.
@@ -935,6 +1085,12 @@ const std::vector<fault_case>& fault_cases() {
          return seen;
        }},
       {fake_fault::slow, [](fake_api& api) { return first_page(api).delay.count() > 0; }},
+      {fake_fault::strict_deleted_cursor,
+       [](fake_api& api) {
+         const std::string id = some_certificate_id(api);
+         EXPECT_EQ(api.handle(del(k_certificates + "/" + id)).status, 200);
+         return first_page(api, {{"after", id}}).status == 400;
+       }},
   };
   return cases;
 }
@@ -964,7 +1120,8 @@ TEST(fake_api_faults, the_catalogue_names_every_fault_once_and_parses_back) {
                                                   "content-mismatch",
                                                   "delete-keeps",
                                                   "429-without-retry-after",
-                                                  "slow"};
+                                                  "slow",
+                                                  "strict-deleted-cursor"};
   std::vector<std::string_view> names;
   for (const fault_info& f : fault_catalogue()) {
     names.push_back(f.name);
@@ -976,6 +1133,34 @@ TEST(fake_api_faults, the_catalogue_names_every_fault_once_and_parses_back) {
   EXPECT_EQ(parse_fault("nope"), std::nullopt);
   EXPECT_EQ(parse_fault("Slow"), std::nullopt);
   EXPECT_EQ(fault_cases().size(), fault_catalogue().size());
+}
+
+// The README's fault list is what `serve --list-faults` prints: one line per fault, its name,
+// blanks, its description, in catalogue order.
+TEST(fake_api_faults, the_readme_lists_every_fault_as_list_faults_does) {
+  const std::filesystem::path path =
+      std::filesystem::path(CERTHARNESS_CORPUS_DIR).parent_path() / "README.md";
+  const std::string readme = certharness::testing::read_file(path);
+  std::size_t at = readme.find("\n### Faults\n");
+  ASSERT_NE(at, std::string::npos) << path << ": no \"### Faults\" section";
+  at = readme.find("\n```\n", at);
+  const std::size_t end = readme.find("\n```", at + 5);
+  ASSERT_NE(end, std::string::npos) << path << ": no fault list under \"### Faults\"";
+  std::vector<std::pair<std::string, std::string>> listed;
+  for (std::size_t line = at + 5; line < end;) {
+    const std::size_t eol = readme.find('\n', line);
+    const std::string text = readme.substr(line, eol - line);
+    const std::size_t gap = text.find(' ');
+    const std::size_t description = text.find_first_not_of(' ', gap);
+    listed.emplace_back(text.substr(0, gap),
+                        description == std::string::npos ? "" : text.substr(description));
+    line = eol + 1;
+  }
+  std::vector<std::pair<std::string, std::string>> catalogue;
+  for (const fault_info& f : fault_catalogue()) {
+    catalogue.emplace_back(std::string(f.name), std::string(f.description));
+  }
+  EXPECT_EQ(listed, catalogue) << path << ": the fault list differs from the catalogue";
 }
 
 TEST(fake_api_faults, each_fault_shows_its_effect_and_only_with_the_fault) {

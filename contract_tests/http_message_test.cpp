@@ -32,6 +32,27 @@ TEST(parse_request_target, refuses_malformed_targets) {
   EXPECT_TRUE(parse_request_target("/").has_value());
 }
 
+TEST(path_segments, split_at_slashes_before_decoding) {
+  using segments = std::vector<std::string>;
+  const std::pair<const char*, segments> cases[] = {
+      {"/organization/certificates/cert%2Fx", {"organization", "certificates", "cert/x"}},
+      {"/a%2F%2Fb/c", {"a//b", "c"}},
+      {"/%41%20b+c", {"A b+c"}},  // '+' is a plus in a path
+      {"/", {""}},
+      {"/a/", {"a", ""}},
+      {"//a", {"", "a"}},
+      {"/\xff%00", {std::string("\xff\0", 2)}},
+  };
+  for (const auto& [raw, expected] : cases) {
+    const auto got = path_segments(raw);
+    ASSERT_TRUE(got.has_value()) << raw;
+    EXPECT_EQ(*got, expected) << raw;
+  }
+  for (const char* raw : {"", "a/b", "/a%2", "/a%zz/b", "/ok/%"}) {
+    EXPECT_FALSE(path_segments(raw).has_value()) << raw;
+  }
+}
+
 TEST(find_header, is_case_insensitive_and_first_wins) {
   const header_list h{{"Content-Type", "a"}, {"content-type", "b"}, {"X", ""}};
   EXPECT_EQ(find_header(h, "CONTENT-TYPE"), std::optional<std::string_view>("a"));

@@ -218,6 +218,27 @@ TEST_F(write_checks, clean_server_passes_and_is_left_as_found) {
   EXPECT_NE(recording.find("\"DELETE\""), std::string::npos);
 }
 
+TEST_F(write_checks, pass_against_the_demo_server_of_120_seeded_certificates) {
+  // tools/demo-run's server: seeded past the 50-upload cap, which seeded certificates do not
+  // count, so the throwaway upload is taken and every write check runs.
+  serve_process server({"--seed-certs", "120"});
+  const auto before = server_certificates(server.base_url());
+  ASSERT_EQ(before.size(), 120u);
+  std::optional<json_document> report;
+  const int code = run(server.base_url(),
+                       {"--write-checks", "--project", "proj_demo", "--limits", "100"}, report);
+  ASSERT_TRUE(report.has_value());
+  EXPECT_EQ(code, 0);
+  EXPECT_TRUE(error_checks(report->root()).empty())
+      << ::testing::PrintToString(error_checks(report->root()));
+  const auto checks = checks_of(report->root());
+  for (const char* id : k_write_checks) {
+    ASSERT_TRUE(checks.count(id)) << id << " never ran";
+    EXPECT_GT(checks.at(id).first, 0) << id;
+  }
+  EXPECT_EQ(server_certificates(server.base_url()), before);
+}
+
 TEST_F(write_checks, never_without_the_flag) {
   serve_process server({"--seed-certs", "3"});
   const fs::path har = dir_ / "run.har";

@@ -5,13 +5,19 @@
 //   the operation. A path with an empty segment (trailing slash, "//") is not a route: 404.
 // - /organization/certificates/activate and /deactivate are their own paths (OpenAPI matches
 //   concrete paths before templated ones), so GET on them is 405, not a lookup of id "activate".
-// - Lists are sorted by (created_at, id) ascending; desc is exactly the reverse. `after` must
-//   name a certificate of the list (else 400, param "after"). limit/after/order given twice is
-//   a 400 for that param. Unknown query parameters are ignored.
+// - Paths are split at '/' before their segments are percent-decoded: "cert%2Fx" is one id.
+// - Lists are sorted by (created_at, id) ascending; desc is exactly the reverse. A page after a
+//   cursor holds the items after the cursor's position (created_at, id) in the page's order.
+//   The cursor may name a certificate deleted since it was listed (a client paginating while
+//   another deletes): the fake remembers the positions of the last deleted_cursor_memory
+//   (10,000) deleted certificates. Any other `after` (never seen, or deleted longer ago) is a 400
+//   with param "after"; so is a deleted cursor under the strict-deleted-cursor fault. limit/after/
+//   order given twice is a 400 for that param. Unknown query parameters are ignored.
 // - Bodies must be strict JSON objects (duplicate keys refused); the request's Content-Type is
 //   not checked. An unknown id is checked before the body or query: 404 wins over 400.
-// - The 50-certificate cap is on the total: seeding may exceed it, and then every upload is
-//   refused (400) until enough are deleted. A bad body is reported before the cap.
+// - The 50-certificate cap counts uploaded certificates that are not deleted; seeded ones do not
+//   count, so a server seeded with any number still takes 50 uploads. A bad body is reported
+//   before the cap.
 // - Activation toggles answer one item per requested id, in request order (repeats kept); one
 //   unknown id is a 404 (param "certificate_ids") and nothing changes.
 // - created_at comes from a simulated clock: seeded certificates start at 2025-01-01T00:00:00Z,
@@ -22,6 +28,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <deque>
 #include <limits>
 #include <map>
 #include <mutex>
@@ -98,6 +105,8 @@ const std::vector<fault_info> k_catalogue = {
     {fake_fault::too_many_requests_without_retry_after, "429-without-retry-after",
      "every 5th request, and any rate-limited one, is a 429 without Retry-After"},
     {fake_fault::slow, "slow", "every response is delayed by the slow delay (15 s by default)"},
+    {fake_fault::strict_deleted_cursor, "strict-deleted-cursor",
+     "list: an after naming a deleted certificate is a 400, not the page after its position"},
 };
 
 // ---- Errors.
@@ -327,21 +336,21 @@ enum class resource { certificates, certificate, activate, deactivate };
 
 struct target {
   resource what = resource::certificates;
-  std::optional<std::string_view> project;  // project routes only
-  std::string_view certificate_id;          // resource::certificate only
+  std::optional<std::string> project;  // project routes only
+  std::string certificate_id;          // resource::certificate only
 };
 
+// `path` is as sent: it is split at its '/' before each segment is decoded, so an id or a
+// project id may hold an encoded '/' ("cert%2Fx" is the one id "cert/x").
 std::optional<target> resolve(std::string_view path) {
-  if (path.empty() || path.front() != '/') return std::nullopt;
-  std::vector<std::string_view> segments;
-  for (std::string_view rest = path.substr(1);;) {
-    const std::size_t slash = rest.find('/');
-    segments.push_back(rest.substr(0, slash));
-    if (segments.back().empty()) return std::nullopt;
-    if (slash == std::string_view::npos) break;
-    rest.remove_prefix(slash + 1);
+  constexpr std::ptrdiff_t max_segments = 5;  // organization/projects/P/certificates/activate
+  if (std::count(path.begin(), path.end(), '/') > max_segments) return std::nullopt;
+  std::optional<std::vector<std::string>> segments = path_segments(path);
+  if (!segments) return std::nullopt;
+  for (const std::string& segment : *segments) {
+    if (segment.empty()) return std::nullopt;
   }
-  std::span<const std::string_view> s(segments);
+  std::span<const std::string> s(*segments);
   if (s.size() < 2 || s[0] != "organization") return std::nullopt;
   target t;
   s = s.subspan(1);
@@ -429,10 +438,23 @@ struct stored_certificate {
   certificate_validity validity;
   std::shared_ptr<const std::string> pem;  // seeded certificates share a handful of PEMs
   bool active = false;                     // at the organization
+  bool uploaded = false;                   // counts against the cap (seeded ones do not)
 };
 
-bool created_before(const stored_certificate& a, const stored_certificate& b) {
+// Where a cursor stands in the (created_at, id) order; certificates need not exist for it.
+struct list_position {
+  std::int64_t created_at = 0;
+  std::string_view id;
+};
+
+bool before(const list_position& a, const list_position& b) {
   return std::tie(a.created_at, a.id) < std::tie(b.created_at, b.id);
+}
+
+list_position position_of(const stored_certificate& c) { return {c.created_at, c.id}; }
+
+bool created_before(const stored_certificate& a, const stored_certificate& b) {
+  return before(position_of(a), position_of(b));
 }
 
 struct pem_profile {
@@ -542,7 +564,13 @@ struct fake_api::impl {
   std::vector<stored_certificate> certificates;  // sorted by created_before
   // Project id -> ids active in that project. The organization's state is in the certificate.
   std::map<std::string, std::set<std::string, std::less<>>, std::less<>> project_active;
-  std::vector<stored_certificate> deleted;   // kept only under delete-keeps
+  std::vector<stored_certificate> deleted;  // kept only under delete-keeps
+  // Positions (id -> created_at) of the last options.deleted_cursor_memory deleted certificates,
+  // for cursors that name them; and the same entries oldest first, so the oldest goes first.
+  using position_map = std::map<std::string, std::int64_t, std::less<>>;
+  position_map deleted_positions;
+  std::deque<position_map::iterator> deleted_order;
+  std::size_t uploaded = 0;  // uploaded certificates not deleted: what the cap counts
   std::shared_ptr<const std::string> decoy;  // content-mismatch's other PEM
   std::optional<token_bucket> bucket;
   std::uint64_t requests = 0;
@@ -773,6 +801,28 @@ struct fake_api::impl {
     return view;
   }
 
+  // Where `after` stands: a live certificate's position, or a deleted one's while remembered
+  // (unless strict-deleted-cursor); nullopt for an id with no known position.
+  std::optional<list_position> cursor_position(std::string_view after) const {
+    const auto live = std::find_if(certificates.begin(), certificates.end(),
+                                   [&](const auto& c) { return c.id == after; });
+    if (live != certificates.end()) return position_of(*live);
+    if (has(fake_fault::strict_deleted_cursor)) return std::nullopt;
+    const auto gone = deleted_positions.find(after);
+    if (gone == deleted_positions.end()) return std::nullopt;
+    return list_position{gone->second, gone->first};
+  }
+
+  void remember_deleted(const stored_certificate& c) {
+    if (options.deleted_cursor_memory == 0) return;
+    if (deleted_positions.size() >= options.deleted_cursor_memory) {
+      deleted_positions.erase(deleted_order.front());
+      deleted_order.pop_front();
+    }
+    const auto [at, fresh] = deleted_positions.insert_or_assign(c.id, c.created_at);
+    if (fresh) deleted_order.push_back(at);
+  }
+
   http_response list(const http_request& r, const target& t) {
     auto parsed = parse_page_query(r.query, has(fake_fault::accepts_invalid_limit));
     if (const auto* e = std::get_if<api_error>(&parsed)) return reply(*e);
@@ -781,16 +831,23 @@ struct fake_api::impl {
 
     std::size_t start = 0;
     if (q.after && !has(fake_fault::cursor_loop)) {
-      const auto at =
-          std::find_if(view.begin(), view.end(), [&](const auto* c) { return c->id == *q.after; });
-      if (at == view.end()) {
+      const std::optional<list_position> cursor = cursor_position(*q.after);
+      if (!cursor) {
         return reply(api_error{
             400, "Invalid 'after': no certificate with id '" + echo(*q.after) + "' in this list.",
             "after", "invalid_value"});
       }
-      start = static_cast<std::size_t>(at - view.begin()) + 1;
+      // The first item past the cursor in this page's order; the view is sorted in that order.
+      const auto past = std::partition_point(view.begin(), view.end(), [&](const auto* c) {
+        const list_position p = position_of(*c);
+        return q.ascending ? !before(*cursor, p) : !before(p, *cursor);  // not past the cursor
+      });
+      start = static_cast<std::size_t>(past - view.begin());
       // With limit 1 a repeated item would leave no room to advance: that is cursor-loop.
-      if (has(fake_fault::duplicate_across_pages) && q.limit >= 2) --start;
+      if (has(fake_fault::duplicate_across_pages) && q.limit >= 2 && start > 0 &&
+          view[start - 1]->id == *q.after) {
+        --start;
+      }
     }
     const auto size = static_cast<std::size_t>(q.limit) + (has(fake_fault::over_limit) ? 1 : 0);
     const std::size_t end = std::min(view.size(), start + size);
@@ -847,7 +904,7 @@ struct fake_api::impl {
       return reply(
           api_error{400, "Invalid 'certificate': " + *why + ".", "certificate", "invalid_value"});
     }
-    if (certificates.size() >= k_certificate_cap) {
+    if (uploaded >= k_certificate_cap) {
       return reply(api_error{400,
                              "Organizations can upload up to 50 certificates; delete one first.",
                              std::nullopt, std::nullopt});
@@ -859,6 +916,8 @@ struct fake_api::impl {
     c.validity = std::get<certificate_validity>(validity);
     c.pem = std::make_shared<const std::string>(pem->as_string());
     c.active = has(fake_fault::upload_activates);
+    c.uploaded = true;
+    ++uploaded;
     http_response response = ok(models::encode(certificate_view(c, false)));
     certificates.insert(
         std::upper_bound(certificates.begin(), certificates.end(), c, created_before),
@@ -915,6 +974,8 @@ struct fake_api::impl {
                              "certificate_id", std::nullopt});
     }
     models::delete_certificate_response out{"certificate.deleted", it->id};
+    if (it->uploaded) --uploaded;
+    remember_deleted(*it);
     if (has(fake_fault::delete_keeps)) deleted.push_back(std::move(*it));
     certificates.erase(it);
     ++now;

@@ -44,6 +44,7 @@ enum class fake_fault {
   delete_keeps,            // a deleted certificate is still retrievable
   too_many_requests_without_retry_after,  // 429 without Retry-After ("429-without-retry-after")
   slow,                                   // every response delayed past a typical timeout
+  strict_deleted_cursor,  // list: after naming a deleted certificate is a 400 (no position kept)
 };
 
 struct fault_info {
@@ -56,11 +57,16 @@ const std::vector<fault_info>& fault_catalogue();
 std::optional<fake_fault> parse_fault(std::string_view name);
 
 struct fake_api_options {
-  std::size_t seed_certs = 0;  // preloaded certificates, not bound by the 50-upload cap
+  std::size_t seed_certs = 0;  // preloaded certificates, not counted by the 50-upload cap
   std::uint64_t seed = 1;      // RNG seed: ids, names, timestamps are reproducible
   std::set<fake_fault> faults;
   std::optional<double> rate_limit_per_second;   // token bucket; 429 with Retry-After when empty
   std::chrono::milliseconds slow_delay{15'000};  // the `slow` fault's delay
+  // How many of the last deleted certificates keep their position (created_at, id) for cursors
+  // that name them (older ones are forgotten first): a walk racing a deleter needs only the last
+  // few, and at ~150 bytes each (id, created_at, map node) this bounds the memory to ~1.5 MB
+  // however many are deleted.
+  std::size_t deleted_cursor_memory = 10'000;
   // The rate limiter's clock; empty means std::chrono::steady_clock (tests pass their own).
   std::function<std::chrono::steady_clock::time_point()> clock;
 };
@@ -75,9 +81,10 @@ class fake_api {
   fake_api(const fake_api&) = delete;
   fake_api& operator=(const fake_api&) = delete;
 
-  // `request.path` is below the base path (e.g. "/organization/certificates"); query values
-  // and path are already percent-decoded. Every answer is JSON with an ErrorResponse body for
-  // 4xx/5xx (unless a fault says otherwise).
+  // `request.path` is below the base path (e.g. "/organization/certificates") and still
+  // percent-encoded: it is split at '/' before each segment is decoded, so an id may hold an
+  // encoded '/'. Query values are already decoded. Every answer is JSON with an ErrorResponse body
+  // for 4xx/5xx (unless a fault says otherwise).
   http_response handle(const http_request& request);
 
   std::size_t certificate_count() const;

@@ -49,6 +49,19 @@ std::optional<std::string> percent_decode(std::string_view s, bool plus_is_space
 
 }  // namespace
 
+std::optional<std::vector<std::string>> path_segments(std::string_view raw_path) {
+  if (raw_path.empty() || raw_path.front() != '/') return std::nullopt;
+  std::vector<std::string> segments;
+  for (std::string_view rest = raw_path.substr(1);;) {
+    const std::size_t slash = rest.find('/');
+    std::optional<std::string> segment = percent_decode(rest.substr(0, slash), false);
+    if (!segment) return std::nullopt;
+    segments.push_back(std::move(*segment));
+    if (slash == std::string_view::npos) return segments;
+    rest.remove_prefix(slash + 1);
+  }
+}
+
 std::optional<request_target> parse_request_target(std::string_view target) {
   const std::size_t question = target.find('?');
   const std::string_view raw_path = target.substr(0, question);

@@ -20,7 +20,9 @@ std::optional<std::string_view> find_header(const header_list& headers, std::str
 
 struct http_request {
   std::string method;  // "GET", "POST", ...
-  std::string path;    // decoded path below the base path, e.g. "/organization/certificates/cert_1"
+  // The path below the base path as sent, still percent-encoded (e.g.
+  // "/organization/certificates/cert_1"): the fake splits it into segments before decoding.
+  std::string path;
   std::vector<std::pair<std::string, std::string>> query;  // decoded, in order, repeats kept
   header_list headers;
   std::string body;
@@ -41,10 +43,18 @@ struct http_response {
 // percent-decoded: the path without its query, and the query pairs in order ('+' is a space in
 // the query, as browsers and SDKs send it). nullopt when a percent-escape is malformed or the
 // path does not start with '/'.
+//
+// `path` is for display and searching, never for routing: "%2F" and "/" are the same there. Route
+// on path_segments() of the raw path, which splits before decoding.
 struct request_target {
   std::string path;
   std::vector<std::pair<std::string, std::string>> query;
 };
 std::optional<request_target> parse_request_target(std::string_view target);
+
+// The segments of a raw path ("/a/b%2Fc" -> {"a", "b/c"}; "/" -> {""}; "/a/" -> {"a", ""}),
+// each percent-decoded after splitting. nullopt when the path does not start with '/' or an
+// escape is malformed.
+std::optional<std::vector<std::string>> path_segments(std::string_view raw_path);
 
 }  // namespace certharness

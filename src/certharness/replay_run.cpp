@@ -19,17 +19,6 @@ namespace {
 constexpr std::string_view k_org_endpoint = "/organization/certificates";
 constexpr std::string_view k_unknown_id_prefix = "cert_certharness_does_not_exist";
 
-std::vector<std::string_view> split_path(std::string_view path) {
-  std::vector<std::string_view> segments;
-  while (!path.empty()) {
-    path.remove_prefix(1);  // the '/'
-    const std::size_t end = path.find('/');
-    segments.push_back(path.substr(0, end));
-    path = end == std::string_view::npos ? std::string_view{} : path.substr(end);
-  }
-  return segments;
-}
-
 // Matches the segments after a base path; nullopt when they are no template of ours.
 std::optional<routed_request> match_template(std::string_view method,
                                              const std::vector<std::string_view>& s) {
@@ -449,13 +438,10 @@ std::optional<routed_request> route_request(std::string_view method, std::string
   std::optional<request_target> parsed = parse_request_target(target);
   if (!parsed) return std::nullopt;
   // Segments decoded one by one, so that an id with an encoded '/' stays one segment.
-  std::vector<std::string> decoded;
-  for (const std::string_view raw : split_path(target.substr(0, target.find('?')))) {
-    std::optional<request_target> one = parse_request_target("/" + std::string(raw));
-    if (!one) return std::nullopt;
-    decoded.push_back(one->path.substr(1));
-  }
-  const std::vector<std::string_view> segments(decoded.begin(), decoded.end());
+  std::optional<std::vector<std::string>> decoded =
+      path_segments(target.substr(0, target.find('?')));
+  if (!decoded) return std::nullopt;
+  const std::vector<std::string_view> segments(decoded->begin(), decoded->end());
   // The base path is whatever comes before the first "organization" a template matches from.
   for (std::size_t i = 0; i < segments.size(); ++i) {
     if (segments[i] != "organization") continue;

@@ -170,14 +170,15 @@ int run_serve(const serve_args& args) {
     if (!target) {
       r.status = 400;
       r.body = error_body("malformed request target", "invalid_request_error");
-    } else if (target->path != base && target->path.rfind(base + "/", 0) != 0) {
+    } else if (raw_path != base && raw_path.rfind(base + "/", 0) != 0) {
       r.status = 404;
       r.body = error_body("no route for " + target->path + " (the API lives under " + base + ")",
                           "invalid_request_error");
     } else {
       http_request request;
       request.method = req.method;
-      request.path = target->path.substr(base.size());
+      // As sent: the fake splits it at '/' before decoding, so "cert%2Fx" stays one id.
+      request.path = std::string(raw_path.substr(base.size()));
       request.query = std::move(target->query);
       for (const auto& [name, value] : req.headers) {
         // httplib injects the socket addresses as pseudo-headers; they were never sent.
