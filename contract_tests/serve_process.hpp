@@ -57,6 +57,7 @@ class serve_process {
   }
 
   const std::string& base_url() const { return base_url_; }
+  pid_t pid() const { return pid_; }
 
   // Sends `sig` and waits at most `watchdog`; returns the exit code (128 + signal when killed by
   // one), or -1 when serve was still running at the watchdog and had to be killed.

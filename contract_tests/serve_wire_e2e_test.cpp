@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -202,10 +203,22 @@ TEST(serve_wire, sigint_stops_serve_whatever_its_clients_do) {
   EXPECT_EQ(server.stop_within(SIGINT, 8s), 0) << "-1: still running at the watchdog";
 }
 
+// Whether `pid` blocks SIGINT in its main thread (serve does from just before seeding on).
+bool blocks_sigint(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind("SigBlk:", 0) == 0) return (std::stoull(line.substr(7), nullptr, 16) & 2) != 0;
+  }
+  return false;
+}
+
 TEST(serve_wire, sigint_while_seeding_stops_serve_before_it_listens) {
   // Far more certificates than can be made before the signal, so it lands while seeding.
   serve_process server({"--seed-certs", "50000000"}, /*wait_for_url=*/false);
-  poll(nullptr, 0, 300);
+  // A signal before serve takes them would kill it by default: wait until it does.
+  for (int i = 0; i < 400 && !blocks_sigint(server.pid()); ++i) poll(nullptr, 0, 50);
+  ASSERT_TRUE(blocks_sigint(server.pid())) << "serve never blocked SIGINT";
+  poll(nullptr, 0, 200);
   EXPECT_EQ(server.stop_within(SIGINT, 8s), 0) << "-1: still seeding at the watchdog";
   EXPECT_EQ(server.next_line(100ms), "") << "serve listened although it was stopped";
 }
