@@ -20,7 +20,8 @@ namespace certharness::testing {
 
 class serve_process {
  public:
-  explicit serve_process(const std::vector<std::string>& extra_args) {
+  // Waits for the base URL unless `wait_for_url` is false (e.g. to signal serve while seeding).
+  explicit serve_process(const std::vector<std::string>& extra_args, bool wait_for_url = true) {
     std::vector<std::string> args{CERTHARNESS_CLI, "serve", "--port", "0", "--quiet"};
     args.insert(args.end(), extra_args.begin(), extra_args.end());
     std::vector<char*> argv;
@@ -41,6 +42,7 @@ class serve_process {
       throw std::runtime_error("cannot start " + args[0]);
     }
     stdout_fd_ = out[0];
+    if (!wait_for_url) return;
     base_url_ = read_line(std::chrono::seconds(60));  // seeding many certificates takes a moment
     if (base_url_.rfind("http://127.0.0.1:", 0) != 0) {
       stop(SIGKILL);
@@ -55,6 +57,29 @@ class serve_process {
   }
 
   const std::string& base_url() const { return base_url_; }
+  pid_t pid() const { return pid_; }
+
+  // Sends `sig` and waits at most `watchdog`; returns the exit code (128 + signal when killed by
+  // one), or -1 when serve was still running at the watchdog and had to be killed.
+  int stop_within(int sig, std::chrono::milliseconds watchdog) {
+    if (pid_ <= 0) return exit_code_;
+    kill(pid_, sig);
+    const auto deadline = std::chrono::steady_clock::now() + watchdog;
+    int status = 0;
+    while (waitpid(pid_, &status, WNOHANG) == 0) {
+      if (std::chrono::steady_clock::now() > deadline) {
+        stop(SIGKILL);
+        return exit_code_ = -1;
+      }
+      poll(nullptr, 0, 20);
+    }
+    pid_ = -1;
+    exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return exit_code_;
+  }
+
+  // The next line serve prints, waiting at most `timeout` ("" if none).
+  std::string next_line(std::chrono::milliseconds timeout) { return read_line(timeout); }
 
   // Sends `sig` and waits; returns the exit code (or 128 + signal when killed by one).
   int stop(int sig = SIGTERM) {

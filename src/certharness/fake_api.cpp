@@ -36,6 +36,7 @@
 #include <span>
 #include <stdexcept>
 #include <tuple>
+#include <unordered_set>
 #include <utility>
 #include <variant>
 
@@ -56,6 +57,7 @@ constexpr std::size_t k_max_toggle_ids = 10;
 // Seeding signs this many PEMs and shares them: one signature per certificate would make
 // seeding 1000 certificates slow, and the PEMs' keys do not matter to any check.
 constexpr std::size_t k_validity_profiles = 8;
+constexpr std::size_t k_seed_stop_period = 1024;  // seeding asks stop_seeding this often
 constexpr std::uint64_t k_fault_429_period = 5;  // 429-without-retry-after: every 5th request
 constexpr std::string_view k_made_up_id = "cert_000000000000000000000000";
 
@@ -571,6 +573,7 @@ struct fake_api::impl {
   position_map deleted_positions;
   std::deque<position_map::iterator> deleted_order;
   std::size_t uploaded = 0;  // uploaded certificates not deleted: what the cap counts
+  std::unordered_set<std::string> issued_ids;  // new_id's uniqueness test: constant time
   std::shared_ptr<const std::string> decoy;  // content-mismatch's other PEM
   std::optional<token_bucket> bucket;
   std::uint64_t requests = 0;
@@ -580,9 +583,10 @@ struct fake_api::impl {
 
   void seed(std::size_t count) {
     std::vector<std::optional<pem_profile>> profiles(k_validity_profiles);
-    certificates.reserve(count);
+    // No reserve(count): an interrupted seeding of a huge count holds only what it made.
     std::int64_t created_at = k_epoch;
     for (std::size_t i = 0; i < count; ++i) {
+      if (i % k_seed_stop_period == 0 && options.stop_seeding && options.stop_seeding()) break;
       // About one in four shares its predecessor's second: ties for the tie-break to order.
       if (i > 0 && rng() % 4 != 0) created_at += 1 + static_cast<std::int64_t>(rng() % 3600);
       const std::size_t p = rng() % k_validity_profiles;
@@ -597,7 +601,7 @@ struct fake_api::impl {
       certificates.push_back(std::move(c));
     }
     std::sort(certificates.begin(), certificates.end(), created_before);
-    now = count == 0 ? k_epoch : created_at + 1;
+    now = certificates.empty() ? k_epoch : created_at + 1;
   }
 
   std::string new_id() {
@@ -610,9 +614,8 @@ struct fake_api::impl {
         id.push_back(hex[bits & 15]);
         bits >>= 4;
       }
-      if (find(certificates, id) == certificates.end() && find(deleted, id) == deleted.end()) {
-        return id;
-      }
+      // Every id ever issued, deleted ones included, is never issued again.
+      if (issued_ids.insert(id).second) return id;
     }
   }
 

@@ -69,6 +69,9 @@ struct fake_api_options {
   std::size_t deleted_cursor_memory = 10'000;
   // The rate limiter's clock; empty means std::chrono::steady_clock (tests pass their own).
   std::function<std::chrono::steady_clock::time_point()> clock;
+  // Asked now and then while seeding; true ends seeding early (serve wires it to SIGINT and
+  // SIGTERM). certificate_count() then says how many were made.
+  std::function<bool()> stop_seeding;
 };
 
 // Thread-safe: the server calls handle() from its worker threads.
