@@ -1,5 +1,6 @@
 // Record → replay: `certharness crawl --record` against `certharness serve`, then
 // `certharness replay` of the recording gives the same findings and exit code, offline.
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -121,6 +122,46 @@ TEST_F(replay, corpus_recordings_exit_codes) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("list.order"), std::string::npos) << r.out;
   EXPECT_NE(read_file(junit).find("<testsuites"), std::string::npos);
+}
+
+// replay reads at most --max-bytes + 1 bytes of an archive (/dev/zero never ends), and its
+// messages name options it has: --max-bytes and --max-depth.
+TEST_F(replay, archive_limits_are_bounded_and_adjustable) {
+  cli_result r = run("replay --max-bytes 1MB /dev/zero");
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_EQ(r.err,
+            "certharness replay: /dev/zero: the archive is over the limit of 1048576 bytes "
+            "(raise it with --max-bytes)\n");
+
+  const fs::path clean = fs::path(CERTHARNESS_CORPUS_DIR) / "har/clean.har";
+  const std::string size = std::to_string(fs::file_size(clean));
+  r = run("replay --max-bytes 1000 '" + clean.string() + "'");
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_EQ(r.err, "certharness replay: " + clean.string() + ": the archive is " + size +
+                       " bytes, over the limit of 1000 bytes (raise it with --max-bytes)\n");
+  EXPECT_EQ(run("replay --max-bytes 10MB '" + clean.string() + "'").exit_code, 0);
+
+  // Nesting deeper than the default 64, in an extra field: refused, then accepted when raised.
+  const fs::path deep = dir_ / "deep.har";
+  std::ofstream(deep) << R"({"log":{"entries":[],"_x":)" << std::string(100, '[')
+                      << std::string(100, ']') << "}}";
+  r = run("replay '" + deep.string() + "'");
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("(raise it with --max-depth)"), std::string::npos) << r.err;
+  r = run("replay --max-depth 200 '" + deep.string() + "'");
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+}
+
+// A FIFO with no writer is refused at once, as by validate (`timeout` is only a watchdog).
+TEST_F(replay, fifo_without_a_writer_exits_2_at_once) {
+  const fs::path fifo = dir_ / "fifo.har";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const cli_result r =
+      testing::run_cli(dir_, "timeout -s KILL 60", "replay '" + fifo.string() + "'");
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_EQ(r.err, "certharness replay: " + fifo.string() +
+                       ": a FIFO or pipe with no writer (it is read only while a writer has it "
+                       "open)\n");
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
 // `certharness validate` end to end: exit codes, both report formats, stdin, directories.
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <gtest/gtest.h>
@@ -203,6 +204,72 @@ TEST_F(validate_cli, hostile_documents_exit_1_with_a_finding) {
     EXPECT_NE(r.out.find("\"check\":\"" + c.check + "\""), std::string::npos)
         << c.name << ": expected " << c.check << " in\n" << r.out.substr(0, 2000);
   }
+}
+
+// A FIFO nobody writes to is refused at once (exit 2, one line naming it), not waited for.
+// `timeout` is a watchdog, not a timer: a CLI that waits is killed after 60 s, and fails here.
+TEST_F(validate_cli, fifo_without_a_writer_exits_2_at_once) {
+  const fs::path fifo = dir_ / "fifo.json";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  for (const std::string& jobs : {"-j 1", "-j 2"}) {
+    const run_result r = testing::run_cli(dir_, "NO_COLOR= timeout -s KILL 60",
+                                          "validate " + jobs + " '" + fifo.string() + "'");
+    EXPECT_EQ(r.exit_code, 2) << jobs << "\n" << r.out << r.err;
+    EXPECT_EQ(r.err, "certharness validate: " + fifo.string() +
+                         ": a FIFO or pipe with no writer (it is read only while a writer has "
+                         "it open)\n")
+        << jobs;
+  }
+}
+
+// A pipe with a writer is read like standard input (here through /dev/fd/3).
+TEST_F(validate_cli, pipe_with_a_writer_is_read) {
+  const run_result r = testing::run_cli(
+      dir_, "printf '%s' '" + k_certificate + "' | NO_COLOR=", "validate /dev/fd/3 3<&0");
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("/dev/fd/3: Certificate"), std::string::npos) << r.out;
+}
+
+// A bad entry deep in a directory is named (not the top directory), and stops the run.
+TEST_F(validate_cli, bad_directory_entry_is_named) {
+  write("d/a.json", k_certificate);
+  fs::create_directories(dir_ / "d/sub");
+  const struct {
+    std::string name, target;
+  } cases[] = {{"loop.json", "loop.json"}, {"dangling.json", "nowhere.json"}};
+  for (const auto& c : cases) {
+    const fs::path link = dir_ / "d/sub" / c.name;
+    fs::create_symlink(c.target, link);
+    const run_result r = run("validate '" + (dir_ / "d").string() + "'");
+    EXPECT_EQ(r.exit_code, 2) << c.name << "\n" << r.out << r.err;
+    EXPECT_EQ(r.err.rfind("certharness validate: " + link.string() + ": cannot read: ", 0), 0u)
+        << c.name << ": " << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    fs::remove(link);
+  }
+}
+
+// Over --max-bytes: a file's real size, or "over the limit" for a pipe, never the limit + 1
+// bytes read to tell.
+TEST_F(validate_cli, over_the_limit_says_the_real_size) {
+  const fs::path big = dir_ / "big.json";
+  std::ofstream(big).close();
+  fs::resize_file(big, 200'000'000);  // sparse
+  run_result r = run("validate --format json '" + big.string() + "'");
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.out.find("the input is 200000000 bytes, over the limit of 67108864 bytes (raise it "
+                       "with --max-bytes)"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("67108865"), std::string::npos) << r.out;
+
+  const fs::path in = write("in.json", k_certificate);
+  r = run("validate --format json --max-bytes 10 -", in.string());
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.out.find("the input is over the limit of 10 bytes (raise it with --max-bytes)"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("11 bytes"), std::string::npos) << r.out;
 }
 
 TEST_F(validate_cli, whole_shipped_corpus_in_one_call) {

@@ -18,9 +18,6 @@ constexpr std::string_view k_redacted = "[REDACTED]";
 // Same as `certharness --version`.
 constexpr std::string_view k_creator_version = "0.1.0";
 
-// An archive is at most the decoder's 1 GiB ceiling. HAR itself is 6 levels deep; the rest
-// is room for producers' extra fields (Chrome's "_initiator" stacks nest a few dozen levels).
-constexpr decode_limits k_archive_limits{std::size_t{1} << 30, 64};
 // Bodies are searched for secret members at any depth real JSON has; deeper ones are left to
 // the `secrets` replacement.
 constexpr decode_limits k_body_limits{std::size_t{1} << 30, 10'000};
@@ -694,10 +691,11 @@ std::string render_har(const std::vector<har_entry>& entries) {
   return out;
 }
 
-std::variant<std::vector<har_entry>, std::string> read_har(std::string_view bytes) {
+std::variant<std::vector<har_entry>, std::string> read_har(std::string_view bytes,
+                                                           const decode_limits& limits) {
   // HAR 1.2 asks readers to accept and ignore a byte order mark.
   if (bytes.starts_with("\xEF\xBB\xBF")) bytes.remove_prefix(3);
-  const decode_result decoded = decode_json(bytes, k_archive_limits);
+  const decode_result decoded = decode_json(bytes, limits);
   for (const finding& f : decoded.problems) {
     // A repeated key is the producer's sloppiness, not a reason to lose the archive.
     if (f.level != severity::error || f.check == "json.duplicate_key") continue;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "certharness/http_message.hpp"
+#include "certharness/json_document.hpp"
 
 namespace certharness {
 
@@ -67,10 +68,16 @@ har_entry redacted(const har_entry& entry, const std::vector<std::string>& secre
 // `error` is the response's "_error", as Chrome writes it.
 std::string render_har(const std::vector<har_entry>& entries);
 
+// What an archive may be (replay's --max-bytes and --max-depth defaults): 256 MiB holds a long
+// crawl's recording. HAR itself is 6 levels deep; the rest is room for producers' extra fields
+// (Chrome's "_initiator" stacks nest a few dozen levels). Bodies inside are decoded separately.
+inline constexpr decode_limits k_har_archive_limits{std::size_t{256} << 20, 64};
+
 // Reads a HAR 1.2 archive (any producer) from one decoding of the bytes: tolerates a BOM,
 // repeated keys (the last wins, as in JSON.parse), missing optional fields, base64 bodies,
 // extra and "_" fields. Requires log.entries and each entry's request.method and request.url.
 // Error: one line (not a HAR archive: ..., entry N: ..., N counting from 0).
-std::variant<std::vector<har_entry>, std::string> read_har(std::string_view bytes);
+std::variant<std::vector<har_entry>, std::string> read_har(
+    std::string_view bytes, const decode_limits& limits = k_har_archive_limits);
 
 }  // namespace certharness

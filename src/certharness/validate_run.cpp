@@ -2,14 +2,16 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cerrno>
-#include <cstring>
+#include <exception>
 #include <filesystem>
-#include <fstream>
 #include <mutex>
 #include <system_error>
 #include <thread>
+#include <utility>
+#include <variant>
 
+#include "certharness/bounded_input.hpp"
+#include "certharness/byte_budget.hpp"
 #include "certharness/schema_placement.hpp"
 #include "certharness/schema_registry.hpp"
 
@@ -48,15 +50,60 @@ subject_report validate_document(std::string subject, std::string_view bytes,
   return r;
 }
 
+namespace {
+
+// Adds the *.json regular files under `top` to `found`. A directory is listed with its own
+// iterator so that an error names the entry or directory it is about, not `top`.
+std::optional<input_error> walk_directory(const fs::path& top, std::vector<std::string>& found) {
+  std::vector<fs::path> pending{top};
+  while (!pending.empty()) {
+    const fs::path dir = std::move(pending.back());
+    pending.pop_back();
+    std::error_code ec;
+    // increment() that fails leaves the iterator at end: test ec before comparing with end.
+    for (fs::directory_iterator it(dir, ec); !ec && it != fs::directory_iterator();
+         it.increment(ec)) {
+      const fs::directory_entry& entry = *it;
+      std::error_code entry_ec;
+      // Recursion as recursive_directory_iterator did: into directories, not through links.
+      if (fs::is_directory(entry.symlink_status(entry_ec))) {
+        pending.push_back(entry.path());
+        continue;
+      }
+      if (entry_ec) return input_error{entry.path().string() + ": " + entry_ec.message()};
+      if (entry.path().extension() != ".json") continue;
+      const fs::file_status target = entry.status(entry_ec);
+      if (entry_ec)
+        return input_error{entry.path().string() + ": cannot read: " + entry_ec.message()};
+      if (fs::is_regular_file(target)) found.push_back(entry.path().string());
+    }
+    if (ec) return input_error{dir.string() + ": cannot list directory: " + ec.message()};
+  }
+  return std::nullopt;
+}
+
+// The json.limits finding for an input over the byte limit, with its real size when known
+// (a file) rather than the limit + 1 bytes read to tell.
+finding over_limit_finding(const bounded_bytes& in, const decode_limits& limits) {
+  const std::size_t limit = std::min(limits.max_bytes, k_max_bytes_ceiling);
+  return finding{"json.limits",
+                 severity::error,
+                 "",
+                 "",
+                 "the input is " + in.over_limit_message(limit, limits.max_bytes),
+                 std::nullopt};
+}
+
+}  // namespace
+
 std::optional<input_error> collect_inputs(const std::vector<std::string>& paths,
-                                          const std::optional<std::string>& stdin_bytes,
                                           std::vector<validate_input>& out) {
+  bool stdin_taken = false;
   for (const std::string& path : paths) {
     if (path == "-") {
-      if (std::any_of(out.begin(), out.end(), [](const validate_input& i) { return i.bytes; })) {
-        return input_error{"-: standard input can be read only once"};
-      }
-      out.push_back(validate_input{"-", stdin_bytes.value_or(std::string())});
+      if (stdin_taken) return input_error{"-: standard input can be read only once"};
+      stdin_taken = true;
+      out.push_back(validate_input{"-"});
       continue;
     }
     std::error_code ec;
@@ -66,93 +113,86 @@ std::optional<input_error> collect_inputs(const std::vector<std::string>& paths,
     }
     if (!fs::exists(st)) return input_error{path + ": no such file or directory"};
     if (!fs::is_directory(st)) {
-      out.push_back(validate_input{path, std::nullopt});
+      out.push_back(validate_input{path});
       continue;
     }
     std::vector<std::string> found;
-    // increment() that fails leaves the iterator at end: test ec before comparing with end,
-    // or an unreadable subdirectory ends the walk silently.
-    fs::recursive_directory_iterator it(path, fs::directory_options::none, ec);
-    while (!ec && it != fs::recursive_directory_iterator()) {
-      if (it->path().extension() == ".json" && it->is_regular_file(ec)) {
-        found.push_back(it->path().string());
-      }
-      if (!ec) it.increment(ec);
-    }
-    if (ec) return input_error{path + ": cannot list directory: " + ec.message()};
+    if (auto error = walk_directory(path, found)) return error;
     if (found.empty()) return input_error{path + ": no *.json file in this directory"};
     std::sort(found.begin(), found.end());
-    for (std::string& f : found) out.push_back(validate_input{std::move(f), std::nullopt});
+    for (std::string& f : found) out.push_back(validate_input{std::move(f)});
   }
   return std::nullopt;
 }
-
-namespace {
-
-// Reads at most max_bytes + 1 bytes: enough to know a file is over the limit without
-// holding a hostile 10 GB file in memory.
-std::optional<std::string> read_bounded(const std::string& path, std::size_t max_bytes,
-                                        std::string& error) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    error = path + ": cannot open: " + std::strerror(errno);
-    return std::nullopt;
-  }
-  std::string bytes;
-  // One byte past the limit says "too large"; the decoder never takes more than the ceiling.
-  const std::size_t cap = std::min(max_bytes, k_max_bytes_ceiling) + 1;
-  std::error_code ec;
-  const auto size = fs::file_size(path, ec);
-  bytes.resize(ec ? std::min<std::size_t>(cap, 1 << 16) : std::min<std::size_t>(cap, size));
-  std::size_t got = 0;
-  while (in && got < cap) {
-    if (got == bytes.size()) bytes.resize(std::min(cap, bytes.size() * 2 + 4096));
-    in.read(bytes.data() + got, static_cast<std::streamsize>(bytes.size() - got));
-    got += static_cast<std::size_t>(in.gcount());
-  }
-  if (in.bad()) {
-    error = path + ": read error";
-    return std::nullopt;
-  }
-  bytes.resize(got);
-  return bytes;
-}
-
-}  // namespace
 
 std::optional<input_error> validate_inputs(const std::vector<validate_input>& inputs,
                                            const validate_options& options,
                                            validate_report& report) {
   schema_registry::builtin();  // compile once before the workers start
   report.subjects.assign(inputs.size(), subject_report{});
+  const std::size_t limit = std::min(options.limits.max_bytes, k_max_bytes_ceiling);
+  byte_budget budget(limit + 1);
   std::atomic<std::size_t> next{0};
-  std::mutex error_mutex;
-  std::optional<input_error> first_error;
+  std::atomic<bool> stop{false};
+  std::mutex failure_mutex;
+  std::optional<std::pair<std::size_t, input_error>> first_error;  // lowest input index
+  std::exception_ptr failure;
 
-  auto work = [&] {
-    for (std::size_t i; (i = next.fetch_add(1)) < inputs.size();) {
-      const validate_input& in = inputs[i];
-      if (in.bytes) {
-        report.subjects[i] = validate_document(in.subject, *in.bytes, options);
-        continue;
+  const auto input_failed = [&](std::size_t i, std::string message) {
+    std::lock_guard lock(failure_mutex);
+    if (!first_error || i < first_error->first) first_error.emplace(i, input_error{message});
+    stop = true;  // inputs before i are taken already: the first error in input order stays
+  };
+  // noexcept: nothing may escape a thread (std::terminate); failures are kept and rethrown.
+  const auto work = [&]() noexcept {
+    try {
+      for (std::size_t i; !stop && (i = next.fetch_add(1)) < inputs.size();) {
+        const std::string& subject = inputs[i].subject;
+        auto opened = bounded_input::open(subject);
+        if (auto* error = std::get_if<std::string>(&opened)) {
+          input_failed(i, std::move(*error));
+          continue;
+        }
+        bounded_input& in = std::get<bounded_input>(opened);
+        // Held from the read to the end of the decoding, which costs a multiple of the bytes.
+        const byte_budget::reservation held = budget.reserve(in.bytes_to_hold(limit));
+        auto read = in.read_at_most(limit);
+        if (auto* error = std::get_if<std::string>(&read)) {
+          input_failed(i, std::move(*error));
+          continue;
+        }
+        const bounded_bytes& bytes = std::get<bounded_bytes>(read);
+        if (bytes.over_limit) {
+          subject_report& r = report.subjects[i];
+          r.subject = subject;
+          r.problems.push_back(over_limit_finding(bytes, options.limits));
+          continue;
+        }
+        report.subjects[i] = validate_document(subject, bytes.bytes, options);
       }
-      std::string error;
-      std::optional<std::string> bytes = read_bounded(in.subject, options.limits.max_bytes, error);
-      if (!bytes) {
-        std::lock_guard lock(error_mutex);
-        if (!first_error) first_error = input_error{error};
-        continue;
-      }
-      report.subjects[i] = validate_document(in.subject, *bytes, options);
+    } catch (...) {
+      std::lock_guard lock(failure_mutex);
+      if (!failure) failure = std::current_exception();
+      stop = true;
     }
   };
   unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
-  jobs = static_cast<unsigned>(std::min<std::size_t>(jobs, std::max<std::size_t>(inputs.size(), 1)));
+  jobs =
+      static_cast<unsigned>(std::min<std::size_t>(jobs, std::max<std::size_t>(inputs.size(), 1)));
   std::vector<std::thread> workers;
-  for (unsigned j = 1; j < jobs; ++j) workers.emplace_back(work);
+  for (unsigned j = 1; j < jobs; ++j) {
+    // Out of threads or memory for one: go on with the workers there are (the caller at least);
+    // an exception here would unwind past joinable threads, which is std::terminate.
+    try {
+      workers.emplace_back(work);
+    } catch (...) {
+      break;
+    }
+  }
   work();
   for (std::thread& t : workers) t.join();
-  if (first_error) return first_error;
+  if (failure) std::rethrow_exception(failure);
+  if (first_error) return std::move(first_error->second);
   report.summary = summarize(report.subjects);
   return std::nullopt;
 }

@@ -1,12 +1,9 @@
 // `certharness replay`: offline re-check of HAR recordings (see replay_run.hpp).
 #include <unistd.h>
 
-#include <cerrno>
+#include <algorithm>
 #include <cstdlib>
-#include <cstring>
-#include <fstream>
 #include <iostream>
-#include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
@@ -14,11 +11,13 @@
 #include <vector>
 
 #include "certharness/atomic_file.hpp"
+#include "certharness/bounded_input.hpp"
 #include "certharness/har.hpp"
 #include "certharness/replay_run.hpp"
 #include "certharness/run_report.hpp"
 #include "commands.hpp"
 #include "option_checks.hpp"
+#include "input_limit_options.hpp"
 
 namespace certharness::cli {
 namespace {
@@ -28,15 +27,21 @@ struct replay_args {
   std::size_t max_pages = replay_options{}.max_pages;
   std::string junit_path;
   std::string format = "text";
+  decode_limits limits = k_har_archive_limits;
 };
 
-// The archive in `path`, or the one line that says why it cannot be replayed.
-std::variant<std::vector<har_entry>, std::string> read_archive(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return path + ": cannot open: " + std::strerror(errno);
-  const std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  if (in.bad()) return path + ": read error";
-  auto archive = read_har(bytes);
+// The archive in `path` (a file, a pipe, "-" for standard input), or the one line that says
+// why it cannot be replayed. At most the byte limit + 1 bytes are read.
+std::variant<std::vector<har_entry>, std::string> read_archive(const std::string& path,
+                                                               const decode_limits& limits) {
+  const std::size_t limit = std::min(limits.max_bytes, k_max_bytes_ceiling);
+  auto read = read_bounded(path, limit);
+  if (auto* error = std::get_if<std::string>(&read)) return std::move(*error);
+  const bounded_bytes& in = std::get<bounded_bytes>(read);
+  if (in.over_limit) {
+    return path + ": the archive is " + in.over_limit_message(limit, limits.max_bytes);
+  }
+  auto archive = read_har(in.bytes, limits);
   if (auto* error = std::get_if<std::string>(&archive)) return path + ": " + *error;
   return archive;
 }
@@ -45,7 +50,7 @@ int run_replay_command(const replay_args& args) {
   std::vector<std::vector<har_entry>> archives;
   archives.reserve(args.paths.size());
   for (const std::string& path : args.paths) {
-    auto archive = read_archive(path);
+    auto archive = read_archive(path, args.limits);
     if (auto* error = std::get_if<std::string>(&archive)) {
       std::cerr << "certharness replay: " << *error << "\n";
       return 2;
@@ -74,7 +79,8 @@ command_runner add_replay_command(CLI::App& app) {
   auto args = std::make_shared<replay_args>();
   CLI::App* cmd = app.add_subcommand(
       "replay", "Offline re-check of HAR recordings (this tool's, a browser's or mitmproxy's)");
-  cmd->add_option("FILE.har", args->paths, "HAR archives to replay")->required();
+  cmd->add_option("FILE.har", args->paths, "HAR archives to replay (- for standard input)")
+      ->required();
   cmd->add_option("--max-pages", args->max_pages,
                   "The crawl's bound on the pages of one walk (judges list.max_pages)")
       ->check(whole_number<std::size_t>(1, k_max_pages_bound))
@@ -83,6 +89,7 @@ command_runner add_replay_command(CLI::App& app) {
   cmd->add_option("--format", args->format, "Report format on stdout")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
+  add_input_limit_options(*cmd, args->limits, "archive");
   return [args] { return run_replay_command(*args); };
 }
 

@@ -13,6 +13,7 @@
 #include "certharness/validate_run.hpp"
 #include "commands.hpp"
 #include "option_checks.hpp"
+#include "input_limit_options.hpp"
 
 namespace certharness::cli {
 namespace {
@@ -20,8 +21,7 @@ namespace {
 struct validate_args {
   std::string schema;
   std::string format = "text";
-  std::size_t max_depth = decode_limits{}.max_depth;
-  std::size_t max_bytes = decode_limits{}.max_bytes;
+  decode_limits limits;
   unsigned jobs = 0;
   std::vector<std::string> paths;
 };
@@ -42,31 +42,11 @@ int run_validate(const validate_args& args) {
     }
     options.schema = args.schema;
   }
-  options.limits.max_depth = args.max_depth;
-  options.limits.max_bytes = args.max_bytes;
+  options.limits = args.limits;
   options.jobs = args.jobs;
 
-  std::optional<std::string> stdin_bytes;
-  for (const std::string& p : args.paths) {
-    if (p == "-" && !stdin_bytes) {
-      // Bounded like files: one byte past the limit is enough to report it.
-      std::string bytes;
-      char buf[1 << 16];
-      std::size_t n;
-      while (bytes.size() <= options.limits.max_bytes &&
-             (n = std::fread(buf, 1, sizeof buf, stdin)) > 0) {
-        bytes.append(buf, n);
-      }
-      if (std::ferror(stdin)) {
-        std::cerr << "certharness validate: cannot read standard input\n";
-        return 2;
-      }
-      stdin_bytes = std::move(bytes);
-    }
-  }
-
   std::vector<validate_input> inputs;
-  if (auto err = collect_inputs(args.paths, stdin_bytes, inputs)) {
+  if (auto err = collect_inputs(args.paths, inputs)) {
     std::cerr << "certharness validate: " << err->message << "\n";
     return 2;
   }
@@ -100,14 +80,7 @@ command_runner add_validate_command(CLI::App& app) {
   cmd->add_option("--format", args->format, "Report format")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
-  cmd->add_option("--max-depth", args->max_depth, "Deepest nesting accepted")
-      ->check(whole_number<std::size_t>(1, 10'000'000))
-      ->capture_default_str();
-  cmd->add_option("--max-bytes", args->max_bytes, "Largest document accepted (e.g. 200MB)")
-      ->check(no_minus_sign())
-      ->transform(CLI::AsSizeValue(false))
-      ->check(whole_number<std::size_t>(1, k_max_bytes_ceiling))
-      ->capture_default_str();
+  add_input_limit_options(*cmd, args->limits, "document");
   cmd->add_option("--jobs,-j", args->jobs, "Worker threads (default or 0: one per core)")
       ->check(whole_number(0u, 1024u));
   cmd->add_option("PATH", args->paths, "Files, directories (*.json, recursive) or - for stdin")
