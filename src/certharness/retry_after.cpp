@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <ctime>
 
@@ -53,10 +54,15 @@ std::optional<std::time_t> http_date(std::string_view value) {
   return t;
 }
 
-}  // namespace
+// Seconds since the epoch, rounded down. Dates stay in time_t arithmetic: system_clock counts
+// nanoseconds and cannot hold the year 12994 a date may name (from_time_t would overflow).
+std::int64_t epoch_seconds(system_clock::time_point t) {
+  return std::chrono::floor<seconds>(t.time_since_epoch()).count();
+}
 
-std::optional<parsed_retry_after> parse_retry_after(std::string_view value,
-                                                    system_clock::time_point now) {
+// `now_s` is "now" rounded down: a whole-second date is ahead of now by exactly date - now_s
+// rounded up, i.e. date - now_s when positive.
+std::optional<parsed_retry_after> parse_from(std::string_view value, std::int64_t now_s) {
   if (const std::optional<seconds> s = delay_seconds(value)) {
     return parsed_retry_after{retry_after_form::delay_seconds, *s};
   }
@@ -64,11 +70,17 @@ std::optional<parsed_retry_after> parse_retry_after(std::string_view value,
   if (!date) return std::nullopt;
   const retry_after_form form =
       imf_fixdate(*date) == value ? retry_after_form::imf_fixdate : retry_after_form::obsolete_date;
-  // Whole seconds on both sides of the comparison: a date never needs more precision.
-  const auto at = system_clock::from_time_t(*date);
-  if (at <= now) return parsed_retry_after{form, seconds(0)};
-  const seconds ahead = std::chrono::ceil<seconds>(at - now);
-  return parsed_retry_after{form, std::min(ahead, k_max_retry_after)};
+  if (*date <= now_s) return parsed_retry_after{form, seconds(0)};
+  const std::int64_t ahead = *date - now_s;  // now_s is our clock or a parsed date: no overflow
+  return parsed_retry_after{form,
+                            seconds(std::min<std::int64_t>(ahead, k_max_retry_after.count()))};
+}
+
+}  // namespace
+
+std::optional<parsed_retry_after> parse_retry_after(std::string_view value,
+                                                    system_clock::time_point now) {
+  return parse_from(value, epoch_seconds(now));
 }
 
 std::optional<std::string> retry_after_problem(std::optional<std::string_view> value) {
@@ -97,11 +109,11 @@ std::optional<seconds> requested_retry_delay(const header_list& headers,
                                              system_clock::time_point received) {
   const std::optional<std::string_view> value = find_header(headers, "Retry-After");
   if (!value) return std::nullopt;
-  system_clock::time_point now = received;
+  std::int64_t now_s = epoch_seconds(received);
   if (const std::optional<std::string_view> date = find_header(headers, "Date")) {
-    if (const std::optional<std::time_t> t = http_date(*date)) now = system_clock::from_time_t(*t);
+    if (const std::optional<std::time_t> t = http_date(*date)) now_s = *t;
   }
-  const std::optional<parsed_retry_after> parsed = parse_retry_after(*value, now);
+  const std::optional<parsed_retry_after> parsed = parse_from(*value, now_s);
   if (!parsed || parsed->delay.count() < 1) return std::nullopt;
   return parsed->delay;
 }
