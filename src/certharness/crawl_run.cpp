@@ -278,7 +278,8 @@ class crawler {
     const page_fetcher fetch = [&](const std::optional<std::string>& after)
         -> std::optional<list_page> {
       if (stopping()) return std::nullopt;
-      std::optional<checked_response> r = exchange(spec.page_target(after), group, {schema, std::nullopt});
+      std::optional<checked_response> r =
+          exchange(spec.page_target(after), group, {schema, std::nullopt});
       // Only a 2xx answer is a page: an error body that happens to look like one is not.
       if (!r || !r->document || !last_answered_2xx()) return std::nullopt;
       ++pages_;
@@ -513,7 +514,8 @@ class crawler {
     std::optional<std::string> after;
     for (std::size_t page = 0; page < options_.max_pages && !stopping(); ++page) {
       const walk_spec spec{std::string(k_org_endpoint), "desc", 100, options_.max_pages};
-      const auto r = exchange(spec.page_target(after), group, {"ListCertificatesResponse", std::nullopt});
+      const auto r =
+          exchange(spec.page_target(after), group, {"ListCertificatesResponse", std::nullopt});
       const json_value* root = object_root(r);
       const json_value* data = root ? root->find("data") : nullptr;
       if (!data || !data->is_array()) return out;
