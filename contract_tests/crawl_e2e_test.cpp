@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <gtest/gtest.h>
+#include <httplib.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -16,6 +17,7 @@
 #include <set>
 #include <variant>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "certharness/har.hpp"
@@ -233,6 +235,60 @@ TEST_F(crawl, first_request_401_exits_2) {
                           out.string() + "' 2>'" + err.string() + "'";
   EXPECT_EQ(WEXITSTATUS(std::system(cmd.c_str())), 2);
   EXPECT_NE(read_file(err).find("401"), std::string::npos) << read_file(err);
+}
+
+// Issue 9 item 22: one response header over libcurl's 100 KB limit ended the crawl with exit 2
+// and no report, HAR or JUnit. It is an http.transport finding of that exchange; the run goes on
+// and writes everything. The server is in-process: serve has no fault for it.
+TEST_F(crawl, a_header_over_100_kb_is_a_finding_and_every_output_is_written) {
+  const std::string item =
+      R"({"object":"organization.certificate","id":"c1","name":"n","created_at":10,)"
+      R"("certificate_details":{"valid_at":1,"expires_at":2},"active":false})";
+  httplib::Server server;
+  server.set_keep_alive_timeout(1);
+  server.Get(".*", [&](const httplib::Request& req, httplib::Response& res) {
+    if (req.path.ends_with("/organization/certificates")) {
+      res.set_content(R"({"object":"list","data":[)" + item +
+                          R"(],"first_id":"c1","last_id":"c1","has_more":false})",
+                      "application/json");
+      return;
+    }
+    if (req.path.ends_with("/c1")) res.set_header("X-Huge", std::string(200'000, 'h'));
+    res.status = 404;
+    res.set_content(R"({"error":{"message":"no","type":"t","param":null,"code":null}})",
+                    "application/json");
+  });
+  const int port = server.bind_to_any_port("127.0.0.1");
+  std::thread thread([&] { server.listen_after_bind(); });
+  const fs::path har = dir_ / "run.har", junit = dir_ / "run.xml";
+  const crawl_result r =
+      run("http://127.0.0.1:" + std::to_string(port) + "/v1",
+          "--limits 100 --orders desc --retries 0 --record '" + har.string() + "' --junit '" +
+              junit.string() + "'");
+  server.stop();
+  thread.join();
+
+  EXPECT_EQ(r.exit_code, 1) << r.out.substr(0, 2000) << r.err;
+  ASSERT_TRUE(r.report.has_value()) << r.out.substr(0, 2000) << r.err;
+  std::vector<std::string> transport;
+  for (const json_value& f : *r.report->root().find("findings")) {
+    if (f.find("check")->as_string() == "http.transport") {
+      transport.emplace_back(f.find("subject")->as_string());
+    }
+  }
+  ASSERT_EQ(transport.size(), 2u) << r.out.substr(0, 2000);  // with and without content
+  for (const std::string& request : transport) {
+    EXPECT_NE(request.find("/organization/certificates/c1"), std::string::npos) << request;
+  }
+  const auto entries = read_har(read_file(har));
+  ASSERT_TRUE(std::holds_alternative<std::vector<har_entry>>(entries))
+      << std::get<std::string>(entries);
+  std::size_t failed = 0;
+  for (const har_entry& e : std::get<std::vector<har_entry>>(entries)) {
+    failed += e.status == 0 && e.error.find("100 KB") != std::string::npos;
+  }
+  EXPECT_EQ(failed, 2u);
+  EXPECT_NE(read_file(junit).find("http.transport"), std::string::npos);
 }
 
 }  // namespace

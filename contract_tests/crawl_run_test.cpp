@@ -5,10 +5,20 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <atomic>
+#include <chrono>
+#include <ctime>
+#include <functional>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
+#include <tuple>
+#include <variant>
 #include <vector>
+
+#include "certharness/har.hpp"
+#include "certharness/replay_run.hpp"
 
 namespace certharness {
 namespace {
@@ -22,9 +32,10 @@ std::string page(bool has_more) {
          R"(],"first_id":"c1","last_id":"c1","has_more":)" + (has_more ? "true" : "false") + "}";
 }
 
-// A read-only crawl (limit 1, desc, no retries) of a server on 127.0.0.1 that answers every GET
-// with `handler`.
-crawl_outcome crawl_of(const httplib::Server::Handler& handler) {
+// A read-only crawl (limit 1, desc, no retries unless `adjust` says otherwise) of a server on
+// 127.0.0.1 that answers every GET with `handler`.
+crawl_outcome crawl_of(const httplib::Server::Handler& handler,
+                       const std::function<void(crawl_options&)>& adjust = {}) {
   httplib::Server server;
   server.set_keep_alive_timeout(1);
   server.Get(".*", handler);
@@ -36,6 +47,7 @@ crawl_outcome crawl_of(const httplib::Server::Handler& handler) {
   options.limits = {1};
   options.orders = {"desc"};
   options.retries = 0;
+  if (adjust) adjust(options);
   crawl_outcome out = run_crawl(options);
   server.stop();
   thread.join();
@@ -116,6 +128,184 @@ TEST(crawl_get_by_id, dot_segment_ids_stay_ids_and_empty_ids_are_not_fetched) {
   }
   EXPECT_EQ(dot_dot, 2) << "GET by id of \"..\", with and without content";
   EXPECT_EQ(dot, 2) << "GET by id of \".\", with and without content";
+}
+
+std::string certificate(const std::string& id, bool with_content) {
+  return R"({"object":"certificate","id":")" + id +
+         R"(","name":"n","created_at":10,"certificate_details":{"valid_at":1,"expires_at":2)" +
+         (with_content
+              ? R"(,"content":"-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----"}})"
+              : "}}");
+}
+
+// A server following the spec's schemas literally: they put no bounds on limit and no enum on
+// ids, so it answers every list request with a page and every GET by id with a certificate.
+void literal_server(const httplib::Request& req, httplib::Response& res) {
+  if (req.path.ends_with("/organization/certificates")) {
+    res.set_content(page(false), "application/json");
+  } else {
+    res.set_content(
+        certificate(req.path.substr(req.path.rfind('/') + 1), req.has_param("include[]")),
+        "application/json");
+  }
+}
+
+// Issue 9 item 4: a 2xx to a negative probe was judged against ErrorResponse ("missing required
+// property error", data/first_id/... "not in the spec"). It is request.accepted_invalid, and
+// its body is judged as the operation's 2xx body, which this one is.
+TEST(crawl_negative_probes, a_2xx_answer_is_accepted_invalid_and_judged_by_its_operation) {
+  const crawl_outcome out = crawl_of(literal_server);
+  ASSERT_FALSE(out.fatal) << *out.fatal;
+  std::set<std::string> accepted;
+  for (const run_finding& f : out.report.findings) {
+    EXPECT_EQ(f.what.check, "request.accepted_invalid")
+        << f.group << ": " << f.request << ": " << f.what.pointer << ": " << f.what.message;
+    EXPECT_EQ(f.group, "negative probes") << f.request;
+    accepted.insert(f.request.substr(f.request.find("/organization/")));
+    if (f.request.ends_with("?limit=0")) {
+      EXPECT_NE(f.what.message.find("(the spec's description says 1..100"), std::string::npos)
+          << "the range comes from the spec's prose: " << f.what.message;
+    }
+  }
+  const std::set<std::string> expected{
+      "/organization/certificates?limit=0",
+      "/organization/certificates?limit=101",
+      "/organization/certificates?limit=-1",
+      "/organization/certificates?limit=abc",
+      "/organization/certificates?order=sideways",
+      "/organization/certificates/cert_certharness_does_not_exist_0"};
+  EXPECT_EQ(accepted, expected);
+  const check_tally& probes = out.report.groups.at("negative probes");
+  ASSERT_TRUE(probes.contains("schema"));
+  EXPECT_EQ(probes.at("schema").passed, 6u);
+  EXPECT_FALSE(probes.contains("error.shape"));
+}
+
+// (group, request, check, pointer, message) of every finding.
+std::multiset<std::tuple<std::string, std::string, std::string, std::string, std::string>>
+findings_of(const run_report& r) {
+  std::multiset<std::tuple<std::string, std::string, std::string, std::string, std::string>> out;
+  for (const run_finding& f : r.findings) {
+    out.emplace(f.group, f.request, f.what.check, f.what.pointer, f.what.message);
+  }
+  return out;
+}
+
+// The crawl's recording, replayed, is judged by the same rules.
+std::pair<crawl_outcome, run_report> crawl_and_replay(
+    const httplib::Server::Handler& handler,
+    const std::function<void(crawl_options&)>& adjust = {}) {
+  crawl_outcome out = crawl_of(handler, adjust);
+  auto read = read_har(render_har(out.exchanges));
+  if (!std::holds_alternative<std::vector<har_entry>>(read)) {
+    ADD_FAILURE() << std::get<std::string>(read);
+    return {std::move(out), run_report{}};
+  }
+  std::vector<std::vector<har_entry>> archives{std::get<std::vector<har_entry>>(std::move(read))};
+  run_report replayed = replay(std::move(archives));
+  return {std::move(out), std::move(replayed)};
+}
+
+TEST(crawl_negative_probes, replay_of_the_recording_gives_the_same_findings) {
+  const auto [crawled, replayed] = crawl_and_replay(literal_server);
+  ASSERT_FALSE(crawled.fatal) << *crawled.fatal;
+  EXPECT_EQ(findings_of(replayed), findings_of(crawled.report));
+  EXPECT_EQ(replayed.groups.at("negative probes").at("schema").passed, 6u);
+}
+
+// IMF-fixdate of `t` (the test process runs in the C locale).
+std::string http_date(std::time_t t) {
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char text[64];
+  std::strftime(text, sizeof text, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  return text;
+}
+
+// Issue 9 item 17: an HTTP-date Retry-After was ignored and the retry came after the 10 ms
+// backoff. The first request is answered 429 "retry 2 s after my Date".
+TEST(crawl_retries, an_http_date_retry_after_is_waited_for) {
+  std::atomic<bool> limited{false};
+  const auto [crawled, replayed] = crawl_and_replay(
+      [&](const httplib::Request& req, httplib::Response& res) {
+        if (!limited.exchange(true)) {
+          const std::time_t now = std::time(nullptr);
+          res.status = 429;
+          res.set_header("Date", http_date(now));
+          res.set_header("Retry-After", http_date(now + 2));
+          res.set_content(R"({"error":{"message":"slow down","type":"rate_limit","param":null,)"
+                          R"("code":null}})",
+                          "application/json");
+          return;
+        }
+        literal_server(req, res);
+      },
+      [](crawl_options& options) {
+        options.retries = 1;
+        options.backoff_base = std::chrono::milliseconds(10);
+        options.backoff_cap = std::chrono::milliseconds(5'000);
+      });
+  ASSERT_FALSE(crawled.fatal) << *crawled.fatal;
+  ASSERT_GE(crawled.exchanges.size(), 2u);
+  EXPECT_EQ(crawled.report.requests.front().retries, "429 (Retry-After 2 s)");
+  EXPECT_EQ(crawled.report.requests.front().attempts, 2);
+  const auto gap = crawled.exchanges[1].started - crawled.exchanges[0].started;
+  EXPECT_GE(gap, std::chrono::milliseconds(1'900))
+      << "retried after " << std::chrono::duration_cast<std::chrono::milliseconds>(gap).count()
+      << " ms";
+  const check_tally& first_walk =
+      crawled.report.groups.at("GET /organization/certificates order=desc limit=1");
+  EXPECT_EQ(first_walk.at("http.retry_after").passed, 1u);
+  ASSERT_FALSE(replayed.requests.empty());
+  EXPECT_EQ(replayed.requests.front().retries, "429 (Retry-After 2 s)");
+}
+
+// The cap bounds what a server may ask: an hour-long Retry-After waits backoff_cap.
+TEST(crawl_retries, retry_after_is_capped_by_backoff_cap) {
+  std::atomic<bool> limited{false};
+  const crawl_outcome out = crawl_of(
+      [&](const httplib::Request& req, httplib::Response& res) {
+        if (!limited.exchange(true)) {
+          res.status = 429;
+          res.set_header("Retry-After", http_date(std::time(nullptr) + 3600));
+          res.set_content(R"({"error":{"message":"later","type":"t","param":null,"code":null}})",
+                          "application/json");
+          return;
+        }
+        literal_server(req, res);
+      },
+      [](crawl_options& options) {
+        options.retries = 1;
+        options.backoff_cap = std::chrono::milliseconds(300);
+      });
+  ASSERT_FALSE(out.fatal) << *out.fatal;
+  ASSERT_GE(out.exchanges.size(), 2u);
+  const auto gap = out.exchanges[1].started - out.exchanges[0].started;
+  EXPECT_GE(gap, std::chrono::milliseconds(300));
+  EXPECT_LT(gap, std::chrono::seconds(60)) << "waited for the server, not the cap";
+}
+
+// Issue 9 item 22: one response header over libcurl's 100 KB limit threw std::bad_alloc out of
+// the crawl. It is an http.transport finding on that exchange, and the run goes on.
+TEST(crawl_transport, a_header_over_100_kb_is_a_transport_finding_and_the_run_goes_on) {
+  const crawl_outcome out = crawl_of([](const httplib::Request& req, httplib::Response& res) {
+    if (req.path.ends_with("/organization/certificates/c1") && !req.has_param("include[]")) {
+      res.set_header("X-Huge", std::string(200'000, 'h'));
+    }
+    literal_server(req, res);
+  });
+  ASSERT_FALSE(out.fatal) << *out.fatal;
+  std::vector<std::string> transport;
+  for (const run_finding& f : out.report.findings) {
+    if (f.what.check == "http.transport") transport.push_back(f.request + ": " + f.what.message);
+  }
+  ASSERT_EQ(transport.size(), 1u) << ::testing::PrintToString(transport);
+  EXPECT_NE(transport[0].find("/organization/certificates/c1: "), std::string::npos)
+      << transport[0];
+  EXPECT_NE(transport[0].find("100 KB"), std::string::npos) << transport[0];
+  // The requests after it were made: the probes come last.
+  EXPECT_TRUE(out.report.requests.back().request.ends_with("cert_certharness_does_not_exist_0"))
+      << out.report.requests.back().request;
 }
 
 }  // namespace

@@ -176,7 +176,7 @@ TEST(replay_negative_probes, are_recognised_as_crawl_sends_them) {
   for (const char* q : {"?limit=0", "?limit=101", "?limit=-1", "?limit=abc"}) {
     entries.push_back(exchange("GET", list + q, 400, k_error));
   }
-  entries.push_back(exchange("GET", list + "?order=sideways", 200, k_error));
+  entries.push_back(exchange("GET", list + "?order=sideways", 200, page_json({}, false)));
   entries.push_back(exchange("GET", list + "/cert_certharness_does_not_exist_0", 404, k_error));
   const run_report r = replay_one(std::move(entries));
   const std::set<std::pair<std::string, std::string>> expected{
@@ -184,6 +184,38 @@ TEST(replay_negative_probes, are_recognised_as_crawl_sends_them) {
   EXPECT_EQ(failures(r), expected);
   EXPECT_EQ(r.groups.at("negative probes").at("request.accepted_invalid").passed, 5u);
   EXPECT_EQ(r.groups.size(), 1u) << "probes are no walk";
+}
+
+// Issue 9 item 4: a 2xx to a probe was judged against ErrorResponse. It is
+// request.accepted_invalid (the message says which rule, and where the spec states it), and the
+// body is judged by the operation's schema: here a valid page and a valid certificate.
+TEST(replay_negative_probes, a_2xx_answer_is_judged_by_the_operations_schema) {
+  const std::string list = k_base + "/organization/certificates";
+  const std::string certificate =
+      R"({"object":"certificate","id":"cert_certharness_does_not_exist_0","name":"n",)"
+      R"("created_at":5,"certificate_details":{"valid_at":1,"expires_at":2}})";
+  const struct {
+    std::string url, body, rule;
+  } probes[] = {
+      {list + "?limit=0", page_json({{"cert_a", 5}}, false), "(the spec's description says 1..100"},
+      {list + "?limit=abc", page_json({{"cert_a", 5}}, false), "(the spec's schema says integer)"},
+      {list + "?order=sideways", page_json({}, false), "(the spec's schema enum)"},
+      {list + "/cert_certharness_does_not_exist_0", certificate, "no certificate has this id"},
+  };
+  std::vector<har_entry> entries;
+  for (const auto& p : probes) entries.push_back(exchange("GET", p.url, 200, p.body));
+  const run_report r = replay_one(std::move(entries));
+  ASSERT_EQ(r.findings.size(), std::size(probes));
+  for (std::size_t i = 0; i < r.findings.size(); ++i) {
+    const run_finding& f = r.findings[i];
+    EXPECT_EQ(f.what.check, "request.accepted_invalid") << f.request << ": " << f.what.message;
+    EXPECT_EQ(f.group, "negative probes");
+    EXPECT_NE(f.what.message.find(probes[i].rule), std::string::npos)
+        << probes[i].url << ": expected the rule " << probes[i].rule << " in: " << f.what.message;
+  }
+  const check_tally& tally = r.groups.at("negative probes");
+  EXPECT_EQ(counts(tally).at("schema"), std::make_pair(std::size(probes), std::size_t{0}));
+  EXPECT_FALSE(tally.contains("error.shape"));
 }
 
 TEST(replay_get_by_id, checks_object_and_consistency_with_the_list) {

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 #include <cstdio>
 #include <map>
 #include <random>
@@ -14,7 +13,9 @@
 #include "certharness/certificate_checks.hpp"
 #include "certharness/http_client.hpp"
 #include "certharness/list_walk.hpp"
+#include "certharness/negative_probes.hpp"
 #include "certharness/response_checks.hpp"
+#include "certharness/retry_after.hpp"
 #include "certharness/url.hpp"
 #include "certharness/x509_certificate.hpp"
 
@@ -149,13 +150,13 @@ class crawler {
         const int status = result.response->status;
         if (status == 429 || status >= 500) {
           why = std::to_string(status);
-          if (const auto ra = find_header(result.response->headers, "Retry-After")) {
-            int seconds = 0;
-            const auto [end, ec] = std::from_chars(ra->data(), ra->data() + ra->size(), seconds);
-            if (ec == std::errc{} && end == ra->data() + ra->size() && seconds >= 1) {
-              retry_after = std::chrono::seconds(seconds);
-              why += " (Retry-After " + std::to_string(seconds) + " s)";
-            }
+          // From when the answer came, as replay computes it from the recording.
+          const auto received =
+              entry.started + std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                                  result.response->elapsed);
+          if (const auto delay = requested_retry_delay(result.response->headers, received)) {
+            retry_after = *delay;
+            why += " (Retry-After " + std::to_string(delay->count()) + " s)";
           }
         }
         record.status = status;
@@ -257,7 +258,8 @@ class crawler {
     const page_fetcher fetch = [&](const std::optional<std::string>& after)
         -> std::optional<list_page> {
       if (stopping()) return std::nullopt;
-      std::optional<checked_response> r = exchange(spec.page_target(after), group, {schema, false});
+      std::optional<checked_response> r =
+          exchange(spec.page_target(after), group, {schema, std::nullopt});
       // Only a 2xx answer is a page: an error body that happens to look like one is not.
       if (!r || !r->document || !last_answered_2xx()) return std::nullopt;
       ++pages_;
@@ -292,7 +294,7 @@ class crawler {
         if (stopping()) return;
         const std::string q = std::string(k_org_endpoint) + "/" + percent_encode(id) +
                               (with_content ? "?include%5B%5D=content" : "");
-        std::optional<checked_response> r = exchange(q, group, {"Certificate", false});
+        std::optional<checked_response> r = exchange(q, group, {"Certificate", std::nullopt});
         const json_value* fetched = object_root(r);
         if (!fetched) continue;
         const std::string request = report_.requests.back().request;
@@ -321,12 +323,17 @@ class crawler {
   void negative_probes() {
     const std::string group = "negative probes";
     const std::string list(k_org_endpoint);
-    for (const std::string& q :
-         {list + "?limit=0", list + "?limit=101", list + "?limit=-1", list + "?limit=abc",
-          list + "?order=sideways", list + "/cert_certharness_does_not_exist_0"}) {
+    for (const query_list& query : list_probe_queries()) {
       if (stopping()) return;
-      exchange(q, group, {"ErrorResponse", true});
+      std::string target = list;
+      for (const auto& [name, value] : query) {
+        target += (target == list ? "?" : "&") + percent_encode(name) + "=" + percent_encode(value);
+      }
+      exchange(target, group, list_expectation("ListCertificatesResponse", query));
     }
+    if (stopping()) return;
+    const std::string id(k_unknown_certificate_id);
+    exchange(list + "/" + percent_encode(id), group, get_certificate_expectation(id));
   }
 
   // ---- --write-checks: one throwaway certificate through its whole life, then cleanup.
@@ -396,7 +403,7 @@ class crawler {
                                                   const std::string& path_query,
                                                   const std::optional<std::string>& body,
                                                   const std::string& schema) {
-    return exchange(path_query, std::string(k_write_group), {schema, false}, method, body);
+    return exchange(path_query, std::string(k_write_group), {schema, std::nullopt}, method, body);
   }
 
   bool last_answered_2xx() const { return report_.requests.back().status / 100 == 2; }
@@ -487,7 +494,8 @@ class crawler {
     std::optional<std::string> after;
     for (std::size_t page = 0; page < options_.max_pages && !stopping(); ++page) {
       const walk_spec spec{std::string(k_org_endpoint), "desc", 100, options_.max_pages};
-      const auto r = exchange(spec.page_target(after), group, {"ListCertificatesResponse", false});
+      const auto r =
+          exchange(spec.page_target(after), group, {"ListCertificatesResponse", std::nullopt});
       const json_value* root = object_root(r);
       const json_value* data = root ? root->find("data") : nullptr;
       if (!data || !data->is_array()) return out;
@@ -606,8 +614,8 @@ class crawler {
     const bool answered_404 = after->status == 404;
     if (answered_404) {
       // Still an API answer: its body must be an ErrorResponse.
-      checked_response checked = check_response(*after, {"ErrorResponse", true},
-                                                report_.groups[group]);
+      checked_response checked =
+          check_response(*after, get_deleted_certificate_expectation(), report_.groups[group]);
       add_findings(group, checked);
     }
     judge("delete.still_present", answered_404, report_.requests.back().request, "",

@@ -62,6 +62,7 @@ struct transfer {
   std::string body;
   bool body_too_large = false;
   bool out_of_memory = false;
+  bool headers_done = false;  // the blank line after the final response's headers came
 };
 
 std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) noexcept {
@@ -72,6 +73,9 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
   try {
     if (line.starts_with("HTTP/")) {
       t.headers.clear();  // a new response (after a 1xx): only the final one's headers count
+      t.headers_done = false;
+    } else if (line.empty()) {
+      t.headers_done = true;
     } else if (!line.empty() && (line.front() == ' ' || line.front() == '\t')) {
       if (!t.headers.empty()) t.headers.back().second.append(" ").append(trim(line));  // obs-fold
     } else if (const auto colon = line.find(':'); colon != std::string_view::npos) {
@@ -292,9 +296,20 @@ http_client::result http_client::send(const client_request& request) {
 
   impl_->error_buffer[0] = '\0';
   const CURLcode code = curl_easy_perform(h);
-  if (collected.out_of_memory || code == CURLE_OUT_OF_MEMORY) throw std::bad_alloc();
+  if (collected.out_of_memory) throw std::bad_alloc();
   curl_off_t elapsed_us = 0;
   curl_easy_getinfo(h, CURLINFO_TOTAL_TIME_T, &elapsed_us);
+  if (code == CURLE_OUT_OF_MEMORY) {
+    // libcurl (7.88) refuses a header line over CURL_MAX_HTTP_HEADER (100 KB) with this same
+    // code and no message. While it reads the response's headers, that refusal is the server's
+    // doing and ends only this exchange; anywhere else the code is a real allocation failure.
+    long request_bytes = 0;
+    curl_easy_getinfo(h, CURLINFO_REQUEST_SIZE, &request_bytes);
+    if (request_bytes == 0 || collected.headers_done) throw std::bad_alloc();
+    return refuse("libcurl refused the response headers: a header line over its " +
+                  std::to_string(CURL_MAX_HTTP_HEADER / 1024) + " KB limit, or out of memory (" +
+                  endpoint_of(request.url) + ")");
+  }
 
   if (code == CURLE_FILESIZE_EXCEEDED || collected.body_too_large) {
     return refuse("response body larger than " + std::to_string(collected.max_body_bytes) +

@@ -39,7 +39,8 @@ struct client_options {
 
 // One connection pool per client. Not thread-safe: one client per thread. TLS verification is
 // always on; the client never follows redirects. Never prints, never throws for network
-// problems (only std::bad_alloc).
+// problems (only std::bad_alloc): a response header line over libcurl's 100 KB limit is a
+// transport_error like any other broken response.
 class http_client {
  public:
   explicit http_client(client_options options = {});

@@ -1,7 +1,6 @@
 #include "certharness/replay_run.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <deque>
 #include <map>
 #include <set>
@@ -10,14 +9,15 @@
 
 #include "certharness/http_client.hpp"
 #include "certharness/list_walk.hpp"
+#include "certharness/negative_probes.hpp"
 #include "certharness/response_checks.hpp"
+#include "certharness/retry_after.hpp"
 #include "certharness/schema_registry.hpp"
 
 namespace certharness {
 namespace {
 
 constexpr std::string_view k_org_endpoint = "/organization/certificates";
-constexpr std::string_view k_unknown_id_prefix = "cert_certharness_does_not_exist";
 
 // Matches the segments after a base path; nullopt when they are no template of ours.
 std::optional<routed_request> match_template(std::string_view method,
@@ -72,12 +72,6 @@ std::optional<std::string_view> query_value(const routed_request& r, std::string
     if (k == name) return v;
   }
   return std::nullopt;
-}
-
-bool valid_limit(std::string_view text) {
-  int v = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  return ec == std::errc{} && end == text.data() + text.size() && v >= 1 && v <= 100;
 }
 
 bool is_list(certificate_operation op) {
@@ -139,12 +133,11 @@ bool retryable(const har_entry& e) { return e.status == 0 || e.status == 429 || 
 std::string retry_reason(const har_entry& e) {
   if (e.status == 0) return "transport error";
   std::string why = std::to_string(e.status);
-  if (const auto ra = find_header(e.response_headers, "Retry-After")) {
-    int seconds = 0;
-    const auto [end, ec] = std::from_chars(ra->data(), ra->data() + ra->size(), seconds);
-    if (ec == std::errc{} && end == ra->data() + ra->size() && seconds >= 1) {
-      why += " (Retry-After " + std::to_string(seconds) + " s)";
-    }
+  // A date counts from when the answer came, as crawl counted it.
+  const auto received = e.started + std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                                        std::chrono::duration<double, std::milli>(e.time_ms));
+  if (const auto delay = requested_retry_delay(e.response_headers, received)) {
+    why += " (Retry-After " + std::to_string(delay->count()) + " s)";
   }
   return why;
 }
@@ -227,25 +220,24 @@ class replayer {
 
   judgement classify(const routed_request& r) const {
     judgement j;
-    j.expect = {success_schema(r.operation), false};
-    const response_expectation probe{"ErrorResponse", true};
+    j.expect = {success_schema(r.operation), std::nullopt};
     if (is_list(r.operation)) {
       const std::string order(query_value(r, "order").value_or("desc"));
       const std::optional<std::string_view> limit = query_value(r, "limit");
-      if ((order != "asc" && order != "desc") || (limit && !valid_limit(*limit))) {
+      j.expect = list_expectation(success_schema(r.operation), r.query);
+      if (j.expect.broken_rule) {
         j.group = "negative probes";
-        j.expect = probe;
       } else {
         const int n = limit ? std::stoi(std::string(*limit)) : 20;
         j.walk = walk_key{r.endpoint, order, n};
         j.group = walk_spec{r.endpoint, order, n, options_.max_pages}.label();
       }
     } else if (r.operation == certificate_operation::get_certificate) {
-      if (r.certificate_id.rfind(k_unknown_id_prefix, 0) == 0) {
+      if (is_unknown_certificate_probe(r.certificate_id)) {
         j.group = "negative probes";
-        j.expect = probe;
+        j.expect = get_certificate_expectation(r.certificate_id);
       } else if (deleted_.contains(r.certificate_id)) {
-        j.expect = probe;  // a GET after its DELETE must be a 404
+        j.expect = get_deleted_certificate_expectation();  // a GET after its DELETE must be a 404
       } else {
         j.group = "get by id";
       }

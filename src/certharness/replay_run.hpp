@@ -62,9 +62,11 @@ struct replay_options {
 // - responses: status 0 is http.transport; otherwise check_response with the operation's
 //   success schema; an entry without a recorded body (browsers leave some out) gets no
 //   response checks at all, as nothing about it can be judged fairly;
-// - negative probes (a list with a limit outside 1..100 or an order other than asc/desc, a GET
-//   of an id starting "cert_certharness_does_not_exist") expect a 4xx, group "negative probes";
-//   a GET of an id deleted earlier in the archive expects one too (group "write checks");
+// - negative probes (a request breaking a rule of negative_probes.hpp: a list with a limit
+//   outside 1..100 or an order other than asc/desc, a GET of an id starting
+//   "cert_certharness_does_not_exist") expect a 4xx, group "negative probes"; a GET of an id
+//   deleted earlier in the archive expects one too (group "write checks"). Their answers are
+//   judged as crawl judges them: by the operation's schema for the status;
 // - GET by id: group "get by id", cert.object, cert.validity, and cert.consistency against
 //   the first organization list item of that id;
 // - list pages: cert.validity per item; pages are grouped by (endpoint, order default desc,

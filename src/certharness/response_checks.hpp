@@ -14,11 +14,14 @@
 namespace certharness {
 
 struct response_expectation {
-  // The schema of a 2xx body, e.g. "ListCertificatesResponse".
+  // The operation's 2xx schema, e.g. "ListCertificatesResponse": a 2xx body is judged by it
+  // whatever the request was (an answer is judged by its operation and status; ErrorResponse
+  // for 4xx/5xx).
   std::string success_schema;
-  // A negative probe (limit 0, an unknown id, ...): any 4xx is right, 2xx is
-  // request.accepted_invalid. Otherwise only 2xx is right (http.status).
-  bool negative_probe = false;
+  // For a negative probe (see negative_probes.hpp): the rule the request breaks and where the
+  // spec states it. A 4xx is then right and a 2xx is request.accepted_invalid, its message
+  // quoting the rule. Otherwise only a 2xx is right (http.status).
+  std::optional<std::string> broken_rule;
 };
 
 struct checked_response {
@@ -27,13 +30,10 @@ struct checked_response {
   std::vector<finding> findings;
 };
 
-// Runs http.status, request.accepted_invalid, http.content_type, http.retry_after, json.*,
-// schema / schema.unknown_property (2xx) or error.shape (4xx/5xx), tallying each in `tally`.
-// What is wrong with a 429's Retry-After (absent, or neither delay-seconds >= 1 nor an
-// HTTP-date); nullopt when it is fine.
-std::optional<std::string> retry_after_problem(std::optional<std::string_view> value);
-
-checked_response check_response(const client_response& response,
-                                const response_expectation& expect, check_tally& tally);
+// Runs http.status, request.accepted_invalid, http.content_type, http.retry_after (see
+// retry_after.hpp), json.*, schema / schema.unknown_property (2xx) or error.shape (4xx/5xx),
+// tallying each in `tally`.
+checked_response check_response(const client_response& response, const response_expectation& expect,
+                                check_tally& tally);
 
 }  // namespace certharness
