@@ -11,8 +11,8 @@
 #include <iterator>
 #include <map>
 #include <set>
-#include <variant>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "certharness/har.hpp"
@@ -64,10 +64,10 @@ TEST_F(crawl, clean_server_raises_nothing_and_nothing_leaks) {
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_TRUE(failing_checks(r.report->root()).empty()) << r.out;
   const auto checks = checks_of(r.report->root());
-  for (const char* id : {"http.status", "http.content_type", "schema", "list.first_id",
-                         "list.order", "list.duplicate_id", "list.consistency", "cert.object",
-                         "cert.consistency", "cert.validity", "request.accepted_invalid",
-                         "error.shape"}) {
+  for (const char* id :
+       {"http.status", "http.content_type", "schema", "list.first_id", "list.order",
+        "list.duplicate_id", "list.consistency", "cert.object", "cert.consistency", "cert.validity",
+        "request.accepted_invalid", "error.shape"}) {
     ASSERT_TRUE(checks.count(id)) << id << " never ran";
     EXPECT_GT(checks.at(id).first, 0) << id;
     EXPECT_EQ(checks.at(id).second, 0) << id;
@@ -82,8 +82,9 @@ TEST_F(crawl, clean_server_raises_nothing_and_nothing_leaks) {
   const auto entries = read_har(recording);
   ASSERT_TRUE(std::holds_alternative<std::vector<har_entry>>(entries))
       << std::get<std::string>(entries);
-  EXPECT_EQ(std::get<std::vector<har_entry>>(entries).size(),
-            static_cast<std::size_t>(r.report->root().find("summary")->find("subjects")->as_int64()));
+  EXPECT_EQ(
+      std::get<std::vector<har_entry>>(entries).size(),
+      static_cast<std::size_t>(r.report->root().find("summary")->find("subjects")->as_int64()));
   EXPECT_NE(report_xml.find("<testsuites"), std::string::npos);
 }
 
@@ -109,8 +110,8 @@ TEST_P(crawl_faults, raise_their_check) {
   ASSERT_TRUE(r.report.has_value()) << c.fault << ": exit " << r.exit_code << "\n"
                                     << r.out.substr(0, 2000) << r.err;
   const std::set<std::string> failing = failing_checks(r.report->root());
-  EXPECT_TRUE(failing.count(c.check)) << c.fault << " did not raise " << c.check << "; raised: "
-                                      << ::testing::PrintToString(failing);
+  EXPECT_TRUE(failing.count(c.check)) << c.fault << " did not raise " << c.check
+                                      << "; raised: " << ::testing::PrintToString(failing);
   const auto checks = checks_of(r.report->root());
   ASSERT_TRUE(checks.count(c.check)) << c.check;
   EXPECT_GT(checks.at(c.check).second, 0) << c.check << " has no failure in the table";
@@ -119,28 +120,28 @@ TEST_P(crawl_faults, raise_their_check) {
 
 INSTANTIATE_TEST_SUITE_P(
     every_read_fault, crawl_faults,
-    ::testing::Values(
-        fault_case{"first-id-mismatch", "list.first_id", ""},
-        fault_case{"last-id-mismatch", "list.last_id", ""},
-        fault_case{"empty-ids-not-null", "list.empty_ids", ""},
-        fault_case{"over-limit", "list.limit", ""},
-        fault_case{"wrong-order", "list.order", ""},
-        fault_case{"duplicate-across-pages", "list.duplicate_id", ""},
-        fault_case{"cursor-loop", "list.cursor_stall", "--max-pages 50"},
-        fault_case{"has-more-lies", "list.has_more", ""},
-        fault_case{"asc-desc-inconsistent", "list.consistency", ""},
-        fault_case{"bad-content-type", "http.content_type", ""},
-        fault_case{"trailing-comma-json", "json.syntax", ""},
-        fault_case{"truncated-body", "http.transport", "--retries 0"},
-        fault_case{"missing-required", "schema", ""},
-        fault_case{"wrong-type", "schema", ""},
-        fault_case{"validity-inverted", "cert.validity", ""},
-        fault_case{"get-wrong-object", "cert.object", ""},
-        fault_case{"get-mismatch", "cert.consistency", ""},
-        fault_case{"error-shape", "error.shape", ""},
-        fault_case{"accepts-invalid-limit", "request.accepted_invalid", ""},
-        fault_case{"429-without-retry-after", "http.retry_after", ""},
-        fault_case{"slow", "http.transport", "--timeout 0.3 --retries 0 --orders desc --limits 100"}),
+    ::testing::Values(fault_case{"first-id-mismatch", "list.first_id", ""},
+                      fault_case{"last-id-mismatch", "list.last_id", ""},
+                      fault_case{"empty-ids-not-null", "list.empty_ids", ""},
+                      fault_case{"over-limit", "list.limit", ""},
+                      fault_case{"wrong-order", "list.order", ""},
+                      fault_case{"duplicate-across-pages", "list.duplicate_id", ""},
+                      fault_case{"cursor-loop", "list.cursor_stall", "--max-pages 50"},
+                      fault_case{"has-more-lies", "list.has_more", ""},
+                      fault_case{"asc-desc-inconsistent", "list.consistency", ""},
+                      fault_case{"bad-content-type", "http.content_type", ""},
+                      fault_case{"trailing-comma-json", "json.syntax", ""},
+                      fault_case{"truncated-body", "http.transport", "--retries 0"},
+                      fault_case{"missing-required", "schema", ""},
+                      fault_case{"wrong-type", "schema", ""},
+                      fault_case{"validity-inverted", "cert.validity", ""},
+                      fault_case{"get-wrong-object", "cert.object", ""},
+                      fault_case{"get-mismatch", "cert.consistency", ""},
+                      fault_case{"error-shape", "error.shape", ""},
+                      fault_case{"accepts-invalid-limit", "request.accepted_invalid", ""},
+                      fault_case{"429-without-retry-after", "http.retry_after", ""},
+                      fault_case{"slow", "http.transport",
+                                 "--timeout 0.3 --retries 0 --orders desc --limits 100"}),
     [](const ::testing::TestParamInfo<fault_case>& info) {
       std::string name = info.param.fault;
       for (char& ch : name) {
@@ -173,6 +174,45 @@ TEST_F(crawl, first_request_401_exits_2) {
                           out.string() + "' 2>'" + err.string() + "'";
   EXPECT_EQ(WEXITSTATUS(std::system(cmd.c_str())), 2);
   EXPECT_NE(read_file(err).find("401"), std::string::npos) << read_file(err);
+}
+
+// Issue 9 item 3 end to end. --junit to a link to /proc/self/fd/1 (where /dev/stdout leads; a
+// link in the scratch directory, so a regression replaces it and not the system's) lands in
+// stdout ahead of the report; --record through a dangling symlink creates its target and
+// leaves the link.
+TEST_F(crawl, outputs_go_through_links_into_what_they_name) {
+  serve_process server({"--seed-certs", "3"});
+  fs::create_directory(dir_ / "archive");
+  fs::create_symlink("archive/run.har", dir_ / "latest.har");
+  fs::create_symlink("/proc/self/fd/1", dir_ / "stdout-link");
+  const crawl_result r = testing::run_cli(
+      dir_, std::string("OPENAI_ADMIN_KEY='") + k_key + "'",
+      "crawl --format text --base-url '" + server.base_url() + "' --record '" +
+          (dir_ / "latest.har").string() + "' --junit '" + (dir_ / "stdout-link").string() + "'");
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  const std::size_t xml = r.out.find("<testsuites"), summary = r.out.rfind(" requests: ");
+  ASSERT_NE(xml, std::string::npos) << r.out;
+  ASSERT_NE(summary, std::string::npos) << r.out;
+  EXPECT_LT(xml, summary) << "the JUnit file is not ahead of the report in stdout";
+  EXPECT_TRUE(fs::is_symlink(dir_ / "stdout-link"));
+  EXPECT_TRUE(fs::is_symlink(dir_ / "latest.har"));
+  const auto har = read_har(read_file(dir_ / "archive" / "run.har"));
+  ASSERT_TRUE(std::holds_alternative<std::vector<har_entry>>(har)) << std::get<std::string>(har);
+  const std::size_t line = r.out.rfind('\n', summary) + 1;
+  EXPECT_EQ(std::to_string(std::get<std::vector<har_entry>>(har).size()),
+            r.out.substr(line, summary - line))
+      << "entries recorded vs requests reported";
+}
+
+// The recording is opened before the run: a path that cannot be written is exit 2 before any
+// request (here there would be no connection, and the run does not get that far).
+TEST_F(crawl, an_unwritable_record_path_stops_the_run_before_any_request) {
+  const fs::path har = dir_ / "missing" / "run.har";
+  const crawl_result r = run("http://127.0.0.1:9/v1", "--record '" + har.string() + "'");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find(har.string()), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("no connection"), std::string::npos) << "the run went ahead: " << r.err;
+  EXPECT_FALSE(fs::exists(dir_ / "missing"));
 }
 
 }  // namespace
