@@ -11,8 +11,8 @@
 #include <iterator>
 #include <map>
 #include <set>
-#include <string>
 #include <variant>
+#include <string>
 #include <vector>
 
 #include "certharness/har.hpp"
@@ -64,10 +64,10 @@ TEST_F(crawl, clean_server_raises_nothing_and_nothing_leaks) {
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_TRUE(failing_checks(r.report->root()).empty()) << r.out;
   const auto checks = checks_of(r.report->root());
-  for (const char* id :
-       {"http.status", "http.content_type", "schema", "list.first_id", "list.order",
-        "list.duplicate_id", "list.consistency", "cert.object", "cert.consistency", "cert.validity",
-        "request.accepted_invalid", "error.shape"}) {
+  for (const char* id : {"http.status", "http.content_type", "schema", "list.first_id",
+                         "list.order", "list.duplicate_id", "list.consistency", "cert.object",
+                         "cert.consistency", "cert.validity", "request.accepted_invalid",
+                         "error.shape"}) {
     ASSERT_TRUE(checks.count(id)) << id << " never ran";
     EXPECT_GT(checks.at(id).first, 0) << id;
     EXPECT_EQ(checks.at(id).second, 0) << id;
@@ -82,9 +82,8 @@ TEST_F(crawl, clean_server_raises_nothing_and_nothing_leaks) {
   const auto entries = read_har(recording);
   ASSERT_TRUE(std::holds_alternative<std::vector<har_entry>>(entries))
       << std::get<std::string>(entries);
-  EXPECT_EQ(
-      std::get<std::vector<har_entry>>(entries).size(),
-      static_cast<std::size_t>(r.report->root().find("summary")->find("subjects")->as_int64()));
+  EXPECT_EQ(std::get<std::vector<har_entry>>(entries).size(),
+            static_cast<std::size_t>(r.report->root().find("summary")->find("subjects")->as_int64()));
   EXPECT_NE(report_xml.find("<testsuites"), std::string::npos);
 }
 
@@ -110,8 +109,8 @@ TEST_P(crawl_faults, raise_their_check) {
   ASSERT_TRUE(r.report.has_value()) << c.fault << ": exit " << r.exit_code << "\n"
                                     << r.out.substr(0, 2000) << r.err;
   const std::set<std::string> failing = failing_checks(r.report->root());
-  EXPECT_TRUE(failing.count(c.check)) << c.fault << " did not raise " << c.check
-                                      << "; raised: " << ::testing::PrintToString(failing);
+  EXPECT_TRUE(failing.count(c.check)) << c.fault << " did not raise " << c.check << "; raised: "
+                                      << ::testing::PrintToString(failing);
   const auto checks = checks_of(r.report->root());
   ASSERT_TRUE(checks.count(c.check)) << c.check;
   EXPECT_GT(checks.at(c.check).second, 0) << c.check << " has no failure in the table";
@@ -120,28 +119,28 @@ TEST_P(crawl_faults, raise_their_check) {
 
 INSTANTIATE_TEST_SUITE_P(
     every_read_fault, crawl_faults,
-    ::testing::Values(fault_case{"first-id-mismatch", "list.first_id", ""},
-                      fault_case{"last-id-mismatch", "list.last_id", ""},
-                      fault_case{"empty-ids-not-null", "list.empty_ids", ""},
-                      fault_case{"over-limit", "list.limit", ""},
-                      fault_case{"wrong-order", "list.order", ""},
-                      fault_case{"duplicate-across-pages", "list.duplicate_id", ""},
-                      fault_case{"cursor-loop", "list.cursor_stall", "--max-pages 50"},
-                      fault_case{"has-more-lies", "list.has_more", ""},
-                      fault_case{"asc-desc-inconsistent", "list.consistency", ""},
-                      fault_case{"bad-content-type", "http.content_type", ""},
-                      fault_case{"trailing-comma-json", "json.syntax", ""},
-                      fault_case{"truncated-body", "http.transport", "--retries 0"},
-                      fault_case{"missing-required", "schema", ""},
-                      fault_case{"wrong-type", "schema", ""},
-                      fault_case{"validity-inverted", "cert.validity", ""},
-                      fault_case{"get-wrong-object", "cert.object", ""},
-                      fault_case{"get-mismatch", "cert.consistency", ""},
-                      fault_case{"error-shape", "error.shape", ""},
-                      fault_case{"accepts-invalid-limit", "request.accepted_invalid", ""},
-                      fault_case{"429-without-retry-after", "http.retry_after", ""},
-                      fault_case{"slow", "http.transport",
-                                 "--timeout 0.3 --retries 0 --orders desc --limits 100"}),
+    ::testing::Values(
+        fault_case{"first-id-mismatch", "list.first_id", ""},
+        fault_case{"last-id-mismatch", "list.last_id", ""},
+        fault_case{"empty-ids-not-null", "list.empty_ids", ""},
+        fault_case{"over-limit", "list.limit", ""},
+        fault_case{"wrong-order", "list.order", ""},
+        fault_case{"duplicate-across-pages", "list.duplicate_id", ""},
+        fault_case{"cursor-loop", "list.cursor_stall", "--max-pages 50"},
+        fault_case{"has-more-lies", "list.has_more", ""},
+        fault_case{"asc-desc-inconsistent", "list.consistency", ""},
+        fault_case{"bad-content-type", "http.content_type", ""},
+        fault_case{"trailing-comma-json", "json.syntax", ""},
+        fault_case{"truncated-body", "http.transport", "--retries 0"},
+        fault_case{"missing-required", "schema", ""},
+        fault_case{"wrong-type", "schema", ""},
+        fault_case{"validity-inverted", "cert.validity", ""},
+        fault_case{"get-wrong-object", "cert.object", ""},
+        fault_case{"get-mismatch", "cert.consistency", ""},
+        fault_case{"error-shape", "error.shape", ""},
+        fault_case{"accepts-invalid-limit", "request.accepted_invalid", ""},
+        fault_case{"429-without-retry-after", "http.retry_after", ""},
+        fault_case{"slow", "http.transport", "--timeout 0.3 --retries 0 --orders desc --limits 100"}),
     [](const ::testing::TestParamInfo<fault_case>& info) {
       std::string name = info.param.fault;
       for (char& ch : name) {
