@@ -291,5 +291,44 @@ TEST_F(crawl, a_header_over_100_kb_is_a_finding_and_every_output_is_written) {
   EXPECT_NE(read_file(junit).find("http.transport"), std::string::npos);
 }
 
+// Issue 9 item 3 end to end. --junit to a link to /proc/self/fd/1 (where /dev/stdout leads; a
+// link in the scratch directory, so a regression replaces it and not the system's) lands in
+// stdout ahead of the report; --record through a dangling symlink creates its target and
+// leaves the link.
+TEST_F(crawl, outputs_go_through_links_into_what_they_name) {
+  serve_process server({"--seed-certs", "3"});
+  fs::create_directory(dir_ / "archive");
+  fs::create_symlink("archive/run.har", dir_ / "latest.har");
+  fs::create_symlink("/proc/self/fd/1", dir_ / "stdout-link");
+  const crawl_result r = testing::run_cli(
+      dir_, std::string("OPENAI_ADMIN_KEY='") + k_key + "'",
+      "crawl --format text --base-url '" + server.base_url() + "' --record '" +
+          (dir_ / "latest.har").string() + "' --junit '" + (dir_ / "stdout-link").string() + "'");
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  const std::size_t xml = r.out.find("<testsuites"), summary = r.out.rfind(" requests: ");
+  ASSERT_NE(xml, std::string::npos) << r.out;
+  ASSERT_NE(summary, std::string::npos) << r.out;
+  EXPECT_LT(xml, summary) << "the JUnit file is not ahead of the report in stdout";
+  EXPECT_TRUE(fs::is_symlink(dir_ / "stdout-link"));
+  EXPECT_TRUE(fs::is_symlink(dir_ / "latest.har"));
+  const auto har = read_har(read_file(dir_ / "archive" / "run.har"));
+  ASSERT_TRUE(std::holds_alternative<std::vector<har_entry>>(har)) << std::get<std::string>(har);
+  const std::size_t line = r.out.rfind('\n', summary) + 1;
+  EXPECT_EQ(std::to_string(std::get<std::vector<har_entry>>(har).size()),
+            r.out.substr(line, summary - line))
+      << "entries recorded vs requests reported";
+}
+
+// The recording is opened before the run: a path that cannot be written is exit 2 before any
+// request (here there would be no connection, and the run does not get that far).
+TEST_F(crawl, an_unwritable_record_path_stops_the_run_before_any_request) {
+  const fs::path har = dir_ / "missing" / "run.har";
+  const crawl_result r = run("http://127.0.0.1:9/v1", "--record '" + har.string() + "'");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find(har.string()), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("no connection"), std::string::npos) << "the run went ahead: " << r.err;
+  EXPECT_FALSE(fs::exists(dir_ / "missing"));
+}
+
 }  // namespace
 }  // namespace certharness

@@ -32,13 +32,15 @@ std::string page(bool has_more) {
          R"(],"first_id":"c1","last_id":"c1","has_more":)" + (has_more ? "true" : "false") + "}";
 }
 
-// A read-only crawl (limit 1, desc, no retries unless `adjust` says otherwise) of a server on
-// 127.0.0.1 that answers every GET with `handler`.
+// A read-only crawl (limit 1, desc, no retries, unless `configure` says otherwise) of a server
+// on 127.0.0.1 that answers every request (GET, and POST for --write-checks) with `handler`.
 crawl_outcome crawl_of(const httplib::Server::Handler& handler,
-                       const std::function<void(crawl_options&)>& adjust = {}) {
+                       const std::function<void(crawl_options&)>& configure = {}) {
   httplib::Server server;
   server.set_keep_alive_timeout(1);
   server.Get(".*", handler);
+  server.Post(".*", handler);
+  server.Delete(".*", handler);
   const int port = server.bind_to_any_port("127.0.0.1");
   std::thread thread([&] { server.listen_after_bind(); });
   crawl_options options;
@@ -47,7 +49,7 @@ crawl_outcome crawl_of(const httplib::Server::Handler& handler,
   options.limits = {1};
   options.orders = {"desc"};
   options.retries = 0;
-  if (adjust) adjust(options);
+  if (configure) configure(options);
   crawl_outcome out = run_crawl(options);
   server.stop();
   thread.join();
@@ -191,23 +193,40 @@ findings_of(const run_report& r) {
   return out;
 }
 
-// The crawl's recording, replayed, is judged by the same rules.
-std::pair<crawl_outcome, run_report> crawl_and_replay(
+// crawl_of, with every exchange the run streamed to on_exchange.
+std::pair<crawl_outcome, std::vector<har_entry>> recorded_crawl_of(
     const httplib::Server::Handler& handler,
     const std::function<void(crawl_options&)>& adjust = {}) {
-  crawl_outcome out = crawl_of(handler, adjust);
-  auto read = read_har(render_har(out.exchanges));
+  std::vector<har_entry> exchanges;
+  crawl_outcome out = crawl_of(handler, [&](crawl_options& options) {
+    if (adjust) adjust(options);
+    options.on_exchange = [&](const har_entry& e) { exchanges.push_back(e); };
+  });
+  return {std::move(out), std::move(exchanges)};
+}
+
+struct crawled_and_replayed {
+  crawl_outcome crawled;
+  std::vector<har_entry> exchanges;
+  run_report replayed;
+};
+
+// The crawl's recording, replayed, is judged by the same rules.
+crawled_and_replayed crawl_and_replay(const httplib::Server::Handler& handler,
+                                      const std::function<void(crawl_options&)>& adjust = {}) {
+  auto [out, exchanges] = recorded_crawl_of(handler, adjust);
+  auto read = read_har(render_har(exchanges), k_har_archive_limits);
   if (!std::holds_alternative<std::vector<har_entry>>(read)) {
     ADD_FAILURE() << std::get<std::string>(read);
-    return {std::move(out), run_report{}};
+    return {std::move(out), std::move(exchanges), run_report{}};
   }
   std::vector<std::vector<har_entry>> archives{std::get<std::vector<har_entry>>(std::move(read))};
   run_report replayed = replay(std::move(archives));
-  return {std::move(out), std::move(replayed)};
+  return {std::move(out), std::move(exchanges), std::move(replayed)};
 }
 
 TEST(crawl_negative_probes, replay_of_the_recording_gives_the_same_findings) {
-  const auto [crawled, replayed] = crawl_and_replay(literal_server);
+  const auto [crawled, exchanges, replayed] = crawl_and_replay(literal_server);
   ASSERT_FALSE(crawled.fatal) << *crawled.fatal;
   EXPECT_EQ(findings_of(replayed), findings_of(crawled.report));
   EXPECT_EQ(replayed.groups.at("negative probes").at("schema").passed, 6u);
@@ -226,7 +245,7 @@ std::string http_date(std::time_t t) {
 // backoff. The first request is answered 429 "retry 2 s after my Date".
 TEST(crawl_retries, an_http_date_retry_after_is_waited_for) {
   std::atomic<bool> limited{false};
-  const auto [crawled, replayed] = crawl_and_replay(
+  const auto [crawled, exchanges, replayed] = crawl_and_replay(
       [&](const httplib::Request& req, httplib::Response& res) {
         if (!limited.exchange(true)) {
           const std::time_t now = std::time(nullptr);
@@ -246,10 +265,10 @@ TEST(crawl_retries, an_http_date_retry_after_is_waited_for) {
         options.backoff_cap = std::chrono::milliseconds(5'000);
       });
   ASSERT_FALSE(crawled.fatal) << *crawled.fatal;
-  ASSERT_GE(crawled.exchanges.size(), 2u);
+  ASSERT_GE(exchanges.size(), 2u);
   EXPECT_EQ(crawled.report.requests.front().retries, "429 (Retry-After 2 s)");
   EXPECT_EQ(crawled.report.requests.front().attempts, 2);
-  const auto gap = crawled.exchanges[1].started - crawled.exchanges[0].started;
+  const auto gap = exchanges[1].started - exchanges[0].started;
   EXPECT_GE(gap, std::chrono::milliseconds(1'900))
       << "retried after " << std::chrono::duration_cast<std::chrono::milliseconds>(gap).count()
       << " ms";
@@ -263,7 +282,7 @@ TEST(crawl_retries, an_http_date_retry_after_is_waited_for) {
 // The cap bounds what a server may ask: an hour-long Retry-After waits backoff_cap.
 TEST(crawl_retries, retry_after_is_capped_by_backoff_cap) {
   std::atomic<bool> limited{false};
-  const crawl_outcome out = crawl_of(
+  const auto [out, exchanges] = recorded_crawl_of(
       [&](const httplib::Request& req, httplib::Response& res) {
         if (!limited.exchange(true)) {
           res.status = 429;
@@ -279,8 +298,8 @@ TEST(crawl_retries, retry_after_is_capped_by_backoff_cap) {
         options.backoff_cap = std::chrono::milliseconds(300);
       });
   ASSERT_FALSE(out.fatal) << *out.fatal;
-  ASSERT_GE(out.exchanges.size(), 2u);
-  const auto gap = out.exchanges[1].started - out.exchanges[0].started;
+  ASSERT_GE(exchanges.size(), 2u);
+  const auto gap = exchanges[1].started - exchanges[0].started;
   EXPECT_GE(gap, std::chrono::milliseconds(300));
   EXPECT_LT(gap, std::chrono::seconds(60)) << "waited for the server, not the cap";
 }
@@ -306,6 +325,152 @@ TEST(crawl_transport, a_header_over_100_kb_is_a_transport_finding_and_the_run_go
   // The requests after it were made: the probes come last.
   EXPECT_TRUE(out.report.requests.back().request.ends_with("cert_certharness_does_not_exist_0"))
       << out.report.requests.back().request;
+}
+
+std::string item_with_id(const std::string& id) {
+  return R"({"object":"organization.certificate","id":")" + id +
+         R"(","name":"n","created_at":10,"certificate_details":{"valid_at":1,"expires_at":2},)"
+         R"("active":false})";
+}
+
+// A list that never ends: the page after cN holds c(N+1), and says has_more.
+void never_ending_list(const httplib::Request& req, httplib::Response& res) {
+  const std::string after = req.has_param("after") ? req.get_param_value("after") : "c0";
+  const std::string next = "c" + std::to_string(std::stoll(after.substr(1)) + 1);
+  res.set_content(R"({"object":"list","data":[)" + item_with_id(next) + R"(],"first_id":")" + next +
+                      R"(","last_id":")" + next + R"(","has_more":true})",
+                  "application/json");
+}
+
+std::vector<const run_finding*> findings_of(const crawl_outcome& out, std::string_view check) {
+  std::vector<const run_finding*> found;
+  for (const run_finding& f : out.report.findings) {
+    if (f.what.check == check) found.push_back(&f);
+  }
+  return found;
+}
+
+// Issue 9 item 9: walks stopped at max_pages, but every id seen was then fetched twice with no
+// bound. The whole run stops at max_requests (every attempt counts), with a run.budget error,
+// and sends nothing more.
+TEST(crawl_budget, the_whole_run_stops_at_max_requests) {
+  std::atomic<int> seen{0};
+  std::atomic<int> exchanges{0};
+  const crawl_outcome out = crawl_of(
+      [&](const httplib::Request& req, httplib::Response& res) {
+        ++seen;
+        never_ending_list(req, res);
+      },
+      [&](crawl_options& o) {
+        o.max_pages = 40;
+        o.max_requests = 50;
+        o.on_exchange = [&](const har_entry&) { ++exchanges; };
+      });
+  ASSERT_FALSE(out.fatal) << *out.fatal;
+  EXPECT_FALSE(out.interrupted);
+  EXPECT_EQ(seen.load(), 50) << "requests the server saw";
+  EXPECT_EQ(exchanges.load(), 50) << "exchanges streamed to on_exchange";
+  EXPECT_EQ(out.report.requests.size(), 50u);
+  const auto budget = findings_of(out, "run.budget");
+  ASSERT_EQ(budget.size(), 1u);
+  EXPECT_EQ(budget[0]->what.level, severity::error);
+  EXPECT_NE(budget[0]->what.message.find("--max-requests"), std::string::npos)
+      << budget[0]->what.message;
+  EXPECT_EQ(out.report.checks().at("run.budget").failed, 1u);
+}
+
+// The other bound: what the run keeps for its cross-checks. Each page lists 30 ids of 20,000
+// bytes, kept by the walk and for GET by id: over 1 MiB at the first page.
+TEST(crawl_budget, the_run_stops_when_it_keeps_more_than_max_kept_bytes) {
+  std::atomic<int> seen{0};
+  const crawl_outcome out = crawl_of(
+      [&](const httplib::Request&, httplib::Response& res) {
+        const int n = ++seen;
+        std::string data;
+        for (int i = 0; i < 30; ++i) {
+          data += (i ? "," : "") + item_with_id("cert_" + std::to_string(n) + "_" +
+                                                std::to_string(i) + std::string(20'000, 'x'));
+        }
+        res.set_content(R"({"object":"list","data":[)" + data +
+                            R"(],"first_id":null,"last_id":"c)" + std::to_string(n) +
+                            R"(","has_more":true})",
+                        "application/json");
+      },
+      [&](crawl_options& o) {
+        o.max_pages = 10;
+        o.max_kept_bytes = std::size_t{1} << 20;
+      });
+  ASSERT_FALSE(out.fatal) << *out.fatal;
+  const auto budget = findings_of(out, "run.budget");
+  ASSERT_EQ(budget.size(), 1u);
+  EXPECT_NE(budget[0]->what.message.find("--max-kept-mb"), std::string::npos)
+      << budget[0]->what.message;
+  EXPECT_EQ(seen.load(), 1) << "requests sent after the bound was passed";
+  EXPECT_EQ(out.report.requests.size(), 1u);
+}
+
+// Issue 9 item 16: SIGINT during a retry wait still sent one more attempt. The server answers
+// 429 with Retry-After 2; should_stop turns true a few polls into the wait; the server must see
+// the first request only.
+TEST(crawl_stop, no_attempt_starts_after_should_stop_during_a_retry_wait) {
+  std::atomic<int> seen{0};
+  std::atomic<int> polls_after_first{0};
+  const crawl_outcome out = crawl_of(
+      [&](const httplib::Request&, httplib::Response& res) {
+        ++seen;
+        res.status = 429;
+        res.set_header("Retry-After", "2");
+        res.set_content(
+            R"({"error":{"message":"slow down","type":"rate_limit","param":null,"code":null}})",
+            "application/json");
+      },
+      [&](crawl_options& o) {
+        o.retries = 3;
+        o.should_stop = [&] { return seen.load() > 0 && ++polls_after_first >= 3; };
+      });
+  EXPECT_TRUE(out.interrupted);
+  EXPECT_EQ(seen.load(), 1) << "requests the server saw";
+  ASSERT_EQ(out.report.requests.size(), 1u);
+  EXPECT_EQ(out.report.requests[0].attempts, 1);
+  EXPECT_EQ(out.report.requests[0].status, 429);
+  EXPECT_EQ(out.report.requests[0].retries, "") << "no retry was made";
+}
+
+// Same with --write-checks: the upload answered 429 is not sent again after the stop; the
+// cleanup (which looks for what the upload may have made) still runs.
+TEST(crawl_stop, a_write_is_not_sent_again_after_should_stop_during_its_retry_wait) {
+  std::atomic<int> uploads{0};
+  std::atomic<bool> stop{false};
+  std::atomic<int> polls_after_upload{0};
+  const crawl_outcome out = crawl_of(
+      [&](const httplib::Request& req, httplib::Response& res) {
+        if (req.method == "POST" && req.path == "/v1/organization/certificates") {
+          ++uploads;
+          res.status = 429;
+          res.set_header("Retry-After", "2");
+          res.set_content(
+              R"({"error":{"message":"slow down","type":"rate_limit","param":null,"code":null}})",
+              "application/json");
+          return;
+        }
+        res.set_content(R"({"object":"list","data":[],"first_id":null,"last_id":null,)"
+                        R"("has_more":false})",
+                        "application/json");
+      },
+      [&](crawl_options& o) {
+        o.retries = 3;
+        o.write_checks = true;
+        o.should_stop = [&] { return uploads.load() > 0 && ++polls_after_upload >= 3; };
+      });
+  EXPECT_TRUE(out.interrupted);
+  EXPECT_EQ(uploads.load(), 1) << "uploads the server saw";
+  bool cleanup_searched = false;
+  for (const request_record& r : out.report.requests) {
+    // Only the cleanup's search of the list asks for pages of 100 here.
+    cleanup_searched |=
+        r.request.starts_with("GET ") && r.request.find("limit=100&") != std::string::npos;
+  }
+  EXPECT_TRUE(cleanup_searched) << "the cleanup did not look for what the upload made";
 }
 
 }  // namespace

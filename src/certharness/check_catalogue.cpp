@@ -52,6 +52,7 @@ const std::vector<check_info>& check_catalogue() {
        "An activate/deactivate response, or the active state listed after it, is wrong"},
       {"delete.still_present", error, "A deleted certificate is still answered or listed"},
       {"cleanup.failed", error, "A certificate made by --write-checks could not be removed"},
+      {"run.budget", error, "crawl stopped at --max-requests or --max-kept-mb before it was done"},
   };
   return catalogue;
 }

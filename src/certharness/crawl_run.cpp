@@ -53,9 +53,9 @@ class crawler {
     for (const std::string& p : options_.projects) {
       endpoints.push_back("/organization/projects/" + percent_encode(p) + "/certificates");
     }
-    std::vector<walk_result> walks;
     for (const std::string& endpoint : endpoints) {
       const bool org = endpoint == k_org_endpoint;
+      std::vector<walk_result> walks;  // of this endpoint, for list.consistency
       for (const std::string& order : options_.orders) {
         for (const int limit : options_.limits) {
           if (stopping()) break;
@@ -66,11 +66,7 @@ class crawler {
         }
       }
       check_tally consistency;
-      std::vector<walk_result> of_endpoint;
-      for (const walk_result& w : walks) {
-        if (w.spec.endpoint == endpoint) of_endpoint.push_back(w);
-      }
-      for (run_finding& f : check_consistency(of_endpoint, consistency)) add(std::move(f));
+      for (run_finding& f : check_consistency(walks, consistency)) add(std::move(f));
       merge_into(report_.groups[endpoint + " consistency"], consistency);
     }
     if (!stopping()) get_each_listed();
@@ -91,7 +87,7 @@ class crawler {
 
   bool stopping() const {
     if (cleanup_deadline_) return std::chrono::steady_clock::now() >= *cleanup_deadline_;
-    return fatal_.has_value() || (options_.should_stop && options_.should_stop());
+    return fatal_.has_value() || budget_hit_ || (options_.should_stop && options_.should_stop());
   }
 
   void wait(std::chrono::milliseconds delay) {
@@ -102,8 +98,41 @@ class crawler {
   }
 
   void add(run_finding f) {
+    keep(sizeof f + f.group.size() + f.request.size() + f.what.check.size() +
+         f.what.pointer.size() + f.what.keyword.size() + f.what.message.size());
     report_.findings.push_back(std::move(f));
     progress();
+  }
+
+  // ---- the run's budget (crawl_options::max_requests, max_kept_bytes)
+
+  // Whether `request` may be sent; the first refusal is the run.budget finding. The cleanup of
+  // --write-checks is never refused: what it removes was made by this run.
+  bool within_request_budget(const std::string& request) {
+    if (cleanup_deadline_ || requests_sent_ < options_.max_requests) return true;
+    over_budget(request, "the run reached its bound of " + std::to_string(options_.max_requests) +
+                             " requests (--max-requests) before it was done: this request and "
+                             "the rest of the run were not sent");
+    return false;
+  }
+
+  // Counts `bytes` more kept until the end of the run; past the bound the run stops.
+  void keep(std::size_t bytes) {
+    kept_bytes_ += bytes;
+    if (kept_bytes_ <= options_.max_kept_bytes || budget_hit_) return;
+    over_budget(report_.requests.empty() ? "" : report_.requests.back().request,
+                "the run keeps " + std::to_string(kept_bytes_) +
+                    " bytes for its cross-checks, over its bound of " +
+                    std::to_string(options_.max_kept_bytes) +
+                    " (--max-kept-mb): it stopped after this request");
+  }
+
+  void over_budget(const std::string& request, std::string message) {
+    if (budget_hit_) return;
+    budget_hit_ = true;  // first: add() below keeps bytes too
+    add(run_finding{
+        "run", request,
+        finding{"run.budget", severity::error, "", "", std::move(message), std::nullopt}});
   }
 
   void progress() {
@@ -126,9 +155,21 @@ class crawler {
     if (body) request.headers.emplace_back("Content-Type", "application/json");
     request.body = body;
     record.request = method + " " + request.url;
+    record.attempts = 0;  // stays 0 when nothing is sent
     std::optional<client_response> last;
+    std::string why;  // why the previous attempt is retried
     for (int attempt = 1;; ++attempt) {
+      // Nothing starts after a stop, not even a retry at the end of its wait (the cleanup of
+      // --write-checks aside: stopping() then means its deadline), nor beyond the budget.
+      if (stopping() || !within_request_budget(record.request)) break;
+      if (attempt > 1) {
+        // The final response gets every check; a 429 that is retried still owes a Retry-After.
+        if (last && last->status == 429) check_retried_429(*last, group, record.request);
+        record.retries += (record.retries.empty() ? "" : "; ") + why;
+        why.clear();
+      }
       record.attempts = attempt;
+      ++requests_sent_;
       har_entry entry;
       entry.started = std::chrono::system_clock::now();
       entry.method = method;
@@ -140,12 +181,10 @@ class crawler {
       }
       http_client::result result = (cleanup_deadline_ ? cleanup_client_ : client_).send(request);
       std::optional<std::chrono::milliseconds> retry_after;
-      std::string why;
       bool no_connection = false;
       if (result.response) {
         entry.status = result.response->status;
         entry.response_headers = result.response->headers;
-        entry.response_body = result.response->body;
         entry.time_ms = std::chrono::duration<double, std::milli>(result.response->elapsed).count();
         const int status = result.response->status;
         if (status == 429 || status >= 500) {
@@ -170,7 +209,12 @@ class crawler {
         no_connection = result.error && result.error->no_connection;
         last.reset();
       }
-      exchanges_.push_back(std::move(entry));
+      if (options_.on_exchange) {
+        // Lent to the entry, not copied: a body may be tens of megabytes.
+        if (last) entry.response_body = std::move(last->body);
+        options_.on_exchange(entry);
+        if (last) last->body = std::move(entry.response_body);
+      }
       if (first_request_) {
         first_request_ = false;
         if (!last && no_connection) {
@@ -183,9 +227,6 @@ class crawler {
         }
       }
       if (why.empty() || attempt > options_.retries || stopping()) break;
-      // The final response gets every check; a 429 that is retried still owes a Retry-After.
-      if (last && last->status == 429) check_retried_429(*last, group, record.request);
-      record.retries += (record.retries.empty() ? "" : "; ") + why;
       const auto backoff = std::min(options_.backoff_cap,
                                     options_.backoff_base * (1 << std::min(attempt - 1, 16)));
       wait(retry_after ? std::min(*retry_after, options_.backoff_cap) : backoff);
@@ -211,6 +252,8 @@ class crawler {
                                        const std::string& group) {
     request_record sent;
     std::optional<client_response> response = send(method, path_query, body, group, sent);
+    if (sent.attempts == 0) return std::nullopt;  // not sent: stopped or out of budget
+    keep(sizeof sent + sent.request.size() + sent.error.size() + sent.retries.size());
     report_.requests.push_back(sent);
     check_tally& tally = report_.groups[group];
     if (!response) {
@@ -266,6 +309,10 @@ class crawler {
       const json_value& root = r->document->root();
       list_page page = read_list_page(root);
       page.request = report_.requests.back().request;
+      std::size_t bytes = sizeof page + page.request.size() + page.first_id.value.size() +
+                          page.last_id.value.size() + (page.after ? page.after->size() : 0);
+      for (const list_item& item : page.items) bytes += sizeof item + item.id.size();
+      keep(bytes);
       check_items(root, group, page.request, org);
       return page;
     };
@@ -282,7 +329,14 @@ class crawler {
     auto items = check_list_items(root, report_.groups[group], found);
     for (finding& f : found) add(run_finding{group, request, std::move(f)});
     if (!org) return;
-    for (auto& [id, fields] : items) listed_.emplace(std::move(id), std::move(fields));
+    for (auto& [id, fields] : items) {
+      // A map node holds the key, the fields and about four pointers of its own.
+      const std::size_t bytes = sizeof(std::pair<const std::string, certificate_fields>) +
+                                4 * sizeof(void*) + 2 * id.size() + fields.name.size() +
+                                fields.created_at.size() + fields.valid_at.size() +
+                                fields.expires_at.size();
+      if (listed_.emplace(std::move(id), std::move(fields)).second) keep(bytes);
+    }
   }
 
   void get_each_listed() {
@@ -678,8 +732,8 @@ class crawler {
   }
 
   crawl_outcome finish(crawl_outcome out) {
+    record(report_.groups["run"], "run.budget", !budget_hit_);
     out.report = std::move(report_);
-    out.exchanges = std::move(exchanges_);
     out.fatal = fatal_;
     out.interrupted = !fatal_ && options_.should_stop && options_.should_stop();
     return out;
@@ -691,11 +745,13 @@ class crawler {
   std::optional<std::chrono::steady_clock::time_point> cleanup_deadline_;  // set while cleaning
   std::string base_;
   run_report report_;
-  std::vector<har_entry> exchanges_;
   std::map<std::string, certificate_fields> listed_;
   std::optional<std::string> fatal_;
   bool first_request_ = true;
   std::size_t pages_ = 0;
+  std::size_t requests_sent_ = 0;  // attempts, retries included
+  std::size_t kept_bytes_ = 0;     // see keep()
+  bool budget_hit_ = false;
 };
 
 }  // namespace

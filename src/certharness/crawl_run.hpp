@@ -35,13 +35,23 @@ struct crawl_options {
   // Upload, rename, toggle and delete a throwaway certificate after the read-only part; what
   // it made is removed whatever happens (even after should_stop), within its own deadline.
   bool write_checks = false;
-  std::function<bool()> should_stop;  // polled between requests and during waits
+  // Bounds on the whole run, whatever the server lists: requests sent (every attempt counts)
+  // and bytes kept for the cross-checks (listed ids and fields, request records, findings).
+  // Reaching one is a run.budget finding and the run stops there, as after should_stop;
+  // cleanup of --write-checks still runs (its requests are not counted against the bound).
+  std::size_t max_requests = 20'000;
+  std::size_t max_kept_bytes = std::size_t{256} << 20;
+  // Polled between requests and during waits; once it says stop, no request starts (the
+  // cleanup of --write-checks aside, under its own deadline).
+  std::function<bool()> should_stop;
   std::function<void(const crawl_progress&)> on_progress;
+  // Every attempt as it happens, unredacted (redact before writing): the run keeps none, so a
+  // recording is written as it goes rather than held in memory.
+  std::function<void(const har_entry&)> on_exchange;
 };
 
 struct crawl_outcome {
   run_report report;
-  std::vector<har_entry> exchanges;  // every attempt, unredacted: redact before writing
   // Set when the run could not be carried out (exit 2): bad base URL, the key would go over
   // plain http to a non-loopback host, or no connection / 401 on the very first request.
   std::optional<std::string> fatal;

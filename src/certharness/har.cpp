@@ -678,17 +678,26 @@ har_entry redacted(const har_entry& entry, const std::vector<std::string>& secre
   return out;
 }
 
-std::string render_har(const std::vector<har_entry>& entries) {
+std::string render_har_header() {
   std::string out =
       "{\"log\":{\"version\":\"1.2\",\"creator\":{\"name\":\"certharness\",\"version\":";
   append_json_string(out, k_creator_version);
   out += "},\"pages\":[],\"entries\":[";
-  for (std::size_t i = 0; i < entries.size(); ++i) {
-    out += i ? ",\n" : "\n";  // an entry per line keeps big archives greppable
-    append_entry(out, entries[i]);
-  }
-  out += "\n]}}\n";
   return out;
+}
+
+std::string render_har_entry(const har_entry& entry, std::size_t index) {
+  std::string out = index ? ",\n" : "\n";  // an entry per line keeps big archives greppable
+  append_entry(out, entry);
+  return out;
+}
+
+std::string render_har_footer() { return "\n]}}\n"; }
+
+std::string render_har(const std::vector<har_entry>& entries) {
+  std::string out = render_har_header();
+  for (std::size_t i = 0; i < entries.size(); ++i) out += render_har_entry(entries[i], i);
+  return out + render_har_footer();
 }
 
 std::variant<std::vector<har_entry>, std::string> read_har(std::string_view bytes,

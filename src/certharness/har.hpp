@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -67,6 +68,12 @@ har_entry redacted(const har_entry& entry, const std::vector<std::string>& secre
 // UTF-8 get U+FFFD, and a negative or non-finite time is written as 0. Cookies stay in the headers (cookies arrays are empty);
 // `error` is the response's "_error", as Chrome writes it.
 std::string render_har(const std::vector<har_entry>& entries);
+
+// render_har in parts, for an archive written as its exchanges happen: the header, then each
+// entry with its index (counting from 0), then the footer. Together they are render_har's bytes.
+std::string render_har_header();
+std::string render_har_entry(const har_entry& entry, std::size_t index);
+std::string render_har_footer();
 
 // What an archive may be (replay's --max-bytes and --max-depth defaults): 256 MiB holds a long
 // crawl's recording. HAR itself is 6 levels deep; the rest is room for producers' extra fields

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -31,6 +32,8 @@ struct crawl_args {
   double timeout_s = 30;
   int retries = crawl_options{}.retries;
   int backoff_ms = static_cast<int>(crawl_options{}.backoff_base.count());
+  std::size_t max_requests = crawl_options{}.max_requests;
+  std::size_t max_kept_mb = crawl_options{}.max_kept_bytes >> 20;
   std::string record_path;
   std::string junit_path;
   std::string format = "text";
@@ -75,6 +78,8 @@ int run_crawl_command(const crawl_args& args) {
     return 2;
   }
   options.max_pages = args.max_pages;
+  options.max_requests = args.max_requests;
+  options.max_kept_bytes = args.max_kept_mb << 20;
   options.timeout = std::chrono::milliseconds(static_cast<long long>(args.timeout_s * 1000));
   options.retries = args.retries;
   options.backoff_base = std::chrono::milliseconds(args.backoff_ms);
@@ -104,19 +109,36 @@ int run_crawl_command(const crawl_args& args) {
     };
   }
 
+  // Everything written is redacted and written whole, interrupted or not. The recording is
+  // written entry by entry as the run goes (nothing of it kept in memory) and published at the
+  // end; it is opened first, so a path that cannot be written stops the run before a request.
+  std::vector<std::string> secrets{options.admin_key};
+  if (options.organization) secrets.push_back(*options.organization);
+  atomic_output record;
+  std::optional<std::string> record_error;
+  std::size_t recorded = 0;
+  if (!args.record_path.empty()) {
+    record_error = record.open(args.record_path);
+    if (record_error) {
+      std::cerr << "certharness crawl: " << *record_error << "\n";
+      return 2;
+    }
+    record_error = record.write(render_har_header());
+    options.on_exchange = [&](const har_entry& e) {
+      if (!record_error)
+        record_error = record.write(render_har_entry(redacted(e, secrets), recorded++));
+    };
+  }
+
   const crawl_outcome outcome = run_crawl(options);
   if (tty) std::fprintf(stderr, "\r\x1b[K");
 
-  // Everything written is redacted and written whole, interrupted or not.
-  std::vector<std::string> secrets{options.admin_key};
-  if (options.organization) secrets.push_back(*options.organization);
   int status = outcome.report.has_error() ? 1 : 0;
   if (!args.record_path.empty()) {
-    std::vector<har_entry> entries;
-    entries.reserve(outcome.exchanges.size());
-    for (const har_entry& e : outcome.exchanges) entries.push_back(redacted(e, secrets));
-    if (auto err = write_file_atomically(args.record_path, render_har(entries))) {
-      std::cerr << "certharness crawl: " << *err << "\n";
+    if (!record_error) record_error = record.write(render_har_footer());
+    if (!record_error) record_error = record.commit();
+    if (record_error) {
+      std::cerr << "certharness crawl: " << *record_error << "\n";
       status = 2;
     }
   }
@@ -169,6 +191,14 @@ command_runner add_crawl_command(CLI::App& app) {
   cmd->add_option("--backoff-ms", args->backoff_ms,
                   "First retry delay when no Retry-After; doubles per retry")
       ->check(whole_number(0, 60'000))
+      ->capture_default_str();
+  cmd->add_option("--max-requests", args->max_requests,
+                  "Bound on the requests of the whole run, retries included")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100'000'000}))
+      ->capture_default_str();
+  cmd->add_option("--max-kept-mb", args->max_kept_mb,
+                  "Bound on what the run keeps in memory for its cross-checks, in MiB")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20))
       ->capture_default_str();
   cmd->add_option("--record", args->record_path, "Write every exchange as HAR 1.2 (redacted)");
   cmd->add_option("--junit", args->junit_path, "Write a JUnit XML report");
