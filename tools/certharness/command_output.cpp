@@ -1,0 +1,56 @@
+#include "command_output.hpp"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <utility>
+
+#include "certharness/atomic_file.hpp"
+
+namespace certharness::cli {
+namespace {
+
+// False with errno set when not all of `text` reached `stream`'s buffer or the file.
+bool put(std::FILE* stream, std::string_view text) {
+  errno = 0;
+  return std::fwrite(text.data(), 1, text.size(), stream) == text.size() && !std::ferror(stream);
+}
+
+std::string error_text() { return errno != 0 ? std::strerror(errno) : "write error"; }
+
+}  // namespace
+
+command_output::command_output(std::string command, secret_redactor secrets)
+    : command_(std::move(command)), secrets_(std::move(secrets)) {}
+
+void command_output::report(std::string_view text) {
+  if (!report_error_.empty()) return;
+  if (!put(stdout, secrets_.redacted(text))) report_error_ = error_text();
+}
+
+void command_output::message(std::string_view line) {
+  // Nowhere to say that stderr failed; the exit code says the rest.
+  put(stderr, secrets_.redacted("certharness " + command_ + ": " + std::string(line) + "\n"));
+}
+
+void command_output::progress(std::string_view text) {
+  put(stderr, secrets_.redacted("\r" + std::string(text)));
+}
+
+bool command_output::write_file(const std::string& path, std::string_view contents) {
+  if (auto error = write_file_atomically(path, secrets_.redacted(contents))) {
+    message(*error);
+    return false;
+  }
+  return true;
+}
+
+int command_output::finish(int status) {
+  errno = 0;
+  if (std::fflush(stdout) != 0 && report_error_.empty()) report_error_ = error_text();
+  if (report_error_.empty()) return status;
+  message("cannot write the report to standard output: " + report_error_);
+  return 2;
+}
+
+}  // namespace certharness::cli

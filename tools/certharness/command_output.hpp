@@ -1,0 +1,37 @@
+// The one path every byte `crawl` and `replay` write goes through: the report on stdout, the
+// messages and the progress line on stderr, and the output files (JUnit, HAR). Each is redacted
+// of the run's secrets in every spelling (secret_redaction.hpp) before it is written, and a
+// failed write is remembered, so the command exits 2 rather than claim a report nobody got.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "certharness/secret_redaction.hpp"
+
+namespace certharness::cli {
+
+class command_output {
+ public:
+  // `command` names the messages ("certharness crawl: ...").
+  command_output(std::string command, secret_redactor secrets);
+
+  // The report, to stdout.
+  void report(std::string_view text);
+  // One line to stderr, "certharness <command>: <line>".
+  void message(std::string_view line);
+  // The progress line on a terminal: `text` after a carriage return, nothing else.
+  void progress(std::string_view text);
+  // `contents` to `path`, atomically; false after a message saying why it was not written.
+  bool write_file(const std::string& path, std::string_view contents);
+
+  // Flushes stdout: `status`, or 2 (with a message) when the report could not be written.
+  int finish(int status);
+
+ private:
+  std::string command_;
+  secret_redactor secrets_;
+  std::string report_error_;  // why writing stdout failed; empty while it has not
+};
+
+}  // namespace certharness::cli
