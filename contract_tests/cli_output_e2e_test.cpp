@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <set>
 #include <string>
 #include <thread>
@@ -234,6 +235,13 @@ TEST_F(cli_output, a_report_that_cannot_be_written_exits_2) {
         << format << err();
     EXPECT_NE(err().find("cannot write the report"), std::string::npos) << err();
   }
+  // validate goes through the same output (it already exited 2 here).
+  const fs::path document = dir_ / "doc.json";
+  std::ofstream(document) << R"({"object":"list","data":[],"first_id":null,"last_id":null,)"
+                             R"("has_more":false})";
+  EXPECT_EQ(run(env(), "validate '" + document.string() + "'", "/dev/full"), 2) << err();
+  EXPECT_NE(err().find("cannot write the report"), std::string::npos) << err();
+  EXPECT_EQ(run(env(), "validate '" + document.string() + "'"), 0) << out() << err();
   // The same runs to a file that can be written exit as usual.
   EXPECT_EQ(run(env(), crawl), 1) << err();
   EXPECT_EQ(run(env(), "replay '" + har.string() + "'"), 1) << err();
