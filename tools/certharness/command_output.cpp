@@ -23,9 +23,10 @@ std::string error_text() { return errno != 0 ? std::strerror(errno) : "write err
 command_output::command_output(std::string command, secret_redactor secrets)
     : command_(std::move(command)), secrets_(std::move(secrets)) {}
 
-void command_output::report(std::string_view text) {
+void command_output::report(std::string text) {
   if (!report_error_.empty()) return;
-  if (!put(stdout, secrets_.redacted(text))) report_error_ = error_text();
+  secrets_.redact(text);
+  if (!put(stdout, text)) report_error_ = error_text();
 }
 
 void command_output::message(std::string_view line) {
@@ -37,8 +38,9 @@ void command_output::progress(std::string_view text) {
   put(stderr, secrets_.redacted("\r" + std::string(text)));
 }
 
-bool command_output::write_file(const std::string& path, std::string_view contents) {
-  if (auto error = write_file_atomically(path, secrets_.redacted(contents))) {
+bool command_output::write_file(const std::string& path, std::string contents) {
+  secrets_.redact(contents);
+  if (auto error = write_file_atomically(path, contents)) {
     message(*error);
     return false;
   }

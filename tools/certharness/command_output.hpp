@@ -16,14 +16,14 @@ class command_output {
   // `command` names the messages ("certharness crawl: ...").
   command_output(std::string command, secret_redactor secrets);
 
-  // The report, to stdout.
-  void report(std::string_view text);
+  // The report, to stdout. By value: redacted in place, so a big report is not copied.
+  void report(std::string text);
   // One line to stderr, "certharness <command>: <line>".
   void message(std::string_view line);
   // The progress line on a terminal: `text` after a carriage return, nothing else.
   void progress(std::string_view text);
   // `contents` to `path`, atomically; false after a message saying why it was not written.
-  bool write_file(const std::string& path, std::string_view contents);
+  bool write_file(const std::string& path, std::string contents);
 
   // Flushes stdout: `status`, or 2 (with a message) when the report could not be written.
   int finish(int status);
