@@ -9,12 +9,12 @@
 #include <cstring>
 
 #include "certharness/json_document.hpp"
+#include "certharness/secret_redaction.hpp"
 
 namespace certharness {
 
 namespace {
 
-constexpr std::string_view k_redacted = "[REDACTED]";
 // Same as `certharness --version`.
 constexpr std::string_view k_creator_version = "0.1.0";
 
@@ -260,88 +260,13 @@ std::string percent_encode(std::string_view s, bool keep_slash) {
   return out;
 }
 
-// The known secrets replaced in a URL as its escapes decode: "%73k-..." is found as "sk-...".
-// Only the matched spans change; every other byte is written back as it was (escaped or not),
-// so an escaped '/', '?' or '&' stays data. nullopt when no secret is found.
-std::optional<std::string> redact_escaped(std::string_view url,
-                                          const std::vector<std::string_view>& secrets) {
-  const auto hex = [](char c) {
-    return c >= '0' && c <= '9'   ? c - '0'
-           : c >= 'A' && c <= 'F' ? c - 'A' + 10
-           : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                                  : -1;
-  };
-  std::string decoded;
-  std::vector<std::size_t> from;  // decoded byte i came from url[from[i], from[i + 1])
-  for (std::size_t i = 0; i < url.size();) {
-    from.push_back(i);
-    if (url[i] == '%' && i + 2 < url.size() && hex(url[i + 1]) >= 0 && hex(url[i + 2]) >= 0) {
-      decoded.push_back(static_cast<char>(hex(url[i + 1]) * 16 + hex(url[i + 2])));
-      i += 3;
-    } else {
-      decoded.push_back(url[i++]);
-    }
-  }
-  from.push_back(url.size());
-  std::string out;
-  bool found = false;
-  for (std::size_t i = 0; i < decoded.size();) {
-    const auto match = std::find_if(secrets.begin(), secrets.end(), [&](std::string_view secret) {
-      return std::string_view(decoded).substr(i).starts_with(secret);
-    });
-    if (match != secrets.end()) {
-      out += k_redacted;
-      i += match->size();
-      found = true;
-    } else {
-      out.append(url.substr(from[i], from[i + 1] - from[i]));
-      ++i;
-    }
-  }
-  if (!found) return std::nullopt;
-  return out;
-}
-
 // ---- redaction ----
-
-// Non-empty secrets, longest first, so a secret containing another is replaced whole.
-using secret_list = std::vector<std::string_view>;
-
-secret_list secret_list_of(const std::vector<std::string>& secrets) {
-  secret_list out;
-  for (const std::string& s : secrets) {
-    if (!s.empty()) out.push_back(s);
-  }
-  std::sort(out.begin(), out.end(),
-            [](std::string_view a, std::string_view b) { return a.size() > b.size(); });
-  return out;
-}
-
-bool replace_secrets(std::string& s, const secret_list& secrets) {
-  bool changed = false;
-  for (const std::string_view secret : secrets) {
-    std::size_t pos = s.find(secret);
-    if (pos == std::string::npos) continue;
-    std::string out;
-    out.reserve(s.size());
-    std::size_t from = 0;
-    for (; pos != std::string::npos; pos = s.find(secret, from)) {
-      out.append(s, from, pos - from);
-      out += k_redacted;
-      from = pos + secret.size();
-    }
-    out.append(s, from);
-    s = std::move(out);
-    changed = true;
-  }
-  return changed;
-}
 
 // The URL with its userinfo removed and, in its decoded path and query, secret-looking query
 // parameters' values and the known secrets replaced. Decoded, because the HAR's queryString
 // is written decoded: a secret behind percent-escapes would otherwise reappear there. The
 // URL is re-encoded only when something was replaced.
-std::string redact_url(std::string_view url, const secret_list& secrets) {
+std::string redact_url(std::string_view url, const secret_redactor& secrets) {
   const url_parts parts = split_url(url);
   std::string origin(parts.origin);
   const std::size_t authority = origin.find("://");
@@ -351,14 +276,14 @@ std::string redact_url(std::string_view url, const secret_list& secrets) {
   }
   std::string target(parts.target);
   if (std::optional<request_target> decoded = decode_target(parts.target)) {
-    bool changed = replace_secrets(decoded->path, secrets);
+    bool changed = secrets.redact(decoded->path);
     for (auto& [name, value] : decoded->query) {
-      changed |= replace_secrets(name, secrets);
+      changed |= secrets.redact(name);
       if (is_secret_field(name) && value != k_redacted) {
         value = k_redacted;
         changed = true;
       } else {
-        changed |= replace_secrets(value, secrets);
+        changed |= secrets.redact(value);
       }
     }
     if (changed) {
@@ -375,9 +300,9 @@ std::string redact_url(std::string_view url, const secret_list& secrets) {
     }
   }
   std::string result = origin + target + std::string(parts.fragment);
-  // Last resort, for a secret behind escapes where the parts above do not decode (the host, the
+  // Last, for a secret behind escapes where the parts above do not decode (the host, the
   // fragment, a target that is not one).
-  if (std::optional<std::string> escaped = redact_escaped(result, secrets)) return *escaped;
+  secrets.redact(result);
   return result;
 }
 
@@ -385,12 +310,12 @@ std::string redact_url(std::string_view url, const secret_list& secrets) {
 // secrets replaced inside every decoded string and key (where an escape could hide them);
 // `changed` says whether anything was. Iterative: the depth is the decoder's limit, not the
 // call stack's.
-std::string redacted_json(const json_value& root, const secret_list& secrets, bool& changed) {
+std::string redacted_json(const json_value& root, const secret_redactor& secrets, bool& changed) {
   std::string out;
   std::vector<std::pair<const json_value*, std::size_t>> open;  // container, next child
   const auto text = [&](std::string_view s) {
     std::string copy(s);
-    changed |= replace_secrets(copy, secrets);
+    changed |= secrets.redact(copy);
     append_json_string(out, copy);
   };
   const auto value = [&](const json_value& v) {
@@ -444,7 +369,7 @@ std::string redacted_json(const json_value& root, const secret_list& secrets, bo
 
 // A body that is JSON gets its secret members redacted; it is rewritten (compactly) only when
 // something was, so recordings keep the server's bytes otherwise.
-void redact_json_body(std::string& body, const secret_list& secrets) {
+void redact_json_body(std::string& body, const secret_redactor& secrets) {
   const decode_result decoded = decode_json(body, k_body_limits);
   if (!decoded.document) return;  // not JSON: only the `secrets` replacement applies
   bool changed = false;
@@ -653,7 +578,7 @@ bool is_secret_field(std::string_view name) {
 }
 
 har_entry redacted(const har_entry& entry, const std::vector<std::string>& secrets) {
-  const secret_list list = secret_list_of(secrets);
+  const secret_redactor list(secrets);
   har_entry out = entry;
   out.url = redact_url(out.url, list);
   for (header_list* headers : {&out.request_headers, &out.response_headers}) {
@@ -666,13 +591,13 @@ har_entry redacted(const har_entry& entry, const std::vector<std::string>& secre
   // Last, the known secrets' values wherever they are (an error message quoting a URL, ...).
   for (std::string* s : {&out.method, &out.url, &out.request_mime_type, &out.status_text,
                          &out.response_body, &out.response_mime_type, &out.error}) {
-    replace_secrets(*s, list);
+    list.redact(*s);
   }
-  if (out.request_body) replace_secrets(*out.request_body, list);
+  if (out.request_body) list.redact(*out.request_body);
   for (header_list* headers : {&out.request_headers, &out.response_headers}) {
     for (auto& [name, value] : *headers) {
-      replace_secrets(name, list);
-      replace_secrets(value, list);
+      list.redact(name);
+      list.redact(value);
     }
   }
   return out;

@@ -56,17 +56,19 @@ bool is_secret_field(std::string_view name);
 // - secret members' values (whatever their type) at any depth of bodies that are JSON; such
 //   a body is re-serialised compactly (numbers by their text), any other body is kept as is;
 // - the URL's userinfo and its secret query parameters' values;
-// - last, every occurrence of each non-empty string in `secrets` (e.g. the admin key) in
-//   every field, and in the decoded strings of JSON bodies and the decoded URL path and query
-//   (where an escape would hide it). The URL is re-encoded only when something was replaced.
+// - last, every spelling (secret_redaction.hpp) of each non-empty string in `secrets` (e.g. the
+//   admin key) in every field, and in the decoded strings of JSON bodies and the decoded URL
+//   path and query (where an escape would hide it). The URL is re-encoded only when something
+//   was replaced.
+// Per entry, so a recorder can redact and write each exchange as it happens.
 har_entry redacted(const har_entry& entry, const std::vector<std::string>& secrets);
 
 // The whole archive as HAR 1.2 JSON (creator certharness), one entry per line. Entries are
 // written as given: redact first. `started` is written in UTC with milliseconds, or micro- or
 // nanoseconds when it has them (lossless); bodies that are not UTF-8 as base64
 // (content.encoding, and postData.encoding as HAR 1.3 proposes); other strings that are not
-// UTF-8 get U+FFFD, and a negative or non-finite time is written as 0. Cookies stay in the headers (cookies arrays are empty);
-// `error` is the response's "_error", as Chrome writes it.
+// UTF-8 get U+FFFD, and a negative or non-finite time is written as 0. Cookies stay in the headers
+// (cookies arrays are empty); `error` is the response's "_error", as Chrome writes it.
 std::string render_har(const std::vector<har_entry>& entries);
 
 // render_har in parts, for an archive written as its exchanges happen: the header, then each

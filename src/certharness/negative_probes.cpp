@@ -3,6 +3,8 @@
 #include <charconv>
 #include <cstdint>
 
+#include "certharness/text_escaping.hpp"
+
 namespace certharness {
 namespace {
 
@@ -15,10 +17,8 @@ std::optional<std::string_view> first_value(const query_list& query, std::string
   return std::nullopt;
 }
 
-// A recorded query value may be anything: quote a bounded prefix of it.
-std::string shown(std::string_view value) {
-  return value.size() <= 40 ? std::string(value) : std::string(value.substr(0, 40)) + "...";
-}
+// A recorded query value may be anything: quote a bounded prefix of it, its cut marked.
+std::string shown(std::string_view value) { return excerpt(value, 40); }
 
 }  // namespace
 

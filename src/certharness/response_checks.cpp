@@ -4,6 +4,7 @@
 
 #include "certharness/retry_after.hpp"
 #include "certharness/schema_registry.hpp"
+#include "certharness/text_escaping.hpp"
 
 namespace certharness {
 namespace {
@@ -20,7 +21,7 @@ std::string error_message_of(const std::optional<json_document>& doc) {
   const json_value* error = doc->root().is_object() ? doc->root().find("error") : nullptr;
   const json_value* message = error && error->is_object() ? error->find("message") : nullptr;
   if (!message || !message->is_string()) return {};
-  std::string m(message->as_string().substr(0, 200));
+  std::string m = excerpt(message->as_string(), 200);
   return ": \"" + m + "\"";
 }
 
@@ -78,7 +79,7 @@ checked_response check_response(const client_response& response, const response_
   record(tally, "http.content_type", json_type);
   if (!json_type) {
     out.findings.push_back(make("http.content_type", severity::error,
-                                type ? "Content-Type is \"" + std::string(type->substr(0, 80)) +
+                                type ? "Content-Type is \"" + excerpt(*type, 80) +
                                            "\", expected application/json"
                                      : "no Content-Type, expected application/json"));
   }

@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <ctime>
 
+#include "certharness/text_escaping.hpp"
+
 namespace certharness {
 namespace {
 
@@ -85,7 +87,7 @@ std::optional<parsed_retry_after> parse_retry_after(std::string_view value,
 
 std::optional<std::string> retry_after_problem(std::optional<std::string_view> value) {
   if (!value) return "429 without Retry-After: clients cannot tell when to retry";
-  const std::string quoted = "\"" + std::string(value->substr(0, 40)) + "\"";
+  const std::string quoted = "\"" + excerpt(*value, 40) + "\"";
   const std::optional<parsed_retry_after> parsed = parse_retry_after(*value, system_clock::now());
   if (!parsed) {
     return "429 with an invalid Retry-After " + quoted +

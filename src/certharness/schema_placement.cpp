@@ -4,6 +4,8 @@
 #include <string_view>
 #include <utility>
 
+#include "certharness/text_escaping.hpp"
+
 namespace certharness {
 namespace {
 
@@ -23,7 +25,7 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 8> k_by_obje
 // A document value quoted as a JSON string: escaped, whatever bytes it holds.
 std::string quoted(std::string_view s) {
   std::string out;
-  append_json_string(out, s.substr(0, 80));
+  append_json_string(out, excerpt(s, 80));
   return out;
 }
 

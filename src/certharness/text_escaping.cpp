@@ -27,6 +27,13 @@ std::size_t utf8_sequence_length(std::string_view s) {
 
 }  // namespace
 
+std::string excerpt(std::string_view s, std::size_t max) {
+  if (s.size() <= max) return std::string(s);
+  std::size_t cut = max;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  return std::string(s.substr(0, cut)) + "...";
+}
+
 std::string utf8_sanitized(std::string_view s) {
   std::string out;
   out.reserve(s.size());

@@ -18,6 +18,11 @@ std::string utf8_sanitized(std::string_view s);
 // sequences or break a one-line-per-finding format.
 std::string printable(std::string_view s);
 
+// `s` when it has at most `max` bytes, else its first `max` bytes (cut back to a UTF-8 boundary)
+// and "...". Every message quoting a cut of untrusted text cuts it here: the mark is what lets
+// the output redaction (secret_redaction.hpp) find a secret's head at the cut.
+std::string excerpt(std::string_view s, std::size_t max);
+
 // The ANSI colour a severity word is painted in.
 std::string_view severity_colour(severity s) noexcept;
 

@@ -4,19 +4,20 @@
 
 #include <atomic>
 #include <chrono>
-#include <cstdio>
 #include <cstdlib>
-#include <iostream>
 #include <memory>
+#include <new>
 #include <optional>
 #include <sstream>
 #include <string>
+#include <variant>
 #include <vector>
 
-#include "certharness/atomic_file.hpp"
+#include "api_credentials.hpp"
 #include "certharness/crawl_run.hpp"
 #include "certharness/har.hpp"
 #include "certharness/run_report.hpp"
+#include "command_output.hpp"
 #include "commands.hpp"
 #include "option_checks.hpp"
 
@@ -40,6 +41,8 @@ struct crawl_args {
   bool write_checks = false;
 };
 
+constexpr const char* command_name = "crawl";
+
 volatile sig_atomic_t g_interrupted = 0;
 extern "C" void on_signal(int) { g_interrupted = 1; }
 
@@ -52,7 +55,7 @@ std::vector<std::string> split(const std::string& list) {
   return out;
 }
 
-int run_crawl_command(const crawl_args& args) {
+int crawl_with(const crawl_args& args, const api_credentials& credentials, command_output& output) {
   crawl_options options;
   options.base_url = args.base_url;
   options.projects = args.projects;
@@ -61,7 +64,7 @@ int run_crawl_command(const crawl_args& args) {
     char* end = nullptr;
     const long v = std::strtol(l.c_str(), &end, 10);
     if (*end != '\0' || v < 1 || v > 100) {
-      std::cerr << "certharness crawl: --limits wants numbers in 1..100, got \"" << l << "\"\n";
+      output.message("--limits wants numbers in 1..100, got \"" + l + "\"");
       return 2;
     }
     options.limits.push_back(static_cast<int>(v));
@@ -69,12 +72,12 @@ int run_crawl_command(const crawl_args& args) {
   options.orders = split(args.orders);
   for (const std::string& o : options.orders) {
     if (o != "asc" && o != "desc") {
-      std::cerr << "certharness crawl: --orders takes asc and desc, got \"" << o << "\"\n";
+      output.message("--orders takes asc and desc, got \"" + o + "\"");
       return 2;
     }
   }
   if (options.limits.empty() || options.orders.empty()) {
-    std::cerr << "certharness crawl: --limits and --orders need at least one value\n";
+    output.message("--limits and --orders need at least one value");
     return 2;
   }
   options.max_pages = args.max_pages;
@@ -84,13 +87,8 @@ int run_crawl_command(const crawl_args& args) {
   options.retries = args.retries;
   options.backoff_base = std::chrono::milliseconds(args.backoff_ms);
   options.write_checks = args.write_checks;
-  const char* key = std::getenv("OPENAI_ADMIN_KEY");
-  if (!key || !*key) {
-    std::cerr << "certharness crawl: set OPENAI_ADMIN_KEY (the key is read from there only)\n";
-    return 2;
-  }
-  options.admin_key = key;
-  if (const char* org = std::getenv("OPENAI_ORG_ID"); org && *org) options.organization = org;
+  options.admin_key = credentials.admin_key;
+  options.organization = credentials.organization;
 
   struct sigaction sa {};
   sa.sa_handler = on_signal;
@@ -104,65 +102,71 @@ int run_crawl_command(const crawl_args& args) {
       const auto now = std::chrono::steady_clock::now();
       if (now - last_progress < std::chrono::milliseconds(100)) return;
       last_progress = now;
-      std::fprintf(stderr, "\r%zu requests, %zu pages, %zu findings", p.requests, p.pages,
-                   p.findings);
+      output.progress(std::to_string(p.requests) + " requests, " + std::to_string(p.pages) +
+                      " pages, " + std::to_string(p.findings) + " findings");
     };
   }
 
   // Everything written is redacted and written whole, interrupted or not. The recording is
   // written entry by entry as the run goes (nothing of it kept in memory) and published at the
   // end; it is opened first, so a path that cannot be written stops the run before a request.
-  std::vector<std::string> secrets{options.admin_key};
-  if (options.organization) secrets.push_back(*options.organization);
-  atomic_output record;
-  std::optional<std::string> record_error;
+  const std::vector<std::string> secrets = credentials.secrets();
+  command_output::stream record(output);
   std::size_t recorded = 0;
   if (!args.record_path.empty()) {
-    record_error = record.open(args.record_path);
-    if (record_error) {
-      std::cerr << "certharness crawl: " << *record_error << "\n";
-      return 2;
-    }
-    record_error = record.write(render_har_header());
+    if (!record.open(args.record_path)) return 2;
+    record.write(render_har_header());
     options.on_exchange = [&](const har_entry& e) {
-      if (!record_error)
-        record_error = record.write(render_har_entry(redacted(e, secrets), recorded++));
+      record.write(render_har_entry(redacted(e, secrets), recorded++));
     };
   }
 
   const crawl_outcome outcome = run_crawl(options);
-  if (tty) std::fprintf(stderr, "\r\x1b[K");
+  if (tty) output.progress("\x1b[K");
 
   int status = outcome.report.has_error() ? 1 : 0;
   if (!args.record_path.empty()) {
-    if (!record_error) record_error = record.write(render_har_footer());
-    if (!record_error) record_error = record.commit();
-    if (record_error) {
-      std::cerr << "certharness crawl: " << *record_error << "\n";
-      status = 2;
-    }
+    record.write(render_har_footer());
+    if (!record.commit()) status = 2;
   }
   if (!args.junit_path.empty()) {
-    if (auto err = write_file_atomically(args.junit_path, render_junit(outcome.report))) {
-      std::cerr << "certharness crawl: " << *err << "\n";
-      status = 2;
-    }
+    if (!output.write_file(args.junit_path, render_junit(outcome.report))) status = 2;
   }
   if (outcome.fatal) {
-    std::cerr << "certharness crawl: " << *outcome.fatal << "\n";
+    output.message(*outcome.fatal);
     return 2;
   }
-  std::cout << (args.format == "json" ? render_run_json(outcome.report)
-                                      : render_run_text(outcome.report,
-                                                        isatty(STDOUT_FILENO) &&
-                                                            std::getenv("NO_COLOR") == nullptr));
-  std::cout.flush();
+  output.report(args.format == "json"
+                    ? render_run_json(outcome.report)
+                    : render_run_text(outcome.report,
+                                      isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr));
   if (outcome.interrupted) {
-    std::cerr << "certharness crawl: interrupted; the report and recording cover the "
-              << outcome.report.requests.size() << " requests made\n";
+    output.message("interrupted; the report and recording cover the " +
+                   std::to_string(outcome.report.requests.size()) + " requests made");
     return 2;
   }
   return status;
+}
+
+// Every byte the command writes goes through `output`, so none holds a secret (the key, the
+// organization id) whatever the server echoed. The secrets are read first: a message about a
+// bad option may quote what the user typed, and that may hold them too.
+int run_crawl_command(const crawl_args& args) {
+  auto credentials = credentials_from_environment();
+  if (auto* error = std::get_if<std::string>(&credentials)) {
+    command_output(command_name, secret_redactor(secrets_from_environment())).message(*error);
+    return 2;
+  }
+  command_output output(command_name,
+                        secret_redactor(std::get<api_credentials>(credentials).secrets()));
+  try {
+    return output.finish(crawl_with(args, std::get<api_credentials>(credentials), output));
+  } catch (const std::bad_alloc&) {
+    output.message("out of memory");
+  } catch (const std::exception& e) {
+    output.message(e.what());
+  }
+  return output.finish(2);
 }
 
 }  // namespace
@@ -174,7 +178,8 @@ command_runner add_crawl_command(CLI::App& app) {
       "Conformance run of a live certificates API, read-only unless --write-checks (key from "
       "OPENAI_ADMIN_KEY)");
   cmd->add_option("--base-url", args->base_url, "API base URL")->capture_default_str();
-  cmd->add_option("--project", args->projects, "Also walk this project's certificates (repeatable)");
+  cmd->add_option("--project", args->projects,
+                  "Also walk this project's certificates (repeatable)");
   cmd->add_option("--limits", args->limits, "Page sizes to walk with, comma-separated")
       ->capture_default_str();
   cmd->add_option("--orders", args->orders, "Orders to walk in, comma-separated")

@@ -3,21 +3,22 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <iostream>
 #include <memory>
+#include <new>
 #include <optional>
 #include <string>
 #include <variant>
 #include <vector>
 
-#include "certharness/atomic_file.hpp"
+#include "api_credentials.hpp"
 #include "certharness/bounded_input.hpp"
 #include "certharness/har.hpp"
 #include "certharness/replay_run.hpp"
 #include "certharness/run_report.hpp"
+#include "command_output.hpp"
 #include "commands.hpp"
-#include "option_checks.hpp"
 #include "input_limit_options.hpp"
+#include "option_checks.hpp"
 
 namespace certharness::cli {
 namespace {
@@ -46,31 +47,41 @@ std::variant<std::vector<har_entry>, std::string> read_archive(const std::string
   return archive;
 }
 
-int run_replay_command(const replay_args& args) {
+int replay_with(const replay_args& args, command_output& output) {
   std::vector<std::vector<har_entry>> archives;
   archives.reserve(args.paths.size());
   for (const std::string& path : args.paths) {
     auto archive = read_archive(path, args.limits);
     if (auto* error = std::get_if<std::string>(&archive)) {
-      std::cerr << "certharness replay: " << *error << "\n";
+      output.message(*error);
       return 2;
     }
     archives.push_back(std::move(std::get<std::vector<har_entry>>(archive)));
   }
   const run_report report = replay(std::move(archives), replay_options{args.max_pages});
   int status = report.has_error() ? 1 : 0;
-  if (!args.junit_path.empty()) {
-    if (auto err = write_file_atomically(args.junit_path, render_junit(report))) {
-      std::cerr << "certharness replay: " << *err << "\n";
-      status = 2;
-    }
+  if (!args.junit_path.empty() && !output.write_file(args.junit_path, render_junit(report))) {
+    status = 2;
   }
-  std::cout << (args.format == "json"
-                    ? render_run_json(report)
-                    : render_run_text(report,
-                                      isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr));
-  std::cout.flush();
+  output.report(
+      args.format == "json"
+          ? render_run_json(report)
+          : render_run_text(report, isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr));
   return status;
+}
+
+// Every byte goes through `output`: a recording may hold the key or organization id of the
+// environment (a browser's HAR keeps Authorization), and they stay out of the report too.
+int run_replay_command(const replay_args& args) {
+  command_output output("replay", secret_redactor(secrets_from_environment()));
+  try {
+    return output.finish(replay_with(args, output));
+  } catch (const std::bad_alloc&) {
+    output.message("out of memory");
+  } catch (const std::exception& e) {
+    output.message(e.what());
+  }
+  return output.finish(2);
 }
 
 }  // namespace

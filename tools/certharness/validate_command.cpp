@@ -1,19 +1,21 @@
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
-#include <iostream>
 #include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "api_credentials.hpp"
 #include "certharness/report.hpp"
 #include "certharness/schema_registry.hpp"
 #include "certharness/validate_run.hpp"
+#include "command_output.hpp"
 #include "commands.hpp"
-#include "option_checks.hpp"
 #include "input_limit_options.hpp"
+#include "option_checks.hpp"
 
 namespace certharness::cli {
 namespace {
@@ -32,12 +34,11 @@ std::string join_names() {
   return s;
 }
 
-int run_validate(const validate_args& args) {
+int validate_with(const validate_args& args, command_output& output) {
   validate_options options;
   if (!args.schema.empty()) {
     if (!schema_registry::builtin().contains(args.schema)) {
-      std::cerr << "certharness validate: unknown schema \"" << args.schema
-                << "\" (known: " << join_names() << ")\n";
+      output.message("unknown schema \"" + args.schema + "\" (known: " + join_names() + ")");
       return 2;
     }
     options.schema = args.schema;
@@ -47,26 +48,28 @@ int run_validate(const validate_args& args) {
 
   std::vector<validate_input> inputs;
   if (auto err = collect_inputs(args.paths, inputs)) {
-    std::cerr << "certharness validate: " << err->message << "\n";
+    output.message(err->message);
     return 2;
   }
   validate_report report;
   if (auto err = validate_inputs(inputs, options, report)) {
-    std::cerr << "certharness validate: " << err->message << "\n";
+    output.message(err->message);
     return 2;
   }
   if (args.format == "json") {
-    std::cout << render_json(report);
+    output.report(render_json(report));
   } else {
     const bool color = isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
-    std::cout << render_text(report, color);
-  }
-  std::cout.flush();
-  if (!std::cout) {
-    std::cerr << "certharness validate: cannot write the report\n";
-    return 2;
+    output.report(render_text(report, color));
   }
   return report.summary.invalid == 0 ? 0 : 1;
+}
+
+// Through the same output as crawl and replay: a report that cannot be written exits 2, and the
+// environment's key and organization id stay out of it (a recorded document may echo them).
+int run_validate(const validate_args& args) {
+  command_output output("validate", secret_redactor(secrets_from_environment()));
+  return output.finish(validate_with(args, output));
 }
 
 }  // namespace
