@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <memory>
@@ -55,31 +56,38 @@ std::vector<std::string> split(const std::string& list) {
   return out;
 }
 
+// --limits as page sizes, or why not. Checked when the options are parsed (before the key is
+// looked at), and read again here for the values.
+std::variant<std::vector<int>, std::string> parse_limits(const std::string& list) {
+  std::vector<int> limits;
+  for (const std::string& l : split(list)) {
+    char* end = nullptr;
+    errno = 0;
+    const long v = std::strtol(l.c_str(), &end, 10);
+    if (*end != '\0' || errno != 0 || v < 1 || v > 100) {
+      return "wants numbers in 1..100, got \"" + l + "\"";
+    }
+    limits.push_back(static_cast<int>(v));
+  }
+  if (limits.empty()) return std::string("needs at least one value");
+  return limits;
+}
+
+std::string check_orders(const std::string& list) {
+  const std::vector<std::string> orders = split(list);
+  for (const std::string& o : orders) {
+    if (o != "asc" && o != "desc") return "takes asc and desc, got \"" + o + "\"";
+  }
+  return orders.empty() ? "needs at least one value" : "";
+}
+
 int crawl_with(const crawl_args& args, const api_credentials& credentials, command_output& output) {
   crawl_options options;
   options.base_url = args.base_url;
   options.projects = args.projects;
-  options.limits.clear();
-  for (const std::string& l : split(args.limits)) {
-    char* end = nullptr;
-    const long v = std::strtol(l.c_str(), &end, 10);
-    if (*end != '\0' || v < 1 || v > 100) {
-      output.message("--limits wants numbers in 1..100, got \"" + l + "\"");
-      return 2;
-    }
-    options.limits.push_back(static_cast<int>(v));
-  }
+  // Both were checked when the options were parsed.
+  options.limits = std::get<std::vector<int>>(parse_limits(args.limits));
   options.orders = split(args.orders);
-  for (const std::string& o : options.orders) {
-    if (o != "asc" && o != "desc") {
-      output.message("--orders takes asc and desc, got \"" + o + "\"");
-      return 2;
-    }
-  }
-  if (options.limits.empty() || options.orders.empty()) {
-    output.message("--limits and --orders need at least one value");
-    return 2;
-  }
   options.max_pages = args.max_pages;
   options.max_requests = args.max_requests;
   options.max_kept_bytes = args.max_kept_mb << 20;
@@ -181,8 +189,16 @@ command_runner add_crawl_command(CLI::App& app) {
   cmd->add_option("--project", args->projects,
                   "Also walk this project's certificates (repeatable)");
   cmd->add_option("--limits", args->limits, "Page sizes to walk with, comma-separated")
+      ->check(CLI::Validator(
+          [](std::string& text) {
+            auto parsed = parse_limits(text);
+            auto* error = std::get_if<std::string>(&parsed);
+            return error ? *error : std::string();
+          },
+          "1..100,..."))
       ->capture_default_str();
   cmd->add_option("--orders", args->orders, "Orders to walk in, comma-separated")
+      ->check(CLI::Validator([](std::string& text) { return check_orders(text); }, "asc|desc,..."))
       ->capture_default_str();
   cmd->add_option("--max-pages", args->max_pages, "Bound on the pages of one walk")
       ->check(whole_number<std::size_t>(1, k_max_pages_bound))
