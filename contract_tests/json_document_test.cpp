@@ -443,6 +443,11 @@ TEST(decode_json, compact_nodes_keep_every_fact) {
   EXPECT_TRUE(o.find("n")->is_null());
   EXPECT_EQ(o.find("s")->as_string(), std::string_view("x\0", 2));
   EXPECT_EQ(o[4].key(), "s");
+  // An empty key or string before anything else was written.
+  for (const char* text : {R"({"":1})", R"("")", R"([""])"}) {
+    const decode_result e = decode_json(text);
+    EXPECT_TRUE(e.ok()) << text << describe(e.problems);
+  }
   // Values that are not numbers or strings have no text.
   EXPECT_EQ(a[6].as_string(), "");
   EXPECT_EQ(a[3].number_text(), "");

@@ -344,8 +344,8 @@ class stand_in_stream {
  public:
   using Ch = char;
   stand_in_stream(std::string_view bytes, const std::vector<number_span>& stand_ins)
-      : bytes_(bytes.data()), size_(bytes.size()), stand_ins_(stand_ins) {
-    next_ = stand_ins_.empty() ? size_ : std::min(size_, stand_ins_[0].first);
+      : bytes_(bytes.data()), size_(bytes.size()), stand_ins_(&stand_ins) {
+    next_ = stand_ins.empty() ? size_ : std::min(size_, stand_ins[0].first);
   }
   Ch Peek() const { return pos_ < next_ ? bytes_[pos_] : slow_peek(); }
   Ch Take() { return pos_ < next_ ? bytes_[pos_++] : slow_take(); }
@@ -360,21 +360,22 @@ class stand_in_stream {
   // Inside stand-in k_ (or at the end).
   Ch slow_peek() const {
     if (pos_ >= size_) return '\0';
-    return pos_ == stand_ins_[k_].first ? '0' : ' ';
+    return pos_ == (*stand_ins_)[k_].first ? '0' : ' ';
   }
   Ch slow_take() {
     if (pos_ >= size_) return '\0';
     const Ch c = slow_peek();
-    if (++pos_ == stand_ins_[k_].first + stand_ins_[k_].second) {
+    const number_span& span = (*stand_ins_)[k_];
+    if (++pos_ == span.first + span.second) {
       ++k_;
-      next_ = k_ < stand_ins_.size() ? std::min(size_, stand_ins_[k_].first) : size_;
+      next_ = k_ < stand_ins_->size() ? std::min(size_, (*stand_ins_)[k_].first) : size_;
     }
     return c;
   }
 
   const char* bytes_;
   std::size_t size_;
-  const std::vector<number_span>& stand_ins_;
+  const std::vector<number_span>* stand_ins_;
   std::size_t pos_ = 0;
   std::size_t k_ = 0;
   std::size_t next_;
@@ -385,25 +386,28 @@ class stand_in_stream {
 // non-empty containers (exact for a well-formed document).
 std::size_t count_values_upper_bound(std::string_view bytes) noexcept {
   std::size_t n = 1;
-  bool in_string = false, escaped = false, opened = false;
-  for (const char c : bytes) {
-    if (in_string) {
-      if (escaped) {
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
-    }
+  bool opened = false;
+  const char* p = bytes.data();
+  const char* const end = p + bytes.size();
+  while (p < end) {
+    const char c = *p++;
     if (c == ' ' || c == '\t' || c == '\n' || c == '\r') continue;
     if (opened && c != ']' && c != '}') ++n;  // the container has a first element
     opened = c == '[' || c == '{';
-    if (c == '"') {
-      in_string = true;
-    } else if (c == ',') {
+    if (c == ',') {
       ++n;
+    } else if (c == '"') {  // to the closing quote: the next one after an even run of '\'
+      for (;;) {
+        const void* q = std::memchr(p, '"', static_cast<std::size_t>(end - p));
+        if (!q) return n;
+        const char* quote = static_cast<const char*>(q);
+        std::size_t slashes = 0;
+        while (quote - slashes > p && quote[-1 - static_cast<std::ptrdiff_t>(slashes)] == '\\') {
+          ++slashes;
+        }
+        p = quote + 1;
+        if (slashes % 2 == 0) break;
+      }
     }
   }
   return n;
@@ -455,7 +459,7 @@ class json_builder {
         stand_ins_(stand_ins),
         nodes_(doc.nodes_.get()),
         low_(doc.node_capacity_),
-        chunk_size_(std::clamp<std::size_t>(bytes.size() / 16, 256, std::size_t{1} << 20)) {}
+        chunk_size_(std::clamp<std::size_t>(bytes.size() / 16, 4096, std::size_t{1} << 20)) {}
 
   bool Null() { return push_scalar(json_type::null_value, 0); }
   bool Bool(bool b) {
@@ -469,7 +473,7 @@ class json_builder {
   bool Double(double) { return false; }
 
   bool RawNumber(const char* str, rapidjson::SizeType len, bool) {
-    const std::size_t offset = stream_.Tell() - len;
+    const std::size_t offset = stream_.Tell() - len;  // the reader is just past the number
     std::string_view text(str, len);
     if (!stand_ins_.empty()) {
       auto it =
@@ -583,7 +587,8 @@ class json_builder {
   }
 
   // Just after the opening quote of the string the reader has just finished (the closing
-  // quote is at Tell() - 1): the nearest quote before it not escaped by a backslash.
+  // quote is at Tell() - 1): the nearest quote before it not escaped by a backslash. Only
+  // run for a finding, which stops the parse.
   std::size_t string_start() const {
     std::size_t i = stream_.Tell() - 1;
     while (i > 0) {
@@ -658,6 +663,7 @@ class json_builder {
   // chunk runs out mid-item, the item so far moves to a new chunk.
   void begin_item() { item_ = cur_; }
   void write(const void* p, std::size_t n) {
+    if (n == 0) return;  // an empty key or string, maybe before any chunk exists
     if (room_ < n) grow(n);
     std::memcpy(cur_, p, n);
     cur_ += n;
