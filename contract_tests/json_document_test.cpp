@@ -14,8 +14,8 @@ using namespace std::string_literals;
 std::string describe(const findings& fs) {
   std::string s;
   for (const finding& f : fs) {
-    s += std::string(to_string(f.level)) + " " + f.check + " at '" + f.pointer + "': " +
-         f.message + "\n";
+    s += std::string(to_string(f.level)) + " " + f.check + " at '" + f.pointer + "': " + f.message +
+         "\n";
   }
   return s.empty() ? "(no findings)" : s;
 }
@@ -149,8 +149,8 @@ TEST(decode_json, syntax_messages_name_the_usual_culprits) {
     const decode_result r = decode_json(input);
     ASSERT_FALSE(r.problems.empty()) << input;
     EXPECT_NE(r.problems[0].message.find(expected), std::string::npos)
-        << input << ": expected a message with '" << expected << "', got '"
-        << r.problems[0].message << "'";
+        << input << ": expected a message with '" << expected << "', got '" << r.problems[0].message
+        << "'";
   }
 }
 
@@ -217,8 +217,8 @@ TEST(decode_json, integers_beyond_2_pow_53_warn_but_stay_valid) {
 }
 
 TEST(decode_json, numbers_beyond_double_range_are_exact_integers_with_a_warning) {
-  for (const std::string& text : {"1e309"s, "-1e400"s, "10e308"s, std::string(400, '9'),
-                                  "1.5e99999999999"s}) {
+  for (const std::string& text :
+       {"1e309"s, "-1e400"s, "10e308"s, std::string(400, '9'), "1.5e99999999999"s}) {
     const decode_result r = decode_json(R"({"a":[)" + text + "]}");
     ASSERT_TRUE(r.ok()) << text << describe(r.problems);
     const json_value& v = r.document->root()[0][0];
@@ -351,12 +351,11 @@ TEST(decode_json, hundred_megabyte_string) {
 TEST(decode_json, extreme_exponents_never_reach_undefined_behaviour) {
   // The CVE-2024-38517 class: exponents and fraction lengths that overflow int arithmetic.
   const std::string zeros(300'000, '0');
-  for (const std::string& text : {
-           "[1e-2147483649]"s, "[1e-99999999999999999999]"s, "[1e2147483648]"s,
-           "[-1e-2147483648]"s, "[0." + zeros + "1e2147483600]", "[0." + zeros + "e400]",
-           "[1" + zeros + "e-300000]", "[0." + zeros + "1]", "[1.5e-324]"s, "[4.9e-325]"s,
-           "[2.2250738585072011e-308]"s, "[1.7976931348623157e308]"s,
-           "[1.7976931348623159e308]"s}) {
+  for (const std::string& text :
+       {"[1e-2147483649]"s, "[1e-99999999999999999999]"s, "[1e2147483648]"s, "[-1e-2147483648]"s,
+        "[0." + zeros + "1e2147483600]", "[0." + zeros + "e400]", "[1" + zeros + "e-300000]",
+        "[0." + zeros + "1]", "[1.5e-324]"s, "[4.9e-325]"s, "[2.2250738585072011e-308]"s,
+        "[1.7976931348623157e308]"s, "[1.7976931348623159e308]"s}) {
     const decode_result r = decode_json(text);
     // Any verdict is acceptable; crashing or UB (caught by the sanitizers) is not.
     if (!r.ok()) {
@@ -370,6 +369,120 @@ TEST(decode_json, extreme_exponents_never_reach_undefined_behaviour) {
   ASSERT_TRUE(exact.ok()) << describe(exact.problems);
   EXPECT_TRUE(exact.document->root()[0].fits_int64());
   EXPECT_EQ(exact.document->root()[0].as_int64(), 1);
+}
+
+// Issue 9 item 5: a value once cost a 64-byte node, held twice (scratch and document), plus
+// the document's own copy of the input: ~100x the input. The footprint is now bounded per
+// input byte; the dense array is the worst case (2 bytes of input per value).
+TEST(decode_json, footprint_is_a_small_multiple_of_the_input) {
+  struct shape {
+    const char* name;
+    std::string element;  // repeated, comma-separated, inside [ ]
+    double max_ratio;     // footprint / input bytes
+  };
+  // Nodes are 8 bytes; a container with elements or a key adds a 12-byte record; keys,
+  // strings and numbers longer than 7 characters go to the arena with a length or a NUL.
+  const shape shapes[] = {
+      {"dense_zeros", "0", 4.07},    // 2 bytes of input per value; 1/16 is the first arena chunk
+      {"small_ints", "12", 2.75},    // 3 bytes per value
+      {"empty_arrays", "[]", 2.75},  // no record for an empty array
+      {"strings", R"("abcdefgh")", 1.9},  // length and bytes in the arena
+      {"long_numbers", "123456789012", 1.7},
+      {"members", R"({"a":0})", 4.5},  // 35 bytes for 8 of input
+      {"pairs", "[0]", 7.1},           // 28 bytes for 4 of input
+      {"nesting", "[[[[0]]]]", 8.9},   // 20 bytes per 2 of input at each level
+  };
+  for (const shape& s : shapes) {
+    std::string text = "[";
+    while (text.size() < (std::size_t{1} << 20)) text += s.element + ",";
+    text += s.element + "]";
+    const decode_result r = decode_json(text);
+    ASSERT_TRUE(r.ok()) << s.name << describe(r.problems);
+    const double ratio =
+        static_cast<double>(r.document->footprint()) / static_cast<double>(text.size());
+    EXPECT_LE(ratio, s.max_ratio) << s.name << ": footprint " << r.document->footprint()
+                                  << " bytes for " << text.size() << " bytes of input";
+  }
+}
+
+TEST(decode_json, compact_nodes_keep_every_fact) {
+  const decode_result r = decode_json(
+      R"([1234567, 12345678, -0.5, true, false, null, [], {}, "", {"k":[]}, {"k":{}},
+          {"":1, "long key \u00e9":12345678901234567890, "t":true, "n":null, "s":"x\u0000"}])");
+  ASSERT_TRUE(r.ok()) << describe(r.problems);
+  const json_value& a = r.document->root();
+  ASSERT_EQ(a.size(), 12u);
+  EXPECT_EQ(a[0].number_text(), "1234567");  // inline
+  EXPECT_EQ(a[0].as_int64(), 1234567);
+  EXPECT_EQ(a[1].number_text(), "12345678");  // in the arena
+  EXPECT_EQ(a[1].as_double(), 12345678.0);
+  EXPECT_FALSE(a[2].is_integer());
+  EXPECT_EQ(a[2].as_double(), -0.5);
+  EXPECT_TRUE(a[3].as_bool());
+  EXPECT_TRUE(a[4].is_bool());
+  EXPECT_FALSE(a[4].as_bool());
+  EXPECT_TRUE(a[5].is_null());
+  EXPECT_TRUE(a[6].is_array());
+  EXPECT_EQ(a[6].size(), 0u);
+  EXPECT_EQ(a[6].begin(), a[6].end());
+  EXPECT_TRUE(a[7].is_object());
+  EXPECT_EQ(a[8].as_string(), "");
+  EXPECT_EQ(a[8].key(), "");
+  ASSERT_NE(a[9].find("k"), nullptr);
+  EXPECT_TRUE(a[9].find("k")->is_array());
+  EXPECT_TRUE(a[10].find("k")->is_object());
+  const json_value& o = a[11];
+  ASSERT_EQ(o.size(), 5u);
+  EXPECT_EQ(o[0].key(), "");
+  EXPECT_EQ(o[0].number_text(), "1");
+  EXPECT_EQ(o[1].key(), "long key \xc3\xa9");
+  EXPECT_EQ(o[1].number_text(), "12345678901234567890");
+  EXPECT_TRUE(o[1].beyond_safe_integer());
+  EXPECT_FALSE(o[1].fits_int64());
+  EXPECT_TRUE(o.find("t")->as_bool());
+  EXPECT_TRUE(o.find("n")->is_null());
+  EXPECT_EQ(o.find("s")->as_string(), std::string_view("x\0", 2));
+  EXPECT_EQ(o[4].key(), "s");
+  // An empty key or string before anything else was written.
+  for (const char* text : {R"({"":1})", R"("")", R"([""])"}) {
+    const decode_result e = decode_json(text);
+    EXPECT_TRUE(e.ok()) << text << describe(e.problems);
+  }
+  // Values that are not numbers or strings have no text.
+  EXPECT_EQ(a[6].as_string(), "");
+  EXPECT_EQ(a[3].number_text(), "");
+}
+
+// Issue 9 item 6: each big integer and duplicate key built its pointer from the whole container
+// stack, kept or not: 80,000 levels deep took 29 s. Only kept findings build pointers now.
+TEST(decode_json, pointers_are_built_only_for_kept_findings) {
+  constexpr std::size_t depth = 20'000;
+  std::string text;
+  for (std::size_t i = 0; i < depth; ++i) text += R"({"a":1,"a":9007199254740993,"b":)";
+  text += "0";
+  for (std::size_t i = 0; i < depth; ++i) text += "}";
+  decode_limits limits;
+  limits.max_depth = depth + 1;
+  const decode_result r = decode_json(text, limits);
+  ASSERT_TRUE(r.document.has_value()) << describe({r.problems.begin(), r.problems.begin() + 1});
+  ASSERT_EQ(r.problems.size(), 202u);  // 100 of each check, and a "more like the above" each
+  // 200 kept findings, each at most depth + 1 tokens deep.
+  EXPECT_LE(r.pointer_tokens, 200 * (depth + 1)) << "pointer work grew with the findings dropped";
+}
+
+// Issue 9 item 23: an unpaired surrogate in a key was reported at the previous member.
+TEST(decode_json, unpaired_surrogate_in_a_key_points_at_its_own_member) {
+  const decode_result r = decode_json(R"({"a":{"b":1,"x\udfffy":2}})");
+  ASSERT_FALSE(r.ok());
+  ASSERT_EQ(r.problems.size(), 1u) << describe(r.problems);
+  EXPECT_EQ(r.problems[0].check, "json.syntax");
+  EXPECT_EQ(r.problems[0].pointer, "/a/x\xEF\xBF\xBDy");  // U+FFFD keeps the pointer UTF-8
+  ASSERT_TRUE(r.problems[0].position.has_value());
+  EXPECT_EQ(r.problems[0].position->offset, 13u);  // just inside the key's opening quote
+  const decode_result value = decode_json(R"({"a":1,"b":"\udc00"})");
+  ASSERT_EQ(value.problems.size(), 1u) << describe(value.problems);
+  EXPECT_EQ(value.problems[0].pointer, "/b");
+  EXPECT_EQ(value.problems[0].position->offset, 12u);
 }
 
 TEST(decode_json, append_json_string_round_trips) {
