@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstddef>
 #include <ostream>
 #include <stdexcept>
 #include <string>
@@ -403,6 +404,65 @@ TEST(schema_registry, errors_come_in_document_order_then_notes) {
   EXPECT_EQ(fs[4].pointer, "/certificate_details/valid_at");
   EXPECT_EQ(fs[5].pointer, "/extra");
   EXPECT_EQ(fs[5].check, "schema.unknown_property");
+}
+
+// `n` copies of `item`, comma-separated.
+std::string repeated(std::string_view item, std::size_t n) {
+  std::string items;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i > 0) items += ",";
+    items += item;
+  }
+  return items;
+}
+
+// A 1 MB page of half a million bad items is one problem: 100 findings and one for the rest,
+// not half a million.
+TEST(schema_registry, violations_are_capped_per_document) {
+  constexpr std::size_t items = 500'001;
+  const findings fs = check("ListCertificatesResponse", list_of(repeated("0", items)));
+  ASSERT_EQ(fs.size(), k_max_findings_per_check + 1) << describe(fs).substr(0, 2000);
+  for (std::size_t i = 0; i < k_max_findings_per_check; ++i) {
+    EXPECT_EQ(fs[i].check, "schema");
+    EXPECT_EQ(fs[i].keyword, "type");
+    EXPECT_EQ(fs[i].pointer, "/data/" + std::to_string(i));
+  }
+  const finding& rest = fs.back();
+  EXPECT_EQ(rest.check, "schema");
+  EXPECT_EQ(rest.level, severity::error);
+  EXPECT_EQ(rest.pointer, "");
+  // Only a window of each array's first items is explained, so the count is a lower bound.
+  EXPECT_EQ(rest.message, "at least 901 more like the above, not listed");
+
+  // Within the window the count is exact.
+  const findings few = check("ListCertificatesResponse", list_of(repeated("0", 150)));
+  ASSERT_EQ(few.size(), k_max_findings_per_check + 1) << describe(few).substr(0, 2000);
+  EXPECT_EQ(few.back().message, "50 more like the above, not listed");
+}
+
+// The explanation reads only each array's first items (which is what bounds its memory): a
+// violation beyond them is still found by the full pass, and reported at the array.
+TEST(schema_registry, violation_beyond_the_explained_items_is_reported_at_the_array) {
+  std::string items = repeated(organization_certificate, 1500);
+  items += ", 0";
+  const finding f = only(check("ListCertificatesResponse", list_of(items)));
+  EXPECT_EQ(f.check, "schema");
+  EXPECT_EQ(f.level, severity::error);
+  EXPECT_EQ(f.pointer, "/data");
+  EXPECT_EQ(f.message,
+            "the document breaks its schema beyond the first 1000 items of this array (only those "
+            "are explained)");
+}
+
+TEST(schema_registry, unknown_property_notes_are_capped_per_document) {
+  const std::string item =
+      replaced(organization_certificate, R"("active")", R"("extra": 1, "active")");
+  const findings fs = check("ListCertificatesResponse", list_of(repeated(item, 130)));
+  ASSERT_EQ(fs.size(), k_max_findings_per_check + 1) << describe(fs).substr(0, 2000);
+  EXPECT_EQ(fs[99].pointer, "/data/99/extra");
+  EXPECT_EQ(fs.back().check, "schema.unknown_property");
+  EXPECT_EQ(fs.back().level, severity::note);
+  EXPECT_EQ(fs.back().message, "30 more like the above, not listed");
 }
 
 TEST(schema_registry, concurrent_validation_matches_sequential) {

@@ -4,8 +4,9 @@
 // to a document (json.duplicate_key included: both layers judge the first member) and every
 // builtin schema but "Error", the typed decoder accepts -- or refuses only with json.number_range
 // -- exactly when validate() reports no {check "schema", severity error}; and when both refuse,
-// the typed decoder's pointer is among the schema findings' pointers. Any disagreement aborts
-// with both verdicts.
+// the typed decoder's pointer is among the schema findings' pointers, or at or below that of a
+// summary finding (no keyword: the rest past the findings cap, or a violation past the explained
+// items of an array). Any disagreement aborts with both verdicts.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -51,7 +52,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (const finding& f : all) {
       if (f.check != "schema" || f.level != severity::error) continue;
       any_error = true;
-      pointer_seen = pointer_seen || (typed && f.pointer == typed->pointer);
+      const bool summary = f.keyword.empty();
+      pointer_seen = pointer_seen ||
+                     (typed && (f.pointer == typed->pointer ||
+                                (summary && (typed->pointer + "/").starts_with(f.pointer + "/"))));
       errors += "\n    " + f.keyword + " at '" + f.pointer + "': " + f.message;
     }
     const bool typed_ok = !typed || typed->check == "json.number_range";

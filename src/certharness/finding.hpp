@@ -22,7 +22,7 @@ struct text_position {
 };
 
 struct finding {
-  std::string check;    // stable id, e.g. "json.syntax", "schema", "schema.unknown_property"
+  std::string check;  // stable id, e.g. "json.syntax", "schema", "schema.unknown_property"
   severity level = severity::error;
   std::string pointer;  // RFC 6901 JSON Pointer of the offending value ("" is the root)
   std::string keyword;  // schema keyword for "schema" findings, else empty
@@ -33,5 +33,13 @@ struct finding {
 using findings = std::vector<finding>;
 
 bool has_error(const findings& fs) noexcept;
+
+// A page of ten thousand bad items is one problem, not ten thousand findings: a document gets at
+// most this many findings of one check, and one left_out() finding for the rest.
+inline constexpr std::size_t k_max_findings_per_check = 100;
+
+// The finding that stands for `count` findings of `check` left out by that cap; `at_least` when
+// the count itself is a lower bound.
+finding left_out(std::string check, severity level, std::size_t count, bool at_least = false);
 
 }  // namespace certharness

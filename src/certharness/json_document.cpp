@@ -553,10 +553,8 @@ class json_builder {
   void finish() {
     for (const auto& [check, count] : reported_) {
       if (count.first > k_max_findings_per_check) {
-        out_.push_back(finding{std::string(check), count.second, "", "",
-                               std::to_string(count.first - k_max_findings_per_check) +
-                                   " more like the above, not listed",
-                               std::nullopt});
+        out_.push_back(
+            left_out(std::string(check), count.second, count.first - k_max_findings_per_check));
       }
     }
     nodes_[front_] = nodes_[low_];
@@ -621,9 +619,8 @@ class json_builder {
     if (!stop_reason_) stop_reason_ = make();
   }
 
-  // A page of ten thousand big integers is one problem, not ten thousand findings; the finding
-  // (and its pointer, whose cost grows with the depth) is built only when it is kept.
-  static constexpr std::size_t k_max_findings_per_check = 100;
+  // Capped at k_max_findings_per_check (finding.hpp); the finding (and its pointer, whose cost
+  // grows with the depth) is built only when it is kept.
   template <class make_finding>
   void report(std::string_view check, severity level, make_finding make) {
     auto& [count, last_level] = reported_[check];

@@ -579,17 +579,30 @@ std::string pointer_of(const std::vector<step>& path) {
   return pointer;
 }
 
-// The path is kept as nodes and spelled as a pointer only for a note: most walks emit none.
+// The path down to `target`, a node inside `at`; false if it is not there.
+bool path_to(const json_value& at, const json_value* target, std::vector<step>& path) {
+  if (&at == target) return true;
+  if (!at.is_array() && !at.is_object()) return false;
+  for (const json_value& child : at) {
+    path.push_back({&at, &child});
+    if (path_to(child, target, path)) return true;
+    path.pop_back();
+  }
+  return false;
+}
+
+// The path is kept as nodes and spelled as a pointer only for a note that is listed: most walks
+// emit none. `noted` counts them all, listed or not.
 void note_unknown_properties(const json_value& value, const schema_node* schema,
-                             std::vector<step>& path, findings& out) {
+                             std::vector<step>& path, std::size_t& noted, findings& out) {
   schema = applicable(schema, value);
   if (!schema) return;
   if (value.is_object() && !schema->properties.empty()) {
     for (const json_value& member : value) {
       path.push_back({&value, &member});
       if (const schema_node* declared = schema->property(member.key())) {
-        note_unknown_properties(member, declared, path, out);
-      } else {
+        note_unknown_properties(member, declared, path, noted, out);
+      } else if (++noted <= k_max_findings_per_check) {
         out.push_back(finding{"schema.unknown_property", severity::note, pointer_of(path),
                               "additionalProperties",
                               "property " + quoted(member.key()) +
@@ -602,7 +615,7 @@ void note_unknown_properties(const json_value& value, const schema_node* schema,
   } else if (value.is_array() && schema->items) {
     for (const json_value& element : value) {
       path.push_back({&value, &element});
-      note_unknown_properties(element, schema->items, path, out);
+      note_unknown_properties(element, schema->items, path, noted, out);
       path.pop_back();
     }
   }
@@ -664,6 +677,40 @@ std::unique_ptr<schema_registry::impl> compile_builtin() {
   return registry;
 }
 
+// valijson explains a violation with one Error (a context path and a description) per failing
+// value: for a page of half a million bad items, hundreds of megabytes. So an invalid document
+// is explained over a window of each array's first items, which bounds that memory; the
+// validity itself was decided by a full pass. Well above any minItems/maxItems in schemas/,
+// and one more item is shown so that a maxItems up to this count still fails in the window.
+constexpr std::size_t k_explained_items = 1000;
+
+findings explain(const valijson::Schema& compiled, const json_value& root,
+                 const schema_node* schema) {
+  array_window window{k_explained_items + 1};
+  valijson::Validator validator(valijson::Validator::kStrongTypes);
+  valijson::ValidationResults results;
+  findings out;
+  if (!validator.validate(compiled, json_value_adapter(root, &window), &results)) {
+    out = violations(results, root, schema);
+  }
+  if (out.empty()) {  // the violation lies only beyond the window (e.g. a late duplicate)
+    std::vector<step> path;
+    if (window.first_cut && !window.cut_several) path_to(root, window.first_cut, path);
+    out.push_back(finding{"schema", severity::error, pointer_of(path), "",
+                          "the document breaks its schema beyond the first " +
+                              std::to_string(k_explained_items) + " items of " +
+                              (path.empty() ? "an array" : "this array") +
+                              " (only those are explained)",
+                          std::nullopt});
+  } else if (out.size() > k_max_findings_per_check) {
+    // Beyond a cut array the count is of the window's violations only.
+    const std::size_t more = out.size() - k_max_findings_per_check;
+    out.resize(k_max_findings_per_check);
+    out.push_back(left_out("schema", severity::error, more, window.first_cut != nullptr));
+  }
+  return out;
+}
+
 }  // namespace
 
 const schema_registry& schema_registry::builtin() {
@@ -696,14 +743,21 @@ findings schema_registry::validate(const json_value& root, std::string_view name
   // read: Subschema::apply() and every constraint's applyTo*() are const, enum values are
   // FrozenValues compared through freshly made const adapters, valijson's statics are const
   // tables and never-written singletons, and schema_nodes are immutable once built.
-  valijson::Validator validator(valijson::Validator::kStrongTypes);
-  valijson::ValidationResults results;
   findings out;
-  if (!validator.validate(*impl_->schemas[index], json_value_adapter(root), &results)) {
-    out = violations(results, root, schema);
+  {
+    // Without a results object valijson stops at the first error and keeps nothing per value.
+    valijson::Validator validator(valijson::Validator::kStrongTypes);
+    if (!validator.validate(*impl_->schemas[index], json_value_adapter(root), nullptr)) {
+      out = explain(*impl_->schemas[index], root, schema);
+    }
   }
   std::vector<step> path;
-  note_unknown_properties(root, schema, path, out);
+  std::size_t noted = 0;
+  note_unknown_properties(root, schema, path, noted, out);
+  if (noted > k_max_findings_per_check) {
+    out.push_back(
+        left_out("schema.unknown_property", severity::note, noted - k_max_findings_per_check));
+  }
   return out;
 }
 

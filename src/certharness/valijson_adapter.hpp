@@ -2,6 +2,10 @@
 // RapidJsonAdapter. It hands valijson the DOM's exact number semantics: integer-ness is decided
 // from the number's text (JSON Schema 2020-12), so 1.0, 1e3 and 2^64 are integers, 1.5 is not.
 //
+// An adapter made with an array_window presents every array as at most its first max_items
+// elements (getArraySize and iteration alike), so that explaining a violation costs memory
+// bounded by the window rather than by the document.
+//
 // The camelCase member names are the interface valijson's BasicAdapter expects.
 #pragma once
 
@@ -24,6 +28,12 @@
 namespace certharness {
 
 class json_value_adapter;
+
+struct array_window {
+  std::size_t max_items = std::numeric_limits<std::size_t>::max();
+  const json_value* first_cut = nullptr;  // the first array presented shorter than it is
+  bool cut_several = false;               // another array was cut too
+};
 class json_value_array_iterator;
 class json_value_object_iterator;
 
@@ -38,7 +48,17 @@ class json_value_array {
   using iterator = json_value_array_iterator;
 
   json_value_array() = default;
-  explicit json_value_array(const json_value& array) : begin_(array.begin()), end_(array.end()) {}
+  json_value_array(const json_value& array, array_window* window)
+      : begin_(array.begin()), end_(array.end()), window_(window) {
+    if (window_ && size() > window_->max_items) {
+      end_ = begin_ + window_->max_items;
+      if (!window_->first_cut) {
+        window_->first_cut = &array;
+      } else if (window_->first_cut != &array) {
+        window_->cut_several = true;
+      }
+    }
+  }
 
   iterator begin() const;
   iterator end() const;
@@ -47,6 +67,7 @@ class json_value_array {
  private:
   const json_value* begin_ = nullptr;
   const json_value* end_ = nullptr;
+  array_window* window_ = nullptr;
 };
 
 // The members of an object node, in document order (duplicates included).
@@ -56,8 +77,8 @@ class json_value_object {
   using iterator = json_value_object_iterator;
 
   json_value_object() = default;
-  explicit json_value_object(const json_value& object)
-      : begin_(object.begin()), end_(object.end()) {}
+  json_value_object(const json_value& object, array_window* window)
+      : begin_(object.begin()), end_(object.end()), window_(window) {}
 
   iterator begin() const;
   iterator end() const;
@@ -69,6 +90,7 @@ class json_value_object {
  private:
   const json_value* begin_ = nullptr;
   const json_value* end_ = nullptr;
+  array_window* window_ = nullptr;
 };
 
 // An independent copy of a value (valijson keeps these for enum/const). The DOM is a view into
@@ -87,22 +109,23 @@ class json_value_frozen : public valijson::adapters::FrozenValue {
 // Reads one node for valijson's BasicAdapter, which supplies the semantics on top.
 class json_value_view {
  public:
-  explicit json_value_view(const json_value& value) : value_(&value) {}
+  json_value_view(const json_value& value, array_window* window)
+      : value_(&value), window_(window) {}
 
   valijson::adapters::FrozenValue* freeze() const { return new json_value_frozen(*value_); }
 
   std::optional<json_value_array> getArrayOptional() const {
     if (!value_->is_array()) return std::nullopt;
-    return json_value_array(*value_);
+    return json_value_array(*value_, window_);
   }
   bool getArraySize(std::size_t& result) const {
     if (!value_->is_array()) return false;
-    result = value_->size();
+    result = json_value_array(*value_, window_).size();
     return true;
   }
   std::optional<json_value_object> getObjectOptional() const {
     if (!value_->is_object()) return std::nullopt;
-    return json_value_object(*value_);
+    return json_value_object(*value_, window_);
   }
   bool getObjectSize(std::size_t& result) const {
     if (!value_->is_object()) return false;
@@ -146,6 +169,7 @@ class json_value_view {
 
  private:
   const json_value* value_;
+  array_window* window_;
 };
 
 class json_value_adapter
@@ -157,7 +181,8 @@ class json_value_adapter
                                                  json_value_view>;
 
  public:
-  explicit json_value_adapter(const json_value& value) : basic(json_value_view(value)) {}
+  explicit json_value_adapter(const json_value& value, array_window* window = nullptr)
+      : basic(json_value_view(value, window)) {}
 
   // BasicAdapter reaches a number's double through getInteger(), which fails beyond int64; an
   // integer like 2^64 would then make enum comparison and minimum/maximum throw.
@@ -177,9 +202,10 @@ class json_value_array_iterator {
   using pointer = valijson::adapters::DerefProxy<json_value_adapter>;
   using reference = json_value_adapter;
 
-  explicit json_value_array_iterator(const json_value* at) : at_(at) {}
+  json_value_array_iterator(const json_value* at, array_window* window)
+      : at_(at), window_(window) {}
 
-  json_value_adapter operator*() const { return json_value_adapter(*at_); }
+  json_value_adapter operator*() const { return json_value_adapter(*at_, window_); }
   pointer operator->() const { return pointer(**this); }
 
   bool operator==(const json_value_array_iterator& other) const { return at_ == other.at_; }
@@ -202,6 +228,7 @@ class json_value_array_iterator {
 
  private:
   const json_value* at_;
+  array_window* window_;
 };
 
 class json_value_object_iterator {
@@ -212,11 +239,12 @@ class json_value_object_iterator {
   using pointer = valijson::adapters::DerefProxy<json_value_object_member>;
   using reference = json_value_object_member;
 
-  explicit json_value_object_iterator(const json_value* at) : at_(at) {}
+  json_value_object_iterator(const json_value* at, array_window* window)
+      : at_(at), window_(window) {}
 
   // Object members are nodes whose key() is set.
   json_value_object_member operator*() const {
-    return json_value_object_member(std::string(at_->key()), json_value_adapter(*at_));
+    return json_value_object_member(std::string(at_->key()), json_value_adapter(*at_, window_));
   }
   pointer operator->() const { return pointer(**this); }
 
@@ -239,24 +267,25 @@ class json_value_object_iterator {
 
  private:
   const json_value* at_;
+  array_window* window_;
 };
 
 inline json_value_array_iterator json_value_array::begin() const {
-  return json_value_array_iterator(begin_);
+  return json_value_array_iterator(begin_, window_);
 }
 inline json_value_array_iterator json_value_array::end() const {
-  return json_value_array_iterator(end_);
+  return json_value_array_iterator(end_, window_);
 }
 
 inline json_value_object_iterator json_value_object::begin() const {
-  return json_value_object_iterator(begin_);
+  return json_value_object_iterator(begin_, window_);
 }
 inline json_value_object_iterator json_value_object::end() const {
-  return json_value_object_iterator(end_);
+  return json_value_object_iterator(end_, window_);
 }
 inline json_value_object_iterator json_value_object::find(std::string_view key) const {
   for (const json_value* m = begin_; m != end_; ++m) {
-    if (m->key() == key) return json_value_object_iterator(m);
+    if (m->key() == key) return json_value_object_iterator(m, window_);
   }
   return end();
 }
