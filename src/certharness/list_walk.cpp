@@ -389,7 +389,6 @@ list_page read_list_page(const json_value& root) {
   page.data_is_array = data != nullptr && data->is_array();
   if (page.data_is_array) {
     page.data_size = data->size();
-    page.items.reserve(data->size());
     for (std::size_t i = 0; i < data->size(); ++i) {
       const json_value& entry = (*data)[i];
       const json_value* id = entry.is_object() ? entry.find("id") : nullptr;
