@@ -4,6 +4,7 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cerrno>
 #include <limits>
 #include <memory>
@@ -96,6 +97,16 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
     return 0;
   }
   try {
+    // Sized once from Content-Length (a hint, bounded by the limit), so a big body is not
+    // copied into ever larger buffers that can reach twice its size.
+    if (t.body.empty() && t.body.capacity() < n) {
+      std::size_t declared = 0;
+      const auto length = find_header(t.headers, "Content-Length");
+      if (length && std::from_chars(length->data(), length->data() + length->size(), declared)
+                            .ec == std::errc{}) {
+        t.body.reserve(std::min(declared, t.max_body_bytes));
+      }
+    }
     t.body.append(data, n);
   } catch (const std::bad_alloc&) {
     t.out_of_memory = true;
