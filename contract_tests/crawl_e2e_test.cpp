@@ -170,6 +170,40 @@ TEST_F(crawl, could_not_run_exits_2) {
   EXPECT_EQ(WEXITSTATUS(std::system(no_key.c_str())), 2);
 }
 
+// A listening socket on 127.0.0.1 that nobody should reach: was_connected() says whether
+// anything connected to it (non-blocking accept, so asking never waits). port() is 0 on failure.
+class loopback_listener {
+ public:
+  loopback_listener() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    if (fd_ >= 0 && ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+        ::listen(fd_, 4) == 0 &&
+        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+      port_ = ntohs(addr.sin_port);
+    }
+  }
+  ~loopback_listener() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  loopback_listener(const loopback_listener&) = delete;
+  loopback_listener& operator=(const loopback_listener&) = delete;
+
+  int port() const { return port_; }
+  bool was_connected() const {
+    const int accepted = ::accept(fd_, nullptr, nullptr);
+    if (accepted >= 0) ::close(accepted);
+    return accepted >= 0;
+  }
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
+};
+
 // The loopback gate reads the URL as libcurl does: a base whose host, after the userinfo, is
 // another machine is refused before any connection (issue 9).
 TEST_F(crawl, base_url_with_userinfo_exits_2_before_any_connection) {
@@ -182,37 +216,20 @@ TEST_F(crawl, base_url_with_userinfo_exits_2_before_any_connection) {
   EXPECT_NE(r.err.find("plain http to 127.0.0.1.evil.invalid"), std::string::npos) << r.err;
 
   // Observable: a listening loopback socket named after the '@' sees no connection at all.
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
-  ASSERT_GE(fd, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  ASSERT_EQ(::listen(fd, 4), 0);
-  ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
-  const std::string port = std::to_string(ntohs(addr.sin_port));
-  r = run("http://127.0.0.1@127.0.0.1:" + port + "/v1", "--timeout 1 --retries 0");
+  const loopback_listener listener;
+  ASSERT_NE(listener.port(), 0);
+  r = run("http://127.0.0.1@127.0.0.1:" + std::to_string(listener.port()) + "/v1",
+          "--timeout 1 --retries 0");
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("userinfo"), std::string::npos) << r.err;
-  const int accepted = ::accept(fd, nullptr, nullptr);
-  EXPECT_LT(accepted, 0) << "crawl connected to the host after the '@'";
-  if (accepted >= 0) ::close(accepted);
-  ::close(fd);
+  EXPECT_FALSE(listener.was_connected()) << "crawl connected to the host after the '@'";
 }
 
 // A proxy from the environment would be another host: plain http never goes through one.
 TEST_F(crawl, plain_http_never_goes_through_a_proxy) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
-  ASSERT_GE(fd, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  ASSERT_EQ(::listen(fd, 4), 0);
-  ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
-  const std::string proxy = "http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+  const loopback_listener listener;
+  ASSERT_NE(listener.port(), 0);
+  const std::string proxy = "http://127.0.0.1:" + std::to_string(listener.port());
   // Nothing listens on port 9: without a proxy the first request finds no connection.
   const crawl_result r = testing::run_cli(
       dir_,
@@ -221,10 +238,7 @@ TEST_F(crawl, plain_http_never_goes_through_a_proxy) {
       "crawl --base-url http://127.0.0.1:9/v1 --timeout 1 --retries 0");
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("no connection"), std::string::npos) << r.err;
-  const int accepted = ::accept(fd, nullptr, nullptr);
-  EXPECT_LT(accepted, 0) << "the request (and its key) went to the proxy";
-  if (accepted >= 0) ::close(accepted);
-  ::close(fd);
+  EXPECT_FALSE(listener.was_connected()) << "the request (and its key) went to the proxy";
 }
 
 TEST_F(crawl, first_request_401_exits_2) {

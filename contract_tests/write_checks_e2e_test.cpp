@@ -193,6 +193,17 @@ std::set<std::string> error_checks(const json_value& report) {
   return out;
 }
 
+// A clean run: no error finding, and every write check ran and never failed.
+void expect_every_write_check_passed(const json_value& report) {
+  EXPECT_TRUE(error_checks(report).empty()) << ::testing::PrintToString(error_checks(report));
+  const auto checks = checks_of(report);
+  for (const char* id : k_write_checks) {
+    ASSERT_TRUE(checks.count(id)) << id << " never ran";
+    EXPECT_GT(checks.at(id).first, 0) << id;
+    EXPECT_EQ(checks.at(id).second, 0) << id;
+  }
+}
+
 TEST_F(write_checks, clean_server_passes_and_is_left_as_found) {
   serve_process server({"--seed-certs", "5"});
   const auto before = server_certificates(server.base_url());
@@ -202,14 +213,7 @@ TEST_F(write_checks, clean_server_passes_and_is_left_as_found) {
   const int code = run(server.base_url(), {"--write-checks", "--record", har.string()}, report);
   ASSERT_TRUE(report.has_value());
   EXPECT_EQ(code, 0);
-  EXPECT_TRUE(error_checks(report->root()).empty())
-      << ::testing::PrintToString(error_checks(report->root()));
-  const auto checks = checks_of(report->root());
-  for (const char* id : k_write_checks) {
-    ASSERT_TRUE(checks.count(id)) << id << " never ran";
-    EXPECT_GT(checks.at(id).first, 0) << id;
-    EXPECT_EQ(checks.at(id).second, 0) << id;
-  }
+  expect_every_write_check_passed(report->root());
   EXPECT_EQ(server_certificates(server.base_url()), before);
   expect_valid_har(har);
   // The upload is recorded with its body (the PEM is public; nothing there is secret).
@@ -229,13 +233,7 @@ TEST_F(write_checks, pass_against_the_demo_server_of_120_seeded_certificates) {
                        {"--write-checks", "--project", "proj_demo", "--limits", "100"}, report);
   ASSERT_TRUE(report.has_value());
   EXPECT_EQ(code, 0);
-  EXPECT_TRUE(error_checks(report->root()).empty())
-      << ::testing::PrintToString(error_checks(report->root()));
-  const auto checks = checks_of(report->root());
-  for (const char* id : k_write_checks) {
-    ASSERT_TRUE(checks.count(id)) << id << " never ran";
-    EXPECT_GT(checks.at(id).first, 0) << id;
-  }
+  expect_every_write_check_passed(report->root());
   EXPECT_EQ(server_certificates(server.base_url()), before);
 }
 
