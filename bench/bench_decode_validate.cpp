@@ -18,10 +18,10 @@
 #include <stdexcept>
 #include <string>
 
-#include "certharness/embedded_schemas.hpp"
-#include "certharness/json_document.hpp"
-#include "certharness/models.hpp"
-#include "certharness/schema_registry.hpp"
+#include "certharness/schema/embedded_schemas.hpp"
+#include "certharness/json/json_document.hpp"
+#include "certharness/schema/models.hpp"
+#include "certharness/schema/schema_registry.hpp"
 
 namespace {
 

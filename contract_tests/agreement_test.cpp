@@ -15,9 +15,9 @@
 #include <string>
 #include <vector>
 
-#include "certharness/json_document.hpp"
-#include "certharness/models.hpp"
-#include "certharness/schema_registry.hpp"
+#include "certharness/json/json_document.hpp"
+#include "certharness/schema/models.hpp"
+#include "certharness/schema/schema_registry.hpp"
 #include "corpus_files.hpp"
 
 namespace certharness {

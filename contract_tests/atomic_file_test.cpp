@@ -1,4 +1,4 @@
-#include "certharness/atomic_file.hpp"
+#include "certharness/io/atomic_file.hpp"
 
 #include <fcntl.h>
 #include <gtest/gtest.h>

@@ -1,6 +1,6 @@
 // bounded_input: at most limit + 1 bytes of any input, the real size in over-limit messages,
 // and a FIFO with no writer refused at once rather than waited for.
-#include "certharness/bounded_input.hpp"
+#include "certharness/io/bounded_input.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>

@@ -1,6 +1,6 @@
 // byte_budget: what all workers hold at once never exceeds the capacity, a reservation larger
 // than the capacity runs alone, and every reservation is eventually granted.
-#include "certharness/byte_budget.hpp"
+#include "certharness/io/byte_budget.hpp"
 
 #include <gtest/gtest.h>
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "certharness/check_catalogue.hpp"
+#include "certharness/findings/check_catalogue.hpp"
 #include "corpus_files.hpp"
 
 namespace certharness {

@@ -16,8 +16,8 @@
 #include <variant>
 #include <vector>
 
-#include "certharness/har.hpp"
-#include "certharness/json_document.hpp"
+#include "certharness/har/har.hpp"
+#include "certharness/json/json_document.hpp"
 #include "cli_process.hpp"
 #include "corpus_files.hpp"
 

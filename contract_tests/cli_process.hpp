@@ -12,7 +12,7 @@
 
 #include <gtest/gtest.h>
 
-#include "certharness/json_document.hpp"
+#include "certharness/json/json_document.hpp"
 #include "corpus_files.hpp"
 
 namespace certharness::testing {

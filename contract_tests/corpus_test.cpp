@@ -5,8 +5,8 @@
 #include <map>
 #include <set>
 
-#include "certharness/schema_registry.hpp"
-#include "certharness/validate_run.hpp"
+#include "certharness/schema/schema_registry.hpp"
+#include "certharness/validate/validate_run.hpp"
 #include "corpus_files.hpp"
 
 namespace certharness {

@@ -20,8 +20,8 @@
 #include <thread>
 #include <vector>
 
-#include "certharness/har.hpp"
-#include "certharness/json_document.hpp"
+#include "certharness/har/har.hpp"
+#include "certharness/json/json_document.hpp"
 #include "cli_process.hpp"
 #include "corpus_files.hpp"
 #include "report_reading.hpp"

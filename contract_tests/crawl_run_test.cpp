@@ -1,6 +1,6 @@
 // run_crawl against an in-process cpp-httplib server on 127.0.0.1 that answers what serve's
 // faults cannot: error statuses with bodies shaped like success.
-#include "certharness/crawl_run.hpp"
+#include "certharness/conformance/crawl_run.hpp"
 
 #include <gtest/gtest.h>
 #include <httplib.h>
@@ -17,8 +17,8 @@
 #include <variant>
 #include <vector>
 
-#include "certharness/har.hpp"
-#include "certharness/replay_run.hpp"
+#include "certharness/har/har.hpp"
+#include "certharness/conformance/replay_run.hpp"
 
 namespace certharness {
 namespace {

@@ -5,8 +5,8 @@
 
 #include <string>
 
-#include "certharness/fake_api.hpp"
-#include "certharness/json_document.hpp"
+#include "certharness/fake_api/fake_api.hpp"
+#include "certharness/json/json_document.hpp"
 
 namespace certharness {
 namespace {

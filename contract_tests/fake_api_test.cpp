@@ -2,7 +2,7 @@
 // the official document, pagination walks over seeded lists, the state rules (cap, activation
 // scopes, atomicity, delete), a long randomized session whose every response is validated
 // against its schema, and each fault's effect (absent without the fault).
-#include "certharness/fake_api.hpp"
+#include "certharness/fake_api/fake_api.hpp"
 
 #include <gtest/gtest.h>
 
@@ -20,10 +20,10 @@
 #include <variant>
 #include <vector>
 
-#include "certharness/json_document.hpp"
-#include "certharness/models.hpp"
-#include "certharness/schema_registry.hpp"
-#include "certharness/x509_certificate.hpp"
+#include "certharness/json/json_document.hpp"
+#include "certharness/schema/models.hpp"
+#include "certharness/schema/schema_registry.hpp"
+#include "certharness/fake_api/x509_certificate.hpp"
 #include "corpus_files.hpp"
 
 namespace certharness {

@@ -1,6 +1,6 @@
 // HAR 1.2: round trips, the required fields, redaction (no secret reaches the output), atomic
 // writes, and reading what browsers and mitmproxy export, or hostile bytes.
-#include "certharness/har.hpp"
+#include "certharness/har/har.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/resource.h>
@@ -16,7 +16,7 @@
 #include <set>
 #include <sstream>
 
-#include "certharness/json_document.hpp"
+#include "certharness/json/json_document.hpp"
 
 namespace certharness {
 

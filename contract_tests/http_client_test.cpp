@@ -1,6 +1,6 @@
 // The libcurl transport against an in-process cpp-httplib server on 127.0.0.1: what is sent
 // arrives as sent, any status is a response, and every transport failure is one line of data.
-#include "certharness/http_client.hpp"
+#include "certharness/http/http_client.hpp"
 
 #include <gtest/gtest.h>
 #include <httplib.h>

@@ -1,5 +1,5 @@
 // Request targets as the fake server and replay read them.
-#include "certharness/http_message.hpp"
+#include "certharness/http/http_message.hpp"
 
 #include <gtest/gtest.h>
 

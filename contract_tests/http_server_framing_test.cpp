@@ -1,6 +1,6 @@
 // Strict HTTP/1.1 request framing as serve reads it: every head a lenient server would guess at
 // is refused with the status RFC 9110/9112 name, and well-formed heads are read exactly.
-#include "certharness/http_server_framing.hpp"
+#include "certharness/http/http_server_framing.hpp"
 
 #include <gtest/gtest.h>
 

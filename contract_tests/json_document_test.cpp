@@ -1,5 +1,5 @@
 // Strict decoding: every RFC 8259 rule, the limits, number semantics and hostile inputs.
-#include "certharness/json_document.hpp"
+#include "certharness/json/json_document.hpp"
 
 #include <gtest/gtest.h>
 

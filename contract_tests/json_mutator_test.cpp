@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "certharness/json_document.hpp"
+#include "certharness/json/json_document.hpp"
 
 namespace {
 

@@ -1,7 +1,7 @@
 // The list.* checks: scripted page sequences (clean walks, one per fault kind of the fake,
 // stalls, bounds, broken fetches, pages of the wrong shape, random pages), then walks driven
 // against the real fake_api, where each list fault must raise exactly its check.
-#include "certharness/list_walk.hpp"
+#include "certharness/conformance/list_walk.hpp"
 
 #include <gtest/gtest.h>
 
@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "certharness/fake_api.hpp"
+#include "certharness/fake_api/fake_api.hpp"
 
 namespace certharness {
 namespace {

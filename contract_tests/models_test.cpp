@@ -1,6 +1,6 @@
 // Typed models: decoding follows the official spec's schemas exactly (type, required, null,
 // enum, integer, array bounds), reports the first offending value, and encode round-trips.
-#include "certharness/models.hpp"
+#include "certharness/schema/models.hpp"
 
 #include <gtest/gtest.h>
 

@@ -16,7 +16,7 @@
 #include <utility>
 #include <vector>
 
-#include "certharness/json_document.hpp"
+#include "certharness/json/json_document.hpp"
 #include "cli_process.hpp"
 #include "corpus_files.hpp"
 #include "serve_process.hpp"

@@ -1,6 +1,6 @@
 // Offline replay of recorded exchanges: routing, request bodies, negative probes, walks rebuilt
 // from shuffled pages, entries without a recorded body, and the checked-in recordings.
-#include "certharness/replay_run.hpp"
+#include "certharness/conformance/replay_run.hpp"
 
 #include <gtest/gtest.h>
 

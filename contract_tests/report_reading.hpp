@@ -6,7 +6,7 @@
 #include <string>
 #include <utility>
 
-#include "certharness/json_document.hpp"
+#include "certharness/json/json_document.hpp"
 
 namespace certharness::testing {
 

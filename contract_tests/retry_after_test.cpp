@@ -1,7 +1,7 @@
 // Retry-After, read once for the http.retry_after check and crawl's wait: delay-seconds and
 // HTTP-dates (IMF-fixdate and the obsolete forms), counted from a given "now" or the response's
 // Date header.
-#include "certharness/retry_after.hpp"
+#include "certharness/http/retry_after.hpp"
 
 #include <gtest/gtest.h>
 

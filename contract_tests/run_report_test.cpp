@@ -13,9 +13,9 @@
 #include <string_view>
 #include <vector>
 
-#include "certharness/check_catalogue.hpp"
-#include "certharness/json_document.hpp"
-#include "certharness/run_report.hpp"
+#include "certharness/findings/check_catalogue.hpp"
+#include "certharness/json/json_document.hpp"
+#include "certharness/report/run_report.hpp"
 #include "corpus_files.hpp"
 
 namespace certharness {

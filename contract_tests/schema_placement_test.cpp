@@ -1,5 +1,5 @@
 // Which schema a document is placed under, and that it refuses to guess.
-#include "certharness/schema_placement.hpp"
+#include "certharness/schema/schema_placement.hpp"
 
 #include <gtest/gtest.h>
 

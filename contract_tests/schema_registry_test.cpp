@@ -1,7 +1,7 @@
 // The compiled schemas: official examples pass, each kind of violation is reported once with
 // its keyword at an RFC 6901 pointer, undeclared properties are noted, and validation is safe
 // from several threads.
-#include "certharness/schema_registry.hpp"
+#include "certharness/schema/schema_registry.hpp"
 
 #include <gtest/gtest.h>
 
@@ -14,7 +14,7 @@
 #include <thread>
 #include <vector>
 
-#include "certharness/json_document.hpp"
+#include "certharness/json/json_document.hpp"
 
 namespace certharness {
 namespace {

@@ -1,13 +1,13 @@
 // secret_redactor: every spelling of a secret that reports, recordings and messages can hold is
 // replaced, whole escapes only, and nothing else changes.
-#include "certharness/secret_redaction.hpp"
+#include "certharness/har/secret_redaction.hpp"
 
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
-#include "certharness/json_document.hpp"
+#include "certharness/json/json_document.hpp"
 
 namespace certharness {
 namespace {

@@ -12,11 +12,11 @@
 #include <string>
 #include <vector>
 
-#include "certharness/fake_api.hpp"
-#include "certharness/http_client.hpp"
-#include "certharness/json_document.hpp"
-#include "certharness/schema_registry.hpp"
-#include "certharness/x509_certificate.hpp"
+#include "certharness/fake_api/fake_api.hpp"
+#include "certharness/http/http_client.hpp"
+#include "certharness/json/json_document.hpp"
+#include "certharness/schema/schema_registry.hpp"
+#include "certharness/fake_api/x509_certificate.hpp"
 #include "serve_process.hpp"
 
 namespace certharness {

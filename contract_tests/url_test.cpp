@@ -1,5 +1,5 @@
 // URLs as libcurl reads them, and the gate on where crawl may send the admin key.
-#include "certharness/url.hpp"
+#include "certharness/http/url.hpp"
 
 #include <gtest/gtest.h>
 

@@ -13,7 +13,7 @@
 #include <fstream>
 #include <string>
 
-#include "certharness/json_document.hpp"
+#include "certharness/json/json_document.hpp"
 #include "cli_process.hpp"
 #include "corpus_files.hpp"
 

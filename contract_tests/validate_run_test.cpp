@@ -4,7 +4,7 @@
 // This executable replaces the global operator new so that a test can make every allocation of
 // at least N bytes fail, on every thread (ASan's own operator new reports and dies instead of
 // throwing std::bad_alloc, so running out of memory cannot be provoked otherwise under ASan).
-#include "certharness/validate_run.hpp"
+#include "certharness/validate/validate_run.hpp"
 
 #include <unistd.h>
 
@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "certharness/schema_registry.hpp"
+#include "certharness/schema/schema_registry.hpp"
 
 namespace {
 // 0: allocations never fail on purpose.

@@ -23,9 +23,9 @@
 #include <variant>
 #include <vector>
 
-#include "certharness/har.hpp"
-#include "certharness/http_client.hpp"
-#include "certharness/json_document.hpp"
+#include "certharness/har/har.hpp"
+#include "certharness/http/http_client.hpp"
+#include "certharness/json/json_document.hpp"
 #include "corpus_files.hpp"
 #include "report_reading.hpp"
 #include "serve_process.hpp"

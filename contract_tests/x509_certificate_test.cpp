@@ -1,6 +1,6 @@
 // PEM certificates: validity read exactly (UTCTime and GeneralizedTime, before 1970 and after
 // 2038), hostile PEM text refused in one line, OpenSSL's error queue never left behind.
-#include "certharness/x509_certificate.hpp"
+#include "certharness/fake_api/x509_certificate.hpp"
 
 #include <gtest/gtest.h>
 #include <openssl/err.h>

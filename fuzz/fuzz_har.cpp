@@ -17,9 +17,9 @@
 #include <variant>
 #include <vector>
 
-#include "certharness/har.hpp"
-#include "certharness/replay_run.hpp"
-#include "certharness/text_escaping.hpp"
+#include "certharness/har/har.hpp"
+#include "certharness/conformance/replay_run.hpp"
+#include "certharness/json/text_escaping.hpp"
 #include "json_mutator.hpp"
 
 CERTHARNESS_FUZZ_JSON_MUTATOR()

@@ -14,8 +14,8 @@
 #include <string_view>
 #include <variant>
 
-#include "certharness/har.hpp"
-#include "certharness/json_document.hpp"
+#include "certharness/har/har.hpp"
+#include "certharness/json/json_document.hpp"
 #include "json_mutator.hpp"
 
 CERTHARNESS_FUZZ_JSON_MUTATOR()

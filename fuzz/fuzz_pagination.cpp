@@ -23,8 +23,8 @@
 #include <string>
 #include <vector>
 
-#include "certharness/list_walk.hpp"
-#include "certharness/response_checks.hpp"
+#include "certharness/conformance/list_walk.hpp"
+#include "certharness/conformance/response_checks.hpp"
 #include "pagination_reference_model.hpp"
 
 namespace {

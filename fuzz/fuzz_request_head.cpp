@@ -14,7 +14,7 @@
 #include <string_view>
 #include <variant>
 
-#include "certharness/http_server_framing.hpp"
+#include "certharness/http/http_server_framing.hpp"
 
 namespace {
 

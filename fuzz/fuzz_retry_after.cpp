@@ -12,7 +12,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "certharness/retry_after.hpp"
+#include "certharness/http/retry_after.hpp"
 
 using namespace certharness;
 using std::chrono::seconds;

@@ -15,9 +15,9 @@
 #include <string>
 #include <string_view>
 
-#include "certharness/json_document.hpp"
-#include "certharness/models.hpp"
-#include "certharness/schema_registry.hpp"
+#include "certharness/json/json_document.hpp"
+#include "certharness/schema/models.hpp"
+#include "certharness/schema/schema_registry.hpp"
 #include "json_mutator.hpp"
 
 CERTHARNESS_FUZZ_JSON_MUTATOR()

@@ -30,11 +30,11 @@
 #include <curl/curl.h>
 #include <strings.h>
 
-#include "certharness/http_client.hpp"
-#include "certharness/http_message.hpp"
-#include "certharness/list_walk.hpp"
-#include "certharness/replay_run.hpp"
-#include "certharness/url.hpp"
+#include "certharness/http/http_client.hpp"
+#include "certharness/http/http_message.hpp"
+#include "certharness/conformance/list_walk.hpp"
+#include "certharness/conformance/replay_run.hpp"
+#include "certharness/http/url.hpp"
 
 namespace {
 

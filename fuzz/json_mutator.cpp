@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "certharness/rapidjson_guard.hpp"
+#include "certharness/json/rapidjson_guard.hpp"
 
 // libFuzzer's byte mutator; absent (null) in replay builds.
 extern "C" std::size_t LLVMFuzzerMutate(std::uint8_t* data, std::size_t size, std::size_t max_size)

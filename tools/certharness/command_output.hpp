@@ -8,8 +8,8 @@
 #include <string>
 #include <string_view>
 
-#include "certharness/atomic_file.hpp"
-#include "certharness/secret_redaction.hpp"
+#include "certharness/io/atomic_file.hpp"
+#include "certharness/har/secret_redaction.hpp"
 
 namespace certharness::cli {
 

@@ -15,9 +15,9 @@
 #include <vector>
 
 #include "api_credentials.hpp"
-#include "certharness/crawl_run.hpp"
-#include "certharness/har.hpp"
-#include "certharness/run_report.hpp"
+#include "certharness/conformance/crawl_run.hpp"
+#include "certharness/har/har.hpp"
+#include "certharness/report/run_report.hpp"
 #include "command_output.hpp"
 #include "commands.hpp"
 #include "option_checks.hpp"

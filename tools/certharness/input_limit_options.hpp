@@ -6,7 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "certharness/json_document.hpp"
+#include "certharness/json/json_document.hpp"
 
 namespace certharness::cli {
 

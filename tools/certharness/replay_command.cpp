@@ -11,10 +11,10 @@
 #include <vector>
 
 #include "api_credentials.hpp"
-#include "certharness/bounded_input.hpp"
-#include "certharness/har.hpp"
-#include "certharness/replay_run.hpp"
-#include "certharness/run_report.hpp"
+#include "certharness/io/bounded_input.hpp"
+#include "certharness/har/har.hpp"
+#include "certharness/conformance/replay_run.hpp"
+#include "certharness/report/run_report.hpp"
 #include "command_output.hpp"
 #include "commands.hpp"
 #include "input_limit_options.hpp"

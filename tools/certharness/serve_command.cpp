@@ -28,10 +28,10 @@
 #include <variant>
 #include <vector>
 
-#include "certharness/fake_api.hpp"
-#include "certharness/http_message.hpp"
-#include "certharness/http_server_framing.hpp"
-#include "certharness/json_document.hpp"
+#include "certharness/fake_api/fake_api.hpp"
+#include "certharness/http/http_message.hpp"
+#include "certharness/http/http_server_framing.hpp"
+#include "certharness/json/json_document.hpp"
 #include "commands.hpp"
 #include "option_checks.hpp"
 

@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "api_credentials.hpp"
-#include "certharness/report.hpp"
-#include "certharness/schema_registry.hpp"
-#include "certharness/validate_run.hpp"
+#include "certharness/report/report.hpp"
+#include "certharness/schema/schema_registry.hpp"
+#include "certharness/validate/validate_run.hpp"
 #include "command_output.hpp"
 #include "commands.hpp"
 #include "input_limit_options.hpp"

@@ -1,0 +1,41 @@
+// Compiled schemas of the certificates family, and validation of a decoded document.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "certharness/findings/finding.hpp"
+#include "certharness/json/json_document.hpp"
+
+namespace certharness {
+
+class schema_registry {
+ public:
+  // Every schema compiled into the library from schemas/ (cross-file $refs resolved by name).
+  // Built once, on first use; safe to use from several threads at once.
+  static const schema_registry& builtin();
+
+  ~schema_registry();
+  schema_registry(schema_registry&&) noexcept;
+  schema_registry& operator=(schema_registry&&) noexcept;
+
+  // Sorted component names, e.g. "Certificate", "ListCertificatesResponse".
+  const std::vector<std::string>& names() const noexcept;
+  bool contains(std::string_view name) const noexcept;
+
+  // Every violation as {check "schema", error, pointer, keyword, message}, then one
+  // {check "schema.unknown_property", note} per property the schema does not declare.
+  // Integer semantics are JSON Schema 2020-12's (see json_value::is_integer).
+  // Precondition: contains(name).
+  findings validate(const json_value& root, std::string_view name) const;
+
+  struct impl;
+
+ private:
+  explicit schema_registry(std::unique_ptr<impl> p);
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace certharness

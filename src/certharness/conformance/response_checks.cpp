@@ -1,0 +1,118 @@
+#include "certharness/conformance/response_checks.hpp"
+
+#include <algorithm>
+
+#include "certharness/http/retry_after.hpp"
+#include "certharness/schema/schema_registry.hpp"
+#include "certharness/json/text_escaping.hpp"
+
+namespace certharness {
+namespace {
+
+finding make(std::string check, severity level, std::string message, std::string pointer = "",
+             std::string keyword = "") {
+  return finding{std::move(check),   level,       std::move(pointer), std::move(keyword),
+                 std::move(message), std::nullopt};
+}
+
+// The ErrorResponse's message, to quote in an http.status finding.
+std::string error_message_of(const std::optional<json_document>& doc) {
+  if (!doc) return {};
+  const json_value* error = doc->root().is_object() ? doc->root().find("error") : nullptr;
+  const json_value* message = error && error->is_object() ? error->find("message") : nullptr;
+  if (!message || !message->is_string()) return {};
+  std::string m = excerpt(message->as_string(), 200);
+  return ": \"" + m + "\"";
+}
+
+bool is_json_content_type(std::string_view value) {
+  const std::string_view media = value.substr(0, value.find(';'));
+  std::string_view trimmed = media;
+  while (!trimmed.empty() && trimmed.back() == ' ') trimmed.remove_suffix(1);
+  return same_header_name(trimmed, "application/json");  // same case-insensitive rule
+}
+
+}  // namespace
+
+checked_response check_response(const client_response& response, const response_expectation& expect,
+                                check_tally& tally) {
+  checked_response out;
+  const int status = response.status;
+  const bool ok_status = status >= 200 && status < 300;
+  const bool client_error = status >= 400 && status < 500;
+
+  decode_result decoded = decode_json(response.body);
+  out.document = std::move(decoded.document);
+
+  if (expect.broken_rule) {
+    record(tally, "request.accepted_invalid", !ok_status);
+    if (ok_status) {
+      out.findings.push_back(make("request.accepted_invalid", severity::error,
+                                  "an invalid request was answered " + std::to_string(status) +
+                                      " (" + *expect.broken_rule +
+                                      "); expected a 4xx ErrorResponse"));
+    } else if (!client_error) {
+      record(tally, "http.status", false);
+      out.findings.push_back(make("http.status", severity::error,
+                                  "expected a 4xx for an invalid request (" + *expect.broken_rule +
+                                      "), got " + std::to_string(status) +
+                                      error_message_of(out.document)));
+    }
+  } else {
+    record(tally, "http.status", ok_status);
+    if (!ok_status) {
+      out.findings.push_back(
+          make("http.status", severity::error,
+               "expected 2xx, got " + std::to_string(status) + error_message_of(out.document)));
+    }
+  }
+
+  if (status == 429) {
+    const std::optional<std::string> problem =
+        retry_after_problem(find_header(response.headers, "Retry-After"));
+    record(tally, "http.retry_after", !problem);
+    if (problem) out.findings.push_back(make("http.retry_after", severity::warning, *problem));
+  }
+
+  const std::optional<std::string_view> type = find_header(response.headers, "Content-Type");
+  const bool json_type = type && is_json_content_type(*type);
+  record(tally, "http.content_type", json_type);
+  if (!json_type) {
+    out.findings.push_back(make("http.content_type", severity::error,
+                                type ? "Content-Type is \"" + excerpt(*type, 80) +
+                                           "\", expected application/json"
+                                     : "no Content-Type, expected application/json"));
+  }
+
+  for (const std::string_view check : {"json.syntax", "json.duplicate_key", "json.limits"}) {
+    const bool failed = std::any_of(decoded.problems.begin(), decoded.problems.end(),
+                                    [&](const finding& f) { return f.check == check; });
+    record(tally, std::string(check), !failed);
+  }
+  for (finding& f : decoded.problems) out.findings.push_back(std::move(f));
+
+  // By the operation's schema for the status, whatever the request expected: a 2xx to a
+  // negative probe is still a list page or a certificate. The spec defines no other bodies.
+  const bool error_body = status >= 400;
+  if (out.document && (ok_status || error_body)) {
+    const std::string schema = error_body ? "ErrorResponse" : expect.success_schema;
+    findings schema_findings = schema_registry::builtin().validate(out.document->root(), schema);
+    const std::string check = error_body ? "error.shape" : "schema";
+    const bool valid = std::none_of(schema_findings.begin(), schema_findings.end(),
+                                    [](const finding& f) { return f.level == severity::error; });
+    record(tally, check, valid);
+    for (finding& f : schema_findings) {
+      if (error_body && f.check == "schema") {
+        f.check = "error.shape";
+        f.message = "error body is not an ErrorResponse: " + f.message;
+      }
+      out.findings.push_back(std::move(f));
+    }
+  }
+  out.success = ok_status && out.document &&
+                std::none_of(out.findings.begin(), out.findings.end(),
+                             [](const finding& f) { return f.level == severity::error; });
+  return out;
+}
+
+}  // namespace certharness

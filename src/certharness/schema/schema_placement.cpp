@@ -1,0 +1,97 @@
+#include "certharness/schema/schema_placement.hpp"
+
+#include <array>
+#include <string_view>
+#include <utility>
+
+#include "certharness/json/text_escaping.hpp"
+
+namespace certharness {
+namespace {
+
+constexpr std::array<std::pair<std::string_view, std::string_view>, 8> k_by_object{{
+    {"certificate", "Certificate"},
+    {"organization.certificate", "OrganizationCertificate"},
+    {"organization.project.certificate", "OrganizationProjectCertificate"},
+    {"certificate.deleted", "DeleteCertificateResponse"},
+    {"organization.certificate.activation", "OrganizationCertificateActivationResponse"},
+    {"organization.certificate.deactivation", "OrganizationCertificateDeactivationResponse"},
+    {"organization.project.certificate.activation",
+     "OrganizationProjectCertificateActivationResponse"},
+    {"organization.project.certificate.deactivation",
+     "OrganizationProjectCertificateDeactivationResponse"},
+}};
+
+// A document value quoted as a JSON string: escaped, whatever bytes it holds.
+std::string quoted(std::string_view s) {
+  std::string out;
+  append_json_string(out, excerpt(s, 80));
+  return out;
+}
+
+placement placed(std::string_view schema, std::string reason) {
+  return placement{std::string(schema), std::move(reason)};
+}
+
+placement unplaced(std::string reason) { return placement{std::nullopt, std::move(reason)}; }
+
+// The two list schemas differ only in their items' `object`: the items decide.
+placement place_list(const json_value* data) {
+  bool org = false, project = false;
+  if (data && data->is_array()) {
+    for (const json_value& item : *data) {
+      const json_value* o = item.is_object() ? item.find("object") : nullptr;
+      if (!o || !o->is_string()) continue;
+      org |= o->as_string() == "organization.certificate";
+      project |= o->as_string() == "organization.project.certificate";
+    }
+  }
+  if (org && project) {
+    return unplaced(
+        "a \"list\" mixing \"organization.certificate\" and \"organization.project.certificate\" "
+        "items: name the list schema with --schema");
+  }
+  if (project) {
+    return placed("ListProjectCertificatesResponse",
+                  "\"object\": \"list\" with \"organization.project.certificate\" items");
+  }
+  if (org) {
+    return placed("ListCertificatesResponse",
+                  "\"object\": \"list\" with \"organization.certificate\" items");
+  }
+  // Empty, or no item says: both list schemas give the same verdict on everything but the
+  // items' `object`, which is then wrong for both.
+  return placed("ListCertificatesResponse",
+                "\"object\": \"list\"; no item names its kind, checked as the organization list");
+}
+
+}  // namespace
+
+placement place_schema(const json_value& root) {
+  if (!root.is_object()) {
+    return unplaced("the document is " + std::string(to_string(root.type())) +
+                    ", not an object: name the schema with --schema");
+  }
+  if (const json_value* object = root.find("object")) {
+    if (!object->is_string()) {
+      return unplaced("\"object\" is " + std::string(to_string(object->type())) +
+                      ", not a string: name the schema with --schema");
+    }
+    const std::string_view value = object->as_string();
+    if (value == "list") return place_list(root.find("data"));
+    for (const auto& [object_type, schema] : k_by_object) {
+      if (value == object_type) return placed(schema, "\"object\": " + quoted(value));
+    }
+    return unplaced("unknown object type " + quoted(value) + ": name the schema with --schema");
+  }
+  if (root.find("error")) return placed("ErrorResponse", "an \"error\" member");
+  if (root.find("certificate_ids")) {
+    return placed("ToggleCertificatesRequest", "a \"certificate_ids\" member");
+  }
+  if (root.find("certificate")) return placed("UploadCertificateRequest", "a \"certificate\" member");
+  return unplaced(
+      "no \"object\", \"error\", \"certificate_ids\" or \"certificate\" member says what this is: "
+      "name the schema with --schema");
+}
+
+}  // namespace certharness
