@@ -1,10 +1,14 @@
 #include "command_output.hpp"
 
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <exception>
+#include <new>
 #include <utility>
-
 
 namespace certharness::cli {
 namespace {
@@ -70,6 +74,27 @@ int command_output::finish(int status) {
   if (report_error_.empty()) return status;
   message("cannot write the report to standard output: " + report_error_);
   return 2;
+}
+
+int command_output::run(const std::function<int()>& body) {
+  try {
+    return finish(body());
+  } catch (const std::bad_alloc&) {
+    message("out of memory");
+  } catch (const std::exception& e) {
+    message(e.what());
+  }
+  return finish(2);
+}
+
+int command_output::publish(const run_report& report, const std::string& format,
+                            const std::string& junit_path) {
+  int status = report.has_error() ? 1 : 0;
+  if (!junit_path.empty() && !write_file(junit_path, render_junit(report))) status = 2;
+  this->report(format == "json" ? render_run_json(report)
+                                : render_run_text(report, isatty(STDOUT_FILENO) &&
+                                                              std::getenv("NO_COLOR") == nullptr));
+  return status;
 }
 
 }  // namespace certharness::cli

@@ -4,12 +4,14 @@
 // failed write is remembered, so the command exits 2 rather than claim a report nobody got.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 
-#include "certharness/io/atomic_file.hpp"
 #include "certharness/har/secret_redaction.hpp"
+#include "certharness/io/atomic_file.hpp"
+#include "certharness/report/run_report.hpp"
 
 namespace certharness::cli {
 
@@ -29,6 +31,14 @@ class command_output {
 
   // Flushes stdout: `status`, or 2 (with a message) when the report could not be written.
   int finish(int status);
+
+  // `body`'s exit status through finish(); an exception it throws (out of memory, a library
+  // error) becomes a message and exit 2, never a crash or an unredacted what().
+  int run(const std::function<int()>& body);
+
+  // A run's report as `format` ("text" or "json") on stdout, and as JUnit to `junit_path` when
+  // that is not empty: 0 pass, 1 findings, 2 when the JUnit file could not be written.
+  int publish(const run_report& report, const std::string& format, const std::string& junit_path);
 
   // A file written piece by piece as the run goes (the HAR), each piece redacted like every
   // other byte, and published whole (atomic_output) at commit.

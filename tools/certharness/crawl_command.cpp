@@ -7,7 +7,6 @@
 #include <chrono>
 #include <cstdlib>
 #include <memory>
-#include <new>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -132,22 +131,18 @@ int crawl_with(const crawl_args& args, const api_credentials& credentials, comma
   const crawl_outcome outcome = run_crawl(options);
   if (tty) output.progress("\x1b[K");
 
-  int status = outcome.report.has_error() ? 1 : 0;
+  bool recorded_whole = true;
   if (!args.record_path.empty()) {
     record.write(render_har_footer());
-    if (!record.commit()) status = 2;
-  }
-  if (!args.junit_path.empty()) {
-    if (!output.write_file(args.junit_path, render_junit(outcome.report))) status = 2;
+    recorded_whole = record.commit();
   }
   if (outcome.fatal) {
+    if (!args.junit_path.empty()) output.write_file(args.junit_path, render_junit(outcome.report));
     output.message(*outcome.fatal);
     return 2;
   }
-  output.report(args.format == "json"
-                    ? render_run_json(outcome.report)
-                    : render_run_text(outcome.report,
-                                      isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr));
+  int status = output.publish(outcome.report, args.format, args.junit_path);
+  if (!recorded_whole) status = 2;
   if (outcome.interrupted) {
     output.message("interrupted; the report and recording cover the " +
                    std::to_string(outcome.report.requests.size()) + " requests made");
@@ -167,14 +162,8 @@ int run_crawl_command(const crawl_args& args) {
   }
   command_output output(command_name,
                         secret_redactor(std::get<api_credentials>(credentials).secrets()));
-  try {
-    return output.finish(crawl_with(args, std::get<api_credentials>(credentials), output));
-  } catch (const std::bad_alloc&) {
-    output.message("out of memory");
-  } catch (const std::exception& e) {
-    output.message(e.what());
-  }
-  return output.finish(2);
+  return output.run(
+      [&] { return crawl_with(args, std::get<api_credentials>(credentials), output); });
 }
 
 }  // namespace

@@ -4,16 +4,15 @@
 #include <algorithm>
 #include <cstdlib>
 #include <memory>
-#include <new>
 #include <optional>
 #include <string>
 #include <variant>
 #include <vector>
 
 #include "api_credentials.hpp"
-#include "certharness/io/bounded_input.hpp"
-#include "certharness/har/har.hpp"
 #include "certharness/conformance/replay_run.hpp"
+#include "certharness/har/har.hpp"
+#include "certharness/io/bounded_input.hpp"
 #include "certharness/report/run_report.hpp"
 #include "command_output.hpp"
 #include "commands.hpp"
@@ -58,30 +57,15 @@ int replay_with(const replay_args& args, command_output& output) {
     }
     archives.push_back(std::move(std::get<std::vector<har_entry>>(archive)));
   }
-  const run_report report = replay(std::move(archives), replay_options{args.max_pages});
-  int status = report.has_error() ? 1 : 0;
-  if (!args.junit_path.empty() && !output.write_file(args.junit_path, render_junit(report))) {
-    status = 2;
-  }
-  output.report(
-      args.format == "json"
-          ? render_run_json(report)
-          : render_run_text(report, isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr));
-  return status;
+  return output.publish(replay(std::move(archives), replay_options{args.max_pages}), args.format,
+                        args.junit_path);
 }
 
 // Every byte goes through `output`: a recording may hold the key or organization id of the
 // environment (a browser's HAR keeps Authorization), and they stay out of the report too.
 int run_replay_command(const replay_args& args) {
   command_output output("replay", secret_redactor(secrets_from_environment()));
-  try {
-    return output.finish(replay_with(args, output));
-  } catch (const std::bad_alloc&) {
-    output.message("out of memory");
-  } catch (const std::exception& e) {
-    output.message(e.what());
-  }
-  return output.finish(2);
+  return output.run([&] { return replay_with(args, output); });
 }
 
 }  // namespace
