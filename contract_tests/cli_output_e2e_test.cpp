@@ -25,7 +25,7 @@ namespace certharness {
 namespace {
 
 namespace fs = std::filesystem;
-using testing::read_file;
+using test_support::read_file;
 
 const std::string k_key = "sk-admin-e2e-Hostile-7f3a";
 const std::string k_org = "org-e2eHostile9";
@@ -155,7 +155,7 @@ std::string env() { return "OPENAI_ADMIN_KEY='" + k_key + "' OPENAI_ORG_ID='" + 
 
 class cli_output : public ::testing::Test {
  protected:
-  void SetUp() override { dir_ = testing::fresh_test_dir("certharness_cli_output"); }
+  void SetUp() override { dir_ = test_support::fresh_test_dir("certharness_cli_output"); }
   void TearDown() override { fs::remove_all(dir_); }
 
   // `certharness <args>` with `env`, stdout to `stdout_path` (a file of dir_ by default).

@@ -15,7 +15,7 @@
 #include "certharness/json/json_document.hpp"
 #include "corpus_files.hpp"
 
-namespace certharness::testing {
+namespace certharness::test_support {
 
 struct cli_result {
   int exit_code = -1;
@@ -51,4 +51,4 @@ inline cli_result run_cli(const std::filesystem::path& dir, const std::string& e
   return r;
 }
 
-}  // namespace certharness::testing
+}  // namespace certharness::test_support

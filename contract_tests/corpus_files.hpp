@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-namespace certharness::testing {
+namespace certharness::test_support {
 
 struct corpus_file {
   std::string path;      // absolute
@@ -61,4 +61,4 @@ inline std::string test_name_of(const corpus_file& f) {
   return name;
 }
 
-}  // namespace certharness::testing
+}  // namespace certharness::test_support

@@ -12,7 +12,7 @@
 namespace certharness {
 namespace {
 
-using testing::corpus_file;
+using test_support::corpus_file;
 
 std::string describe(const findings& fs) {
   std::string s;
@@ -31,7 +31,7 @@ TEST_P(corpus, gets_its_labelled_verdict) {
       << f.relative << ": directory names no schema";
   validate_options options;
   options.schema = f.schema;
-  const subject_report r = validate_document(f.path, testing::read_file(f.path), options);
+  const subject_report r = validate_document(f.path, test_support::read_file(f.path), options);
   if (f.expect_valid) {
     EXPECT_TRUE(r.valid) << f.relative << ": expected valid, got invalid:\n" << describe(r.problems);
     return;
@@ -46,12 +46,12 @@ TEST_P(corpus, gets_its_labelled_verdict) {
                      << describe(r.problems);
 }
 
-INSTANTIATE_TEST_SUITE_P(responses, corpus, ::testing::ValuesIn(testing::corpus_files()),
-                         [](const auto& info) { return testing::test_name_of(info.param); });
+INSTANTIATE_TEST_SUITE_P(responses, corpus, ::testing::ValuesIn(test_support::corpus_files()),
+                         [](const auto& info) { return test_support::test_name_of(info.param); });
 
 TEST(corpus_layout, has_the_required_coverage) {
   std::map<std::string, std::pair<int, int>> counts;
-  for (const corpus_file& f : testing::corpus_files()) {
+  for (const corpus_file& f : test_support::corpus_files()) {
     auto& c = counts[f.schema];
     ++(f.expect_valid ? c.first : c.second);
   }

@@ -31,22 +31,22 @@ namespace certharness {
 namespace {
 
 namespace fs = std::filesystem;
-using testing::checks_of;
-using testing::read_file;
-using testing::serve_process;
+using test_support::checks_of;
+using test_support::read_file;
+using test_support::serve_process;
 
 constexpr const char* k_key = "sk-admin-e2e-SECRET-4f1c";
 
-using crawl_result = testing::cli_result;
+using crawl_result = test_support::cli_result;
 
 class crawl : public ::testing::Test {
  protected:
-  void SetUp() override { dir_ = testing::fresh_test_dir("certharness_crawl"); }
+  void SetUp() override { dir_ = test_support::fresh_test_dir("certharness_crawl"); }
   void TearDown() override { fs::remove_all(dir_); }
 
   crawl_result run(const std::string& base_url, const std::string& args) {
-    return testing::run_cli(dir_, std::string("OPENAI_ADMIN_KEY='") + k_key + "'",
-                            "crawl --format json --base-url '" + base_url + "' " + args);
+    return test_support::run_cli(dir_, std::string("OPENAI_ADMIN_KEY='") + k_key + "'",
+                                 "crawl --format json --base-url '" + base_url + "' " + args);
   }
 
   fs::path dir_;
@@ -231,11 +231,11 @@ TEST_F(crawl, plain_http_never_goes_through_a_proxy) {
   ASSERT_NE(listener.port(), 0);
   const std::string proxy = "http://127.0.0.1:" + std::to_string(listener.port());
   // Nothing listens on port 9: without a proxy the first request finds no connection.
-  const crawl_result r = testing::run_cli(
-      dir_,
-      std::string("OPENAI_ADMIN_KEY='") + k_key + "' http_proxy='" + proxy + "' all_proxy='" +
-          proxy + "' NO_PROXY= no_proxy=",
-      "crawl --base-url http://127.0.0.1:9/v1 --timeout 1 --retries 0");
+  const crawl_result r =
+      test_support::run_cli(dir_,
+                            std::string("OPENAI_ADMIN_KEY='") + k_key + "' http_proxy='" + proxy +
+                                "' all_proxy='" + proxy + "' NO_PROXY= no_proxy=",
+                            "crawl --base-url http://127.0.0.1:9/v1 --timeout 1 --retries 0");
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("no connection"), std::string::npos) << r.err;
   EXPECT_FALSE(listener.was_connected()) << "the request (and its key) went to the proxy";
@@ -314,7 +314,7 @@ TEST_F(crawl, outputs_go_through_links_into_what_they_name) {
   fs::create_directory(dir_ / "archive");
   fs::create_symlink("archive/run.har", dir_ / "latest.har");
   fs::create_symlink("/proc/self/fd/1", dir_ / "stdout-link");
-  const crawl_result r = testing::run_cli(
+  const crawl_result r = test_support::run_cli(
       dir_, std::string("OPENAI_ADMIN_KEY='") + k_key + "'",
       "crawl --format text --base-url '" + server.base_url() + "' --record '" +
           (dir_ / "latest.har").string() + "' --junit '" + (dir_ / "stdout-link").string() + "'");

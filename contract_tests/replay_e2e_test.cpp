@@ -25,12 +25,12 @@ namespace certharness {
 namespace {
 
 namespace fs = std::filesystem;
-using testing::read_file;
-using testing::serve_process;
+using test_support::read_file;
+using test_support::serve_process;
 
 constexpr const char* k_key = "sk-admin-replay-e2e-SECRET-77b0";
 
-using testing::cli_result;
+using test_support::cli_result;
 
 // (check, group) of every error and warning of a JSON report.
 std::set<std::pair<std::string, std::string>> failures(const json_value& report) {
@@ -44,12 +44,12 @@ std::set<std::pair<std::string, std::string>> failures(const json_value& report)
 
 class replay : public ::testing::Test {
  protected:
-  void SetUp() override { dir_ = testing::fresh_test_dir("certharness_replay"); }
+  void SetUp() override { dir_ = test_support::fresh_test_dir("certharness_replay"); }
   void TearDown() override { fs::remove_all(dir_); }
 
   // Runs `certharness <args>` with the key in its environment.
   cli_result run(const std::string& args) {
-    return testing::run_cli(dir_, std::string("OPENAI_ADMIN_KEY='") + k_key + "'", args);
+    return test_support::run_cli(dir_, std::string("OPENAI_ADMIN_KEY='") + k_key + "'", args);
   }
 
   fs::path dir_;
@@ -157,7 +157,7 @@ TEST_F(replay, fifo_without_a_writer_exits_2_at_once) {
   const fs::path fifo = dir_ / "fifo.har";
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
   const cli_result r =
-      testing::run_cli(dir_, "timeout -s KILL 60", "replay '" + fifo.string() + "'");
+      test_support::run_cli(dir_, "timeout -s KILL 60", "replay '" + fifo.string() + "'");
   EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
   EXPECT_EQ(r.err, "certharness replay: " + fifo.string() +
                        ": a FIFO or pipe with no writer (it is read only while a writer has it "

@@ -8,7 +8,7 @@
 
 #include "certharness/json/json_document.hpp"
 
-namespace certharness::testing {
+namespace certharness::test_support {
 
 // check id -> (passed, failed), from the report's "checks".
 inline std::map<std::string, std::pair<std::int64_t, std::int64_t>> checks_of(
@@ -20,4 +20,4 @@ inline std::map<std::string, std::pair<std::int64_t, std::int64_t>> checks_of(
   return out;
 }
 
-}  // namespace certharness::testing
+}  // namespace certharness::test_support

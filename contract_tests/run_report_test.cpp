@@ -356,7 +356,7 @@ with open(sys.argv[2], "w") as o:
     const int status = std::system(cmd.c_str());
     EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "the XML parser refused:\n"
                                                                << xml;
-    decode_result d = decode_json(testing::read_file(json_path.string()));
+    decode_result d = decode_json(test_support::read_file(json_path.string()));
     if (!d.ok()) throw std::runtime_error("no parse result");
     return std::move(*d.document);
   }

@@ -35,9 +35,9 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-using testing::checks_of;
-using testing::read_file;
-using testing::serve_process;
+using test_support::checks_of;
+using test_support::read_file;
+using test_support::serve_process;
 
 constexpr const char* k_key = "sk-admin-e2e-WRITE-SECRET-9d2e";
 constexpr std::string_view k_write_prefix = "certharness-write-check-";
