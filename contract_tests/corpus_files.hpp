@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "test_support.hpp"
+
 namespace certharness::test_support {
 
 struct corpus_file {
@@ -45,11 +47,6 @@ inline std::vector<corpus_file> corpus_files() {
   std::sort(out.begin(), out.end(),
             [](const corpus_file& a, const corpus_file& b) { return a.relative < b.relative; });
   return out;
-}
-
-inline std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
 // gtest parameter names allow only [A-Za-z0-9_].

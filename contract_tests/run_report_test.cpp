@@ -17,6 +17,7 @@
 #include "certharness/json/json_document.hpp"
 #include "certharness/report/run_report.hpp"
 #include "corpus_files.hpp"
+#include "test_support.hpp"
 
 namespace certharness {
 namespace {
@@ -314,13 +315,7 @@ TEST(run_report, empty_run) {
 // JUnit, read back by Python's expat-based ElementTree into JSON that decode_json reads.
 class run_report_junit : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("certharness_run_report_test_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
+  void SetUp() override { dir_ = test_support::fresh_test_dir("certharness_run_report_test"); }
   void TearDown() override { fs::remove_all(dir_); }
 
   json_document parsed(const std::string& xml) {
