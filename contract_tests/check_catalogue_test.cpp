@@ -1,4 +1,4 @@
-// The check catalogue: the ids of issue 4 with their severities, unique, grouped by family,
+// The check catalogue: every check id with its severity, unique, grouped by family,
 // and every one documented in the README's check table with the same severity.
 #include <gtest/gtest.h>
 

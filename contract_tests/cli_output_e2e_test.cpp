@@ -221,7 +221,7 @@ TEST_F(cli_output, messages_on_stderr_are_redacted_too) {
   expect_no_secret("stderr", err());
 }
 
-// Issue 9, item 14: a report nobody received is not a pass.
+// A report nobody received is not a pass.
 TEST_F(cli_output, a_report_that_cannot_be_written_exits_2) {
   hostile_server server;
   const fs::path har = dir_ / "run.har";
@@ -247,7 +247,7 @@ TEST_F(cli_output, a_report_that_cannot_be_written_exits_2) {
   EXPECT_EQ(run(env(), "replay '" + har.string() + "'"), 1) << err();
 }
 
-// Issue 9, item 15: a CR or LF in the key or organization id would break the header it goes in;
+// A CR or LF in the key or organization id would break the header it goes in;
 // the run is refused naming the variable, never showing its value, before any request.
 TEST_F(cli_output, a_key_or_organization_with_a_line_break_is_refused_before_any_request) {
   hostile_server server;
