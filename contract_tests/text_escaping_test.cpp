@@ -114,7 +114,8 @@ TEST(severity_colour, gives_each_severity_its_own_sgr_sequence) {
   for (const std::string_view c : {error, warning, note}) {
     EXPECT_TRUE(c.starts_with("\x1b[") && c.ends_with("m")) << printable(c);
   }
-  XX EXPECT_NE(error, warning);
+  EXPECT_EQ(error, "\x1b[1;31m");  // bold red (SGR 1;31), so an error stands out
+  EXPECT_NE(error, warning);
   EXPECT_NE(warning, note);
   EXPECT_NE(error, note);
 }
