@@ -23,7 +23,7 @@
 namespace certharness {
 namespace {
 
-using testing::corpus_file;
+using test_support::corpus_file;
 
 // Empty when they agree, else both verdicts spelled out.
 std::string disagreement(std::string_view schema, const json_value& root) {
@@ -54,7 +54,7 @@ class agreement_on_corpus : public ::testing::TestWithParam<corpus_file> {};
 
 TEST_P(agreement_on_corpus, typed_decoder_and_valijson_agree) {
   const corpus_file& f = GetParam();
-  const decode_result r = decode_json(testing::read_file(f.path));
+  const decode_result r = decode_json(test_support::read_file(f.path));
   ASSERT_TRUE(r.document.has_value()) << f.relative;
   const std::string d = disagreement(f.schema, r.document->root());
   EXPECT_TRUE(d.empty()) << f.relative << " (expected " << (f.expect_valid ? "valid" : "invalid")
@@ -64,15 +64,15 @@ TEST_P(agreement_on_corpus, typed_decoder_and_valijson_agree) {
 // Documents that are not JSON never reach either layer.
 std::vector<corpus_file> decodable_corpus_files() {
   std::vector<corpus_file> out;
-  for (corpus_file& f : testing::corpus_files()) {
-    if (decode_json(testing::read_file(f.path)).document) out.push_back(std::move(f));
+  for (corpus_file& f : test_support::corpus_files()) {
+    if (decode_json(test_support::read_file(f.path)).document) out.push_back(std::move(f));
   }
   return out;
 }
 
 INSTANTIATE_TEST_SUITE_P(responses, agreement_on_corpus,
                          ::testing::ValuesIn(decodable_corpus_files()),
-                         [](const auto& info) { return testing::test_name_of(info.param); });
+                         [](const auto& info) { return test_support::test_name_of(info.param); });
 
 std::size_t count_nodes(const json_value& v) {
   std::size_t n = 1;
@@ -146,9 +146,9 @@ TEST(agreement_on_mutations, every_value_replaced_and_every_member_dropped) {
       // duplicate keys: both layers judge the first member only
       "+null", "+1.5", "+\"x\"", "+7", "+[]"};
   std::size_t checked = 0;
-  for (const corpus_file& f : testing::corpus_files()) {
+  for (const corpus_file& f : test_support::corpus_files()) {
     if (!f.expect_valid) continue;
-    const decode_result base = decode_json(testing::read_file(f.path));
+    const decode_result base = decode_json(test_support::read_file(f.path));
     ASSERT_TRUE(base.document) << f.relative;
     const std::size_t nodes = count_nodes(base.document->root());
     for (std::size_t target = 0; target < nodes; ++target) {

@@ -19,6 +19,8 @@
 #include <sstream>
 #include <string>
 
+#include "test_support.hpp"
+
 namespace certharness {
 namespace {
 
@@ -26,11 +28,7 @@ namespace fs = std::filesystem;
 
 class write_file_atomically_test : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "atomic_file_test.XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-  }
+  void SetUp() override { dir_ = test_support::fresh_test_dir("certharness_atomic_file"); }
   void TearDown() override { fs::remove_all(dir_); }
 
   std::set<std::string> listing() const {
@@ -99,7 +97,7 @@ TEST_F(write_file_atomically_test, a_failed_write_never_leaves_a_partial_file) {
   EXPECT_EQ(listing(), std::set<std::string>{"crawl.har"});
 }
 
-// Issue 9 item 3: a symlink was replaced by a regular file. It is written through, relative
+// Regression: a symlink was replaced by a regular file. It is written through, relative
 // links resolve from their own directory, and the link stays a link.
 TEST_F(write_file_atomically_test, writes_through_a_chain_of_symlinks_to_the_final_target) {
   fs::create_directory(dir_ / "reports");
@@ -151,7 +149,7 @@ TEST_F(write_file_atomically_test, keeps_the_permission_bits_of_the_file_it_repl
   EXPECT_EQ(contents(path), "new");
 }
 
-// Issue 9 item 3: a FIFO was replaced by a regular file. It is written into, and stays a FIFO.
+// Regression: a FIFO was replaced by a regular file. It is written into, and stays a FIFO.
 TEST_F(write_file_atomically_test, writes_into_a_fifo_and_leaves_it_a_fifo) {
   const fs::path fifo = dir_ / "report.pipe";
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
@@ -167,7 +165,7 @@ TEST_F(write_file_atomically_test, writes_into_a_fifo_and_leaves_it_a_fifo) {
   EXPECT_EQ(listing(), std::set<std::string>{"report.pipe"});
 }
 
-// Issue 9 item 3: as root, `--record /dev/full` replaced the device node with a HAR. A device is
+// Regression: as root, `--record /dev/full` replaced the device node with a HAR. A device is
 // written into: the full device reports ENOSPC and the null device takes anything; both stay
 // device nodes. The nodes are made in the scratch directory when that is allowed (so a
 // regression replaces those, not the system's); otherwise the system's are used, which only
@@ -224,9 +222,8 @@ TEST_F(write_file_atomically_test, a_link_to_stdout_writes_into_stdout_in_order)
 // The streaming form: nothing is visible before commit(), and an output dropped uncommitted
 // leaves the old file and no temporary one.
 TEST(atomic_output, publishes_at_commit_and_abandons_when_dropped) {
-  std::string pattern = (fs::temp_directory_path() / "atomic_output_test.XXXXXX").string();
-  ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-  const fs::path dir = pattern, path = dir / "crawl.har";
+  const fs::path dir = test_support::fresh_test_dir("certharness_atomic_output"),
+                 path = dir / "crawl.har";
   ASSERT_EQ(write_file_atomically(path.string(), "old"), std::nullopt);
   const auto read = [&] {
     std::ifstream in(path, std::ios::binary);

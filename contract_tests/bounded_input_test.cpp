@@ -17,6 +17,8 @@
 #include <thread>
 #include <variant>
 
+#include "test_support.hpp"
+
 namespace certharness {
 namespace {
 
@@ -24,13 +26,7 @@ namespace fs = std::filesystem;
 
 class bounded_input_test : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("certharness_bounded_input_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
+  void SetUp() override { dir_ = test_support::fresh_test_dir("certharness_bounded_input"); }
   void TearDown() override { fs::remove_all(dir_); }
 
   fs::path write(const std::string& name, const std::string& bytes) {

@@ -1,4 +1,4 @@
-// The check catalogue: the ids of issue 4 with their severities, unique, grouped by family,
+// The check catalogue: every check id with its severity, unique, grouped by family,
 // and every one documented in the README's check table with the same severity.
 #include <gtest/gtest.h>
 
@@ -94,7 +94,7 @@ TEST(check_catalogue, find_check_knows_every_id_and_nothing_else) {
 
 // Rows of the README's "### Checks" table: "| `id` | severity | meaning |" -> id -> severity.
 std::map<std::string, std::string> readme_check_table() {
-  const std::string readme = testing::read_file(
+  const std::string readme = test_support::read_file(
       (std::filesystem::path(CERTHARNESS_CORPUS_DIR).parent_path() / "README.md").string());
   std::map<std::string, std::string> rows;
   std::size_t at = readme.find("\n### Checks\n");

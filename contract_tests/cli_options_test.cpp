@@ -109,11 +109,11 @@ const option_case k_accepted[] = {
 
 class cli_options : public ::testing::Test {
  protected:
-  void SetUp() override { dir_ = testing::fresh_test_dir("certharness_cli_options"); }
+  void SetUp() override { dir_ = test_support::fresh_test_dir("certharness_cli_options"); }
   void TearDown() override { fs::remove_all(dir_); }
 
-  testing::cli_result run(const option_case& c) {
-    return testing::run_cli(
+  test_support::cli_result run(const option_case& c) {
+    return test_support::run_cli(
         dir_, "timeout 20 env -u OPENAI_ADMIN_KEY",
         std::string(c.command) + " " + c.option + " '" + c.value + "' " + c.rest);
   }
@@ -127,7 +127,7 @@ std::string describe(const option_case& c) {
 
 TEST_F(cli_options, out_of_range_values_exit_2_naming_the_option) {
   for (const option_case& c : k_refused) {
-    const testing::cli_result r = run(c);
+    const test_support::cli_result r = run(c);
     EXPECT_EQ(r.exit_code, 2) << describe(c) << ": " << r.err;
     EXPECT_NE(r.err.find(c.option), std::string::npos)
         << describe(c) << ": the message does not name " << c.option << ": " << r.err;
@@ -138,7 +138,7 @@ TEST_F(cli_options, out_of_range_values_exit_2_naming_the_option) {
 
 TEST_F(cli_options, values_in_range_pass_parsing) {
   for (const option_case& c : k_accepted) {
-    const testing::cli_result r = run(c);
+    const test_support::cli_result r = run(c);
     EXPECT_EQ(r.err.find(c.option), std::string::npos) << describe(c) << ": refused: " << r.err;
     EXPECT_EQ(r.err.find("runtime error"), std::string::npos) << describe(c) << ": " << r.err;
     EXPECT_NE(r.exit_code, 124) << describe(c) << ": did not exit";

@@ -25,7 +25,7 @@ namespace certharness {
 namespace {
 
 namespace fs = std::filesystem;
-using testing::read_file;
+using test_support::read_file;
 
 const std::string k_key = "sk-admin-e2e-Hostile-7f3a";
 const std::string k_org = "org-e2eHostile9";
@@ -155,7 +155,7 @@ std::string env() { return "OPENAI_ADMIN_KEY='" + k_key + "' OPENAI_ORG_ID='" + 
 
 class cli_output : public ::testing::Test {
  protected:
-  void SetUp() override { dir_ = testing::fresh_test_dir("certharness_cli_output"); }
+  void SetUp() override { dir_ = test_support::fresh_test_dir("certharness_cli_output"); }
   void TearDown() override { fs::remove_all(dir_); }
 
   // `certharness <args>` with `env`, stdout to `stdout_path` (a file of dir_ by default).
@@ -221,7 +221,7 @@ TEST_F(cli_output, messages_on_stderr_are_redacted_too) {
   expect_no_secret("stderr", err());
 }
 
-// Issue 9, item 14: a report nobody received is not a pass.
+// A report nobody received is not a pass.
 TEST_F(cli_output, a_report_that_cannot_be_written_exits_2) {
   hostile_server server;
   const fs::path har = dir_ / "run.har";
@@ -247,7 +247,7 @@ TEST_F(cli_output, a_report_that_cannot_be_written_exits_2) {
   EXPECT_EQ(run(env(), "replay '" + har.string() + "'"), 1) << err();
 }
 
-// Issue 9, item 15: a CR or LF in the key or organization id would break the header it goes in;
+// A CR or LF in the key or organization id would break the header it goes in;
 // the run is refused naming the variable, never showing its value, before any request.
 TEST_F(cli_output, a_key_or_organization_with_a_line_break_is_refused_before_any_request) {
   hostile_server server;

@@ -14,25 +14,15 @@
 
 #include "certharness/json/json_document.hpp"
 #include "corpus_files.hpp"
+#include "test_support.hpp"
 
-namespace certharness::testing {
+namespace certharness::test_support {
 
 struct cli_result {
   int exit_code = -1;
   std::string out, err;
   std::optional<json_document> report;  // stdout decoded, when it is strict JSON
 };
-
-// An empty directory named after the suite's prefix, the process and the running test.
-inline std::filesystem::path fresh_test_dir(const std::string& prefix) {
-  const std::filesystem::path dir =
-      std::filesystem::temp_directory_path() /
-      (prefix + "_" + std::to_string(::getpid()) + "_" +
-       ::testing::UnitTest::GetInstance()->current_test_info()->name());
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
-}
 
 // Runs `<env> certharness <args>` through the shell (`env` and `args` already quoted), its
 // output in `dir`.
@@ -51,4 +41,4 @@ inline cli_result run_cli(const std::filesystem::path& dir, const std::string& e
   return r;
 }
 
-}  // namespace certharness::testing
+}  // namespace certharness::test_support

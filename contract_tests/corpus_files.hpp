@@ -10,7 +10,9 @@
 #include <string>
 #include <vector>
 
-namespace certharness::testing {
+#include "test_support.hpp"
+
+namespace certharness::test_support {
 
 struct corpus_file {
   std::string path;      // absolute
@@ -47,11 +49,6 @@ inline std::vector<corpus_file> corpus_files() {
   return out;
 }
 
-inline std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
 // gtest parameter names allow only [A-Za-z0-9_].
 inline std::string test_name_of(const corpus_file& f) {
   std::string name;
@@ -61,4 +58,4 @@ inline std::string test_name_of(const corpus_file& f) {
   return name;
 }
 
-}  // namespace certharness::testing
+}  // namespace certharness::test_support

@@ -2,8 +2,11 @@
 // `certharness validate --schema <dir>`.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
 #include <map>
-#include <set>
+#include <sstream>
+#include <string>
 
 #include "certharness/schema/schema_registry.hpp"
 #include "certharness/validate/validate_run.hpp"
@@ -12,7 +15,7 @@
 namespace certharness {
 namespace {
 
-using testing::corpus_file;
+using test_support::corpus_file;
 
 std::string describe(const findings& fs) {
   std::string s;
@@ -31,7 +34,7 @@ TEST_P(corpus, gets_its_labelled_verdict) {
       << f.relative << ": directory names no schema";
   validate_options options;
   options.schema = f.schema;
-  const subject_report r = validate_document(f.path, testing::read_file(f.path), options);
+  const subject_report r = validate_document(f.path, test_support::read_file(f.path), options);
   if (f.expect_valid) {
     EXPECT_TRUE(r.valid) << f.relative << ": expected valid, got invalid:\n" << describe(r.problems);
     return;
@@ -46,24 +49,50 @@ TEST_P(corpus, gets_its_labelled_verdict) {
                      << describe(r.problems);
 }
 
-INSTANTIATE_TEST_SUITE_P(responses, corpus, ::testing::ValuesIn(testing::corpus_files()),
-                         [](const auto& info) { return testing::test_name_of(info.param); });
+INSTANTIATE_TEST_SUITE_P(responses, corpus, ::testing::ValuesIn(test_support::corpus_files()),
+                         [](const auto& info) { return test_support::test_name_of(info.param); });
+
+// corpus/minimums.conf: schema -> {valid, invalid, json.syntax, json.duplicate_key}; "*" for
+// every schema it does not list. tools/corpus_check.py reads the same table.
+std::map<std::string, std::array<int, 4>> read_minimums() {
+  const std::string path = std::string(CERTHARNESS_CORPUS_DIR) + "/minimums.conf";
+  std::istringstream text(test_support::read_file(path));
+  std::map<std::string, std::array<int, 4>> rows;
+  for (std::string line; std::getline(text, line);) {
+    std::istringstream fields(line.substr(0, line.find('#')));
+    std::string name;
+    if (!(fields >> name)) continue;
+    std::array<int, 4>& row = rows[name];
+    for (int& n : row) EXPECT_TRUE(fields >> n) << path << ": want 5 columns: " << line;
+    EXPECT_FALSE(fields >> name) << path << ": want 5 columns: " << line;
+  }
+  EXPECT_TRUE(rows.count("*")) << path << ": no \"*\" row";
+  return rows;
+}
 
 TEST(corpus_layout, has_the_required_coverage) {
-  std::map<std::string, std::pair<int, int>> counts;
-  for (const corpus_file& f : testing::corpus_files()) {
+  // schema -> {valid, invalid, json.syntax, json.duplicate_key}
+  std::map<std::string, std::array<int, 4>> counts;
+  for (const corpus_file& f : test_support::corpus_files()) {
     auto& c = counts[f.schema];
-    ++(f.expect_valid ? c.first : c.second);
+    ++c[f.expect_valid ? 0 : 1];
+    if (f.expected_check == "json.syntax") ++c[2];
+    if (f.expected_check == "json.duplicate_key") ++c[3];
   }
-  const std::set<std::string> seed = {"Certificate", "OrganizationCertificate",
-                                      "ListCertificatesResponse", "UploadCertificateRequest",
-                                      "ErrorResponse"};
+  const auto minimums = read_minimums();
+  for (const auto& [name, row] : minimums) {
+    EXPECT_TRUE(name == "*" || schema_registry::builtin().contains(name))
+        << "corpus/minimums.conf names no schema: " << name;
+  }
+  const char* const columns[] = {"valid", "invalid", "json.syntax", "json.duplicate_key"};
   for (const std::string& name : schema_registry::builtin().names()) {
     if (name == "Error") continue;  // only referenced, never a body of its own
-    const auto [valid, invalid] = counts[name];
-    const int min_valid = seed.count(name) ? 10 : 3, min_invalid = seed.count(name) ? 30 : 8;
-    EXPECT_GE(valid, min_valid) << name << ": too few valid corpus documents";
-    EXPECT_GE(invalid, min_invalid) << name << ": too few invalid corpus documents";
+    const auto at = minimums.find(name);
+    const std::array<int, 4> want = at != minimums.end() ? at->second : minimums.at("*");
+    for (std::size_t i = 0; i < 4; ++i) {
+      EXPECT_GE(counts[name][i], want[i])
+          << name << ": too few " << columns[i] << " corpus documents (corpus/minimums.conf)";
+    }
   }
 }
 

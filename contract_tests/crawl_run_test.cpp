@@ -152,7 +152,7 @@ void literal_server(const httplib::Request& req, httplib::Response& res) {
   }
 }
 
-// Issue 9 item 4: a 2xx to a negative probe was judged against ErrorResponse ("missing required
+// Regression: a 2xx to a negative probe was judged against ErrorResponse ("missing required
 // property error", data/first_id/... "not in the spec"). It is request.accepted_invalid, and
 // its body is judged as the operation's 2xx body, which this one is.
 TEST(crawl_negative_probes, a_2xx_answer_is_accepted_invalid_and_judged_by_its_operation) {
@@ -241,7 +241,7 @@ std::string http_date(std::time_t t) {
   return text;
 }
 
-// Issue 9 item 17: an HTTP-date Retry-After was ignored and the retry came after the 10 ms
+// Regression: an HTTP-date Retry-After was ignored and the retry came after the 10 ms
 // backoff. The first request is answered 429 "retry 2 s after my Date".
 TEST(crawl_retries, an_http_date_retry_after_is_waited_for) {
   std::atomic<bool> limited{false};
@@ -304,7 +304,7 @@ TEST(crawl_retries, retry_after_is_capped_by_backoff_cap) {
   EXPECT_LT(gap, std::chrono::seconds(60)) << "waited for the server, not the cap";
 }
 
-// Issue 9 item 22: one response header over libcurl's 100 KB limit threw std::bad_alloc out of
+// Regression: one response header over libcurl's 100 KB limit threw std::bad_alloc out of
 // the crawl. It is an http.transport finding on that exchange, and the run goes on.
 TEST(crawl_transport, a_header_over_100_kb_is_a_transport_finding_and_the_run_goes_on) {
   const crawl_outcome out = crawl_of([](const httplib::Request& req, httplib::Response& res) {
@@ -350,7 +350,7 @@ std::vector<const run_finding*> findings_of(const crawl_outcome& out, std::strin
   return found;
 }
 
-// Issue 9 item 9: walks stopped at max_pages, but every id seen was then fetched twice with no
+// Regression: walks stopped at max_pages, but every id seen was then fetched twice with no
 // bound. The whole run stops at max_requests (every attempt counts), with a run.budget error,
 // and sends nothing more.
 TEST(crawl_budget, the_whole_run_stops_at_max_requests) {
@@ -409,7 +409,7 @@ TEST(crawl_budget, the_run_stops_when_it_keeps_more_than_max_kept_bytes) {
   EXPECT_EQ(out.report.requests.size(), 1u);
 }
 
-// Issue 9 item 16: SIGINT during a retry wait still sent one more attempt. The server answers
+// Regression: SIGINT during a retry wait still sent one more attempt. The server answers
 // 429 with Retry-After 2; should_stop turns true a few polls into the wait; the server must see
 // the first request only.
 TEST(crawl_stop, no_attempt_starts_after_should_stop_during_a_retry_wait) {

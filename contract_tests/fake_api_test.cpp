@@ -1140,7 +1140,7 @@ TEST(fake_api_faults, the_catalogue_names_every_fault_once_and_parses_back) {
 TEST(fake_api_faults, the_readme_lists_every_fault_as_list_faults_does) {
   const std::filesystem::path path =
       std::filesystem::path(CERTHARNESS_CORPUS_DIR).parent_path() / "README.md";
-  const std::string readme = certharness::testing::read_file(path);
+  const std::string readme = certharness::test_support::read_file(path);
   std::size_t at = readme.find("\n### Faults\n");
   ASSERT_NE(at, std::string::npos) << path << ": no \"### Faults\" section";
   at = readme.find("\n```\n", at);

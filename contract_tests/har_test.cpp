@@ -742,23 +742,50 @@ INSTANTIATE_TEST_SUITE_P(
                          R"(,"entries":[]}})",
                      "nesting deeper than the limit"}));
 
-// Whatever the bytes, read_har answers (the fuzzer will push further; this is the floor):
-// every truncation of a real archive and thousands of byte mutations of it.
-TEST(read_har, never_crashes_on_mutated_archives) {
+// Whatever the bytes, read_har answers with entries or a reason (fuzz_har pushes further; this
+// is the floor, run in every build), and what it answers is sound:
+// - every proper prefix of a real archive is refused, with a message;
+// - a mutated archive is refused with a message, or read as entries that the recorder can write
+//   back: read(render(x)) reads, and is a fixed point (read(render(x1)) == x1).
+TEST(read_har, refuses_truncations_and_round_trips_whatever_it_reads) {
   const std::string original(k_chrome_har);
-  for (std::size_t n = 0; n < original.size(); ++n) read_har(original.substr(0, n));
+  ASSERT_TRUE(original.ends_with('}'));
+  read_ok(original);
+  for (std::size_t n = 0; n < original.size(); ++n) {
+    auto result = read_har(original.substr(0, n));
+    const std::string* error = std::get_if<std::string>(&result);
+    ASSERT_NE(error, nullptr) << "a prefix of " << n << " bytes was read";
+    EXPECT_FALSE(error->empty()) << n;
+  }
   const std::string alphabet = "\"{}[],:0a\\=\xff\0"s;
   std::mt19937 rng(4);
   const std::string rendered = render_har(sample_entries());
+  std::size_t read = 0, refused = 0;
   for (const std::string& seed : {original, rendered}) {
     for (int round = 0; round < 3'000; ++round) {
       std::string bytes = seed;
       for (int k = 0; k < 4; ++k) {
         bytes[rng() % bytes.size()] = alphabet[rng() % alphabet.size()];
       }
-      read_har(bytes);
+      auto result = read_har(bytes);
+      if (const std::string* error = std::get_if<std::string>(&result)) {
+        EXPECT_FALSE(error->empty()) << bytes;
+        ++refused;
+        continue;
+      }
+      ++read;
+      const std::vector<har_entry>& x = std::get<std::vector<har_entry>>(result);
+      auto again = read_har(render_har(x));
+      ASSERT_TRUE(std::holds_alternative<std::vector<har_entry>>(again))
+          << "the recorder's output of a read archive is refused: " << std::get<std::string>(again)
+          << "\ninput: " << bytes;
+      const std::vector<har_entry>& x1 = std::get<std::vector<har_entry>>(again);
+      EXPECT_EQ(read_ok(render_har(x1)), x1) << "input: " << bytes;
     }
   }
+  // Both outcomes happen, so neither half of the oracle is vacuous.
+  EXPECT_GT(read, 100u);
+  EXPECT_GT(refused, 100u);
 }
 
 }  // namespace

@@ -317,7 +317,7 @@ TEST(http_client, a_malformed_response_is_an_error) {
   EXPECT_TRUE(error.message.starts_with("invalid HTTP response (127.0.0.1:")) << error.message;
 }
 
-// Issue 9 item 22: libcurl refuses a header line over 100 KB with CURLE_OUT_OF_MEMORY, which
+// Regression: libcurl refuses a header line over 100 KB with CURLE_OUT_OF_MEMORY, which
 // was thrown as std::bad_alloc and ended the whole run. It is a transport error of the one
 // exchange; the client goes on working; a line under the limit is read whole.
 TEST(http_client, a_header_line_over_libcurls_limit_is_a_transport_error) {

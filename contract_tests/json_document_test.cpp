@@ -371,7 +371,7 @@ TEST(decode_json, extreme_exponents_never_reach_undefined_behaviour) {
   EXPECT_EQ(exact.document->root()[0].as_int64(), 1);
 }
 
-// Issue 9 item 5: a value once cost a 64-byte node, held twice (scratch and document), plus
+// Regression: a value once cost a 64-byte node, held twice (scratch and document), plus
 // the document's own copy of the input: ~100x the input. The footprint is now bounded per
 // input byte; the dense array is the worst case (2 bytes of input per value).
 TEST(decode_json, footprint_is_a_small_multiple_of_the_input) {
@@ -453,7 +453,7 @@ TEST(decode_json, compact_nodes_keep_every_fact) {
   EXPECT_EQ(a[3].number_text(), "");
 }
 
-// Issue 9 item 6: each big integer and duplicate key built its pointer from the whole container
+// Regression: each big integer and duplicate key built its pointer from the whole container
 // stack, kept or not: 80,000 levels deep took 29 s. Only kept findings build pointers now.
 TEST(decode_json, pointers_are_built_only_for_kept_findings) {
   constexpr std::size_t depth = 20'000;
@@ -470,7 +470,7 @@ TEST(decode_json, pointers_are_built_only_for_kept_findings) {
   EXPECT_LE(r.pointer_tokens, 200 * (depth + 1)) << "pointer work grew with the findings dropped";
 }
 
-// Issue 9 item 23: an unpaired surrogate in a key was reported at the previous member.
+// Regression: an unpaired surrogate in a key was reported at the previous member.
 TEST(decode_json, unpaired_surrogate_in_a_key_points_at_its_own_member) {
   const decode_result r = decode_json(R"({"a":{"b":1,"x\udfffy":2}})");
   ASSERT_FALSE(r.ok());

@@ -19,37 +19,29 @@
 #include "certharness/json/json_document.hpp"
 #include "cli_process.hpp"
 #include "corpus_files.hpp"
+#include "report_reading.hpp"
 #include "serve_process.hpp"
 
 namespace certharness {
 namespace {
 
 namespace fs = std::filesystem;
-using testing::read_file;
-using testing::serve_process;
+using test_support::checks_and_groups_at_least;
+using test_support::read_file;
+using test_support::serve_process;
 
 constexpr const char* k_key = "sk-admin-replay-e2e-SECRET-77b0";
 
-using testing::cli_result;
-
-// (check, group) of every error and warning of a JSON report.
-std::set<std::pair<std::string, std::string>> failures(const json_value& report) {
-  std::set<std::pair<std::string, std::string>> out;
-  for (const json_value& f : *report.find("findings")) {
-    if (f.find("severity")->as_string() == "note") continue;
-    out.emplace(f.find("check")->as_string(), f.find("group")->as_string());
-  }
-  return out;
-}
+using test_support::cli_result;
 
 class replay : public ::testing::Test {
  protected:
-  void SetUp() override { dir_ = testing::fresh_test_dir("certharness_replay"); }
+  void SetUp() override { dir_ = test_support::fresh_test_dir("certharness_replay"); }
   void TearDown() override { fs::remove_all(dir_); }
 
   // Runs `certharness <args>` with the key in its environment.
   cli_result run(const std::string& args) {
-    return testing::run_cli(dir_, std::string("OPENAI_ADMIN_KEY='") + k_key + "'", args);
+    return test_support::run_cli(dir_, std::string("OPENAI_ADMIN_KEY='") + k_key + "'", args);
   }
 
   fs::path dir_;
@@ -72,14 +64,16 @@ TEST_P(record_then_replay, gives_the_crawls_findings) {
   const cli_result replayed = run("replay --format json '" + har.string() + "'");
   ASSERT_TRUE(replayed.report.has_value()) << replayed.out << replayed.err;
   EXPECT_EQ(replayed.exit_code, crawled.exit_code) << replayed.err;
-  EXPECT_EQ(failures(replayed.report->root()), failures(crawled.report->root()));
+  EXPECT_EQ(checks_and_groups_at_least(replayed.report->root(), severity::warning),
+            checks_and_groups_at_least(crawled.report->root(), severity::warning));
   EXPECT_EQ(replayed.report->root().find("summary")->find("subjects")->as_int64(),
             crawled.report->root().find("summary")->find("subjects")->as_int64());
   EXPECT_EQ(replayed.report->root().find("summary")->find("skipped")->as_int64(), 0);
   if (fault.empty()) {
     EXPECT_EQ(crawled.exit_code, 0) << crawled.out;
   } else {
-    EXPECT_FALSE(failures(crawled.report->root()).empty()) << fault << " raised nothing";
+    EXPECT_FALSE(checks_and_groups_at_least(crawled.report->root(), severity::warning).empty())
+        << fault << " raised nothing";
   }
   for (const std::string* text : {&replayed.out, &replayed.err}) {
     EXPECT_EQ(text->find(k_key), std::string::npos);
@@ -157,7 +151,7 @@ TEST_F(replay, fifo_without_a_writer_exits_2_at_once) {
   const fs::path fifo = dir_ / "fifo.har";
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
   const cli_result r =
-      testing::run_cli(dir_, "timeout -s KILL 60", "replay '" + fifo.string() + "'");
+      test_support::run_cli(dir_, "timeout -s KILL 60", "replay '" + fifo.string() + "'");
   EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
   EXPECT_EQ(r.err, "certharness replay: " + fifo.string() +
                        ": a FIFO or pipe with no writer (it is read only while a writer has it "

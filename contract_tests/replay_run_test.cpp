@@ -186,7 +186,7 @@ TEST(replay_negative_probes, are_recognised_as_crawl_sends_them) {
   EXPECT_EQ(r.groups.size(), 1u) << "probes are no walk";
 }
 
-// Issue 9 item 4: a 2xx to a probe was judged against ErrorResponse. It is
+// Regression: a 2xx to a probe was judged against ErrorResponse. It is
 // request.accepted_invalid (the message says which rule, and where the spec states it), and the
 // body is judged by the operation's schema: here a valid page and a valid certificate.
 TEST(replay_negative_probes, a_2xx_answer_is_judged_by_the_operations_schema) {

@@ -3,12 +3,17 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
+#include <string_view>
 #include <utility>
 
+#include <gtest/gtest.h>
+
+#include "certharness/findings/finding.hpp"
 #include "certharness/json/json_document.hpp"
 
-namespace certharness::testing {
+namespace certharness::test_support {
 
 // check id -> (passed, failed), from the report's "checks".
 inline std::map<std::string, std::pair<std::int64_t, std::int64_t>> checks_of(
@@ -20,4 +25,34 @@ inline std::map<std::string, std::pair<std::int64_t, std::int64_t>> checks_of(
   return out;
 }
 
-}  // namespace certharness::testing
+// Whether a report's finding (its "severity" member) is at `least` or worse.
+inline bool at_least(const json_value& finding, severity least) {
+  const std::string_view level = finding.find("severity")->as_string();
+  for (const severity s : {severity::error, severity::warning, severity::note}) {
+    if (level == to_string(s)) return s >= least;
+  }
+  ADD_FAILURE() << "a finding of no known severity: " << level;
+  return false;
+}
+
+// Check ids of the report's findings at `least` or worse: severity::warning for every failure,
+// severity::error for errors only.
+inline std::set<std::string> checks_at_least(const json_value& report, severity least) {
+  std::set<std::string> out;
+  for (const json_value& f : *report.find("findings")) {
+    if (at_least(f, least)) out.emplace(f.find("check")->as_string());
+  }
+  return out;
+}
+
+// (check, group) of the report's findings at `least` or worse.
+inline std::set<std::pair<std::string, std::string>> checks_and_groups_at_least(
+    const json_value& report, severity least) {
+  std::set<std::pair<std::string, std::string>> out;
+  for (const json_value& f : *report.find("findings")) {
+    if (at_least(f, least)) out.emplace(f.find("check")->as_string(), f.find("group")->as_string());
+  }
+  return out;
+}
+
+}  // namespace certharness::test_support

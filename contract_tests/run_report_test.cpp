@@ -17,6 +17,7 @@
 #include "certharness/json/json_document.hpp"
 #include "certharness/report/run_report.hpp"
 #include "corpus_files.hpp"
+#include "test_support.hpp"
 
 namespace certharness {
 namespace {
@@ -314,13 +315,7 @@ TEST(run_report, empty_run) {
 // JUnit, read back by Python's expat-based ElementTree into JSON that decode_json reads.
 class run_report_junit : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("certharness_run_report_test_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
+  void SetUp() override { dir_ = test_support::fresh_test_dir("certharness_run_report_test"); }
   void TearDown() override { fs::remove_all(dir_); }
 
   json_document parsed(const std::string& xml) {
@@ -356,7 +351,7 @@ with open(sys.argv[2], "w") as o:
     const int status = std::system(cmd.c_str());
     EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "the XML parser refused:\n"
                                                                << xml;
-    decode_result d = decode_json(testing::read_file(json_path.string()));
+    decode_result d = decode_json(test_support::read_file(json_path.string()));
     if (!d.ok()) throw std::runtime_error("no parse result");
     return std::move(*d.document);
   }

@@ -22,7 +22,7 @@
 namespace certharness {
 namespace {
 
-using testing::serve_process;
+using test_support::serve_process;
 
 struct reply {
   int status = 0;

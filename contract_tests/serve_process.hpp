@@ -16,7 +16,7 @@
 
 extern char** environ;
 
-namespace certharness::testing {
+namespace certharness::test_support {
 
 class serve_process {
  public:
@@ -113,4 +113,4 @@ class serve_process {
   std::string base_url_;
 };
 
-}  // namespace certharness::testing
+}  // namespace certharness::test_support

@@ -22,7 +22,7 @@ namespace certharness {
 namespace {
 
 using namespace std::chrono_literals;
-using testing::serve_process;
+using test_support::serve_process;
 
 class client_socket {
  public:

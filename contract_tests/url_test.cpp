@@ -100,7 +100,7 @@ const gate_case k_gate_cases[] = {
     {"http://0x7f.1/v1", "http://127.0.0.1/v1", nullptr},
     {"http://0177.0.0.1/v1", "http://127.0.0.1/v1", nullptr},
     {"http://[0:0:0:0:0:0:0:1]/v1", "http://[::1]/v1", nullptr},
-    // The bypasses of issue 9: the key would go to another host.
+    // Bypasses that fooled an earlier hand-written URL splitter: the key would go to another host.
     {"http://127.0.0.1@evil.invalid/v1", nullptr, "userinfo"},
     {"http://127.0.0.1.evil.invalid/v1", nullptr, "plain http to 127.0.0.1.evil.invalid"},
     {"http://127.example.invalid/v1", nullptr, "plain http to 127.example.invalid"},

@@ -22,11 +22,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
-using run_result = testing::cli_result;
+using run_result = test_support::cli_result;
 
 class validate_cli : public ::testing::Test {
  protected:
-  void SetUp() override { dir_ = testing::fresh_test_dir("certharness_cli_test"); }
+  void SetUp() override { dir_ = test_support::fresh_test_dir("certharness_cli_test"); }
   void TearDown() override { fs::remove_all(dir_); }
 
   fs::path write(const std::string& name, const std::string& bytes) {
@@ -38,7 +38,7 @@ class validate_cli : public ::testing::Test {
 
   // Runs the CLI through the shell with `args` (already quoted) and optional stdin file.
   run_result run(const std::string& args, const std::string& stdin_path = "/dev/null") {
-    return testing::run_cli(dir_, "NO_COLOR=", args, stdin_path);
+    return test_support::run_cli(dir_, "NO_COLOR=", args, stdin_path);
   }
 
   fs::path dir_;
@@ -174,8 +174,8 @@ TEST_F(validate_cli, hostile_bytes_are_findings_not_crashes) {
   EXPECT_EQ(r.out.find('\x1b'), std::string::npos) << "escape bytes must not reach the terminal";
 }
 
-// The issue's hostile inputs through the whole CLI (CI runs it under ASan+UBSan): each one is a
-// finding and exit 1, never a crash.
+// Hostile inputs (100,000 levels deep, 100 MB, invalid UTF-8, extreme exponents) through the
+// whole CLI (CI runs it under ASan+UBSan): each one is a finding and exit 1, never a crash.
 TEST_F(validate_cli, hostile_documents_exit_1_with_a_finding) {
   std::string huge = "{\"object\":\"certificate\",\"name\":\"";
   huge.append(100u << 20, 'a');
@@ -212,8 +212,8 @@ TEST_F(validate_cli, fifo_without_a_writer_exits_2_at_once) {
   const fs::path fifo = dir_ / "fifo.json";
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
   for (const std::string& jobs : {"-j 1", "-j 2"}) {
-    const run_result r = testing::run_cli(dir_, "NO_COLOR= timeout -s KILL 60",
-                                          "validate " + jobs + " '" + fifo.string() + "'");
+    const run_result r = test_support::run_cli(dir_, "NO_COLOR= timeout -s KILL 60",
+                                               "validate " + jobs + " '" + fifo.string() + "'");
     EXPECT_EQ(r.exit_code, 2) << jobs << "\n" << r.out << r.err;
     EXPECT_EQ(r.err, "certharness validate: " + fifo.string() +
                          ": a FIFO or pipe with no writer (it is read only while a writer has "
@@ -224,7 +224,7 @@ TEST_F(validate_cli, fifo_without_a_writer_exits_2_at_once) {
 
 // A pipe with a writer is read like standard input (here through /dev/fd/3).
 TEST_F(validate_cli, pipe_with_a_writer_is_read) {
-  const run_result r = testing::run_cli(
+  const run_result r = test_support::run_cli(
       dir_, "printf '%s' '" + k_certificate + "' | NO_COLOR=", "validate /dev/fd/3 3<&0");
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("/dev/fd/3: Certificate"), std::string::npos) << r.out;
@@ -279,7 +279,7 @@ TEST_F(validate_cli, whole_shipped_corpus_in_one_call) {
   const decode_result parsed = decode_json(r.out);
   ASSERT_TRUE(parsed.ok());
   EXPECT_EQ(parsed.document->root().find("summary")->find("subjects")->as_int64(),
-            static_cast<std::int64_t>(testing::corpus_files().size()));
+            static_cast<std::int64_t>(test_support::corpus_files().size()));
 }
 
 }  // namespace

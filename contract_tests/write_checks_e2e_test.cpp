@@ -29,15 +29,17 @@
 #include "corpus_files.hpp"
 #include "report_reading.hpp"
 #include "serve_process.hpp"
+#include "test_support.hpp"
 
 namespace certharness {
 namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-using testing::checks_of;
-using testing::read_file;
-using testing::serve_process;
+using test_support::checks_at_least;
+using test_support::checks_of;
+using test_support::read_file;
+using test_support::serve_process;
 
 constexpr const char* k_key = "sk-admin-e2e-WRITE-SECRET-9d2e";
 constexpr std::string_view k_write_prefix = "certharness-write-check-";
@@ -149,13 +151,7 @@ class crawl_process {
 
 class write_checks : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("certharness_write_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
+  void SetUp() override { dir_ = test_support::fresh_test_dir("certharness_write"); }
   void TearDown() override { fs::remove_all(dir_); }
 
   // A finished crawl's exit code and JSON report; the key must be in none of its outputs.
@@ -185,17 +181,10 @@ class write_checks : public ::testing::Test {
   fs::path dir_;
 };
 
-std::set<std::string> error_checks(const json_value& report) {
-  std::set<std::string> out;
-  for (const json_value& f : *report.find("findings")) {
-    if (f.find("severity")->as_string() == "error") out.emplace(f.find("check")->as_string());
-  }
-  return out;
-}
-
 // A clean run: no error finding, and every write check ran and never failed.
 void expect_every_write_check_passed(const json_value& report) {
-  EXPECT_TRUE(error_checks(report).empty()) << ::testing::PrintToString(error_checks(report));
+  EXPECT_TRUE(checks_at_least(report, severity::error).empty())
+      << ::testing::PrintToString(checks_at_least(report, severity::error));
   const auto checks = checks_of(report);
   for (const char* id : k_write_checks) {
     ASSERT_TRUE(checks.count(id)) << id << " never ran";
@@ -266,7 +255,7 @@ TEST_P(write_checks_faults, raise_their_check_and_leave_nothing) {
       run(server.base_url(), {"--write-checks", "--limits", "100", "--orders", "desc"}, report);
   ASSERT_TRUE(report.has_value());
   EXPECT_EQ(code, 1);
-  const std::set<std::string> failing = error_checks(report->root());
+  const std::set<std::string> failing = checks_at_least(report->root(), severity::error);
   EXPECT_TRUE(failing.count(c.check)) << c.fault << " did not raise " << c.check
                                       << "; raised: " << ::testing::PrintToString(failing);
   // Cleanup removed what the run made, so it has nothing to report.

@@ -17,18 +17,18 @@
 #include "certharness/json/json_document.hpp"
 #include "certharness/schema/models.hpp"
 #include "certharness/schema/schema_registry.hpp"
+#include "fuzz_support.hpp"
 #include "json_mutator.hpp"
 
 CERTHARNESS_FUZZ_JSON_MUTATOR()
 
 namespace {
 
+// "<schema>: <what>", both sides.
 [[noreturn]] void fail(std::string_view schema, std::string_view what, const std::string& a,
                        const std::string& b) {
-  std::fprintf(stderr, "fuzz_decode: %.*s: %.*s\n  first:  %s\n  second: %s\n",
-               static_cast<int>(schema.size()), schema.data(), static_cast<int>(what.size()),
-               what.data(), a.c_str(), b.c_str());
-  std::abort();
+  constexpr certharness::fuzz::failure failure{"fuzz_decode", "first", "second"};
+  failure(std::string(schema) + ": " + std::string(what), a, b);
 }
 
 // The verdict of a decode: document or not, and every problem's check, pointer and message.

@@ -17,9 +17,10 @@
 #include <variant>
 #include <vector>
 
-#include "certharness/har/har.hpp"
 #include "certharness/conformance/replay_run.hpp"
+#include "certharness/har/har.hpp"
 #include "certharness/json/text_escaping.hpp"
+#include "fuzz_support.hpp"
 #include "json_mutator.hpp"
 
 CERTHARNESS_FUZZ_JSON_MUTATOR()
@@ -29,11 +30,7 @@ namespace {
 using namespace certharness;
 using entries = std::vector<har_entry>;
 
-[[noreturn]] void fail(const char* what, const std::string& first, const std::string& second) {
-  std::fprintf(stderr, "fuzz_har: %s\n  first:  %s\n  second: %s\n", what, first.c_str(),
-               second.c_str());
-  std::abort();
-}
+constexpr fuzz::failure fail{"fuzz_har", "first", "second"};
 
 // Reads the recorder's own output; aborts when it refuses it.
 entries read_back(const std::string& rendered) {

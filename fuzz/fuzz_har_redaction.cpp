@@ -16,6 +16,7 @@
 
 #include "certharness/har/har.hpp"
 #include "certharness/json/json_document.hpp"
+#include "fuzz_support.hpp"
 #include "json_mutator.hpp"
 
 CERTHARNESS_FUZZ_JSON_MUTATOR()
@@ -25,14 +26,10 @@ namespace {
 using namespace certharness;
 constexpr std::string_view k_key = "sk-admin-fuzz-Secret0";  // also in fuzz/har.dict
 
-[[noreturn]] void fail(const std::string& where, const std::string& text) {
-  std::fprintf(stderr, "fuzz_har_redaction: the key survives in %s\n  text: %s\n", where.c_str(),
-               text.c_str());
-  std::abort();
-}
+constexpr fuzz::failure fail{"fuzz_har_redaction", "text"};
 
 void check(const std::string& where, std::string_view s) {
-  if (s.find(k_key) != std::string_view::npos) fail(where, std::string(s));
+  if (s.find(k_key) != std::string_view::npos) fail("the key survives in " + where, s);
 }
 
 std::string percent_decoded(std::string_view s) {
@@ -49,24 +46,17 @@ std::string percent_decoded(std::string_view s) {
   return out;
 }
 
-void check_json(const std::string& where, const json_value& v) {
-  check(where, v.key());
-  if (v.is_string()) check(where, v.as_string());
-  if (v.is_array() || v.is_object()) {
-    for (const json_value& child : v) check_json(where, child);
-  }
-}
-
 void check_body(const std::string& where, const std::string& body) {
   check(where, body);
   if (const decode_result r = decode_json(body); r.document)
-    check_json(where + " (as JSON)", r.document->root());
+    fuzz::for_each_string(r.document->root(),
+                          [&](std::string_view s) { check(where + " (as JSON)", s); });
 }
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const auto x = read_har({reinterpret_cast<const char*>(data), size});
+  const auto x = read_har(fuzz::as_text(data, size));
   if (!std::holds_alternative<std::vector<har_entry>>(x)) return 0;
   std::vector<har_entry> clean;
   for (const har_entry& e : std::get<std::vector<har_entry>>(x))
@@ -75,7 +65,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   check("the rendered archive", rendered);
   const auto y = read_har(rendered);
   if (!std::holds_alternative<std::vector<har_entry>>(y))
-    fail("nothing: the archive does not read back", rendered);
+    fail("the archive does not read back", rendered);
   for (const har_entry& e : std::get<std::vector<har_entry>>(y)) {
     for (const std::string* s :
          {&e.method, &e.url, &e.request_mime_type, &e.status_text, &e.response_mime_type, &e.error})
@@ -84,7 +74,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (const header_list* headers : {&e.request_headers, &e.response_headers}) {
       for (const auto& [name, value] : *headers) {
         check("a header", name + ": " + value);
-        if (is_secret_header(name) && value != "[REDACTED]") fail("secret header " + name, value);
+        if (is_secret_header(name) && value != "[REDACTED]")
+          fail("the key survives in secret header " + name, value);
       }
     }
     if (e.request_body) check_body("the request body", *e.request_body);

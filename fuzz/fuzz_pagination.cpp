@@ -25,30 +25,13 @@
 
 #include "certharness/conformance/list_walk.hpp"
 #include "certharness/conformance/response_checks.hpp"
+#include "fuzz_support.hpp"
 #include "pagination_reference_model.hpp"
 
 namespace {
 
-// A tiny FuzzedDataProvider (the GCC replay build has no <fuzzer/FuzzedDataProvider.h>):
-// bytes from the front, zeros once the input runs out.
-struct provider {
-  const std::uint8_t* p;
-  std::size_t n;
-  unsigned byte() { return n ? (--n, *p++) : 0; }
-  unsigned pick(unsigned count) { return byte() % count; }
-  std::string bytes(std::size_t len) {
-    len = std::min(len, n);
-    std::string s(reinterpret_cast<const char*>(p), len);
-    p += len, n -= len;
-    return s;
-  }
-};
-
-[[noreturn]] void fail(const char* what, const std::string& walker, const std::string& model) {
-  std::fprintf(stderr, "fuzz_pagination: %s\n  walker: %s\n  model:  %s\n", what, walker.c_str(),
-               model.c_str());
-  std::abort();
-}
+using provider = certharness::fuzz::data_provider;
+constexpr certharness::fuzz::failure fail{"fuzz_pagination", "walker", "model"};
 
 std::string join(const auto& items) {
   std::string out;

@@ -12,9 +12,10 @@
 #include <string>
 #include <vector>
 
+#include "certharness/har/secret_redaction.hpp"
 #include "certharness/json/json_document.hpp"
 #include "certharness/report/run_report.hpp"
-#include "certharness/har/secret_redaction.hpp"
+#include "fuzz_support.hpp"
 
 namespace {
 using namespace certharness;
@@ -40,22 +41,15 @@ std::string spelled(const std::string& secret, unsigned how) {
   return out;
 }
 
+constexpr fuzz::failure fail{"fuzz_report_redaction", "output"};
+
 void check(const char* where, std::string_view text) {
   for (const std::string& secret : k_secrets) {
     for (unsigned how = 0; how <= 5; ++how) {
       if (text.find(spelled(secret, how)) == std::string_view::npos) continue;
-      std::fprintf(stderr, "secret (spelling %u) survives in %s:\n%s\n", how, where,
-                   std::string(text).c_str());
-      std::abort();
+      fail("secret (spelling " + std::to_string(how) + ") survives in " + where, text);
     }
   }
-}
-
-void check_json(const json_value& v) {
-  check("a decoded JSON key", v.key());
-  if (v.is_string()) check("a decoded JSON string", v.as_string());
-  if (v.is_array() || v.is_object())
-    for (const json_value& child : v) check_json(child);
 }
 
 std::string entities_read(std::string s) {
@@ -98,10 +92,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   check("the JUnit file", junit);
   check("the JUnit file, entities read", entities_read(junit));
   const decode_result decoded = decode_json(json);
-  if (!decoded.ok()) {
-    std::fprintf(stderr, "not JSON after redaction:\n%s\n", json.c_str());
-    std::abort();
-  }
-  check_json(decoded.document->root());
+  if (!decoded.ok()) fail("not JSON after redaction", json);
+  fuzz::for_each_string(decoded.document->root(),
+                        [](std::string_view s) { check("a decoded JSON key or string", s); });
   return 0;
 }

@@ -15,17 +15,14 @@
 #include <variant>
 
 #include "certharness/http/http_server_framing.hpp"
+#include "fuzz_support.hpp"
 
 namespace {
 
 using namespace certharness;
 constexpr std::uint64_t k_max_body = 4096;
 
-void check(bool ok, const char* what) {
-  if (ok) return;
-  std::fprintf(stderr, "fuzz_request_head: %s\n", what);
-  std::abort();
-}
+constexpr fuzz::failure fail{"fuzz_request_head", ""};
 
 bool clean_value(std::string_view v) {
   for (char c : v) {
@@ -39,41 +36,43 @@ bool clean_value(std::string_view v) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const std::string_view input(reinterpret_cast<const char*>(data), size);
+  const std::string_view input = fuzz::as_text(data, size);
   if (const std::optional<std::size_t> end = find_request_head_end(input)) {
-    check(*end <= input.size(), "head end past the input");
+    fail.unless(*end <= input.size(), "head end past the input");
     const auto parsed = parse_request_head(input.substr(0, *end), k_max_body);
     if (const auto* h = std::get_if<request_head>(&parsed)) {
-      check(!h->target.empty() && h->target.front() == '/', "target not origin-form");
-      for (char c : h->target) check(c > 0x20 && c < 0x7f, "target byte outside visible ASCII");
-      check(h->content_length <= k_max_body, "Content-Length over the limit accepted");
+      fail.unless(!h->target.empty() && h->target.front() == '/', "target not origin-form");
+      for (char c : h->target)
+        fail.unless(c > 0x20 && c < 0x7f, "target byte outside visible ASCII");
+      fail.unless(h->content_length <= k_max_body, "Content-Length over the limit accepted");
       std::string again =
           h->method + " " + h->target + " HTTP/1." + std::to_string(h->minor_version) + "\r\n";
       for (const auto& [name, value] : h->headers) {
-        check(clean_value(value), "header value with a CTL or untrimmed whitespace");
+        fail.unless(clean_value(value), "header value with a CTL or untrimmed whitespace");
         again += name + ": " + value + "\r\n";
       }
       again += "\r\n";
       const auto reparsed = parse_request_head(again, k_max_body);
       const auto* r = std::get_if<request_head>(&reparsed);
-      check(r != nullptr, "an accepted head written back is refused");
-      check(r->method == h->method && r->target == h->target && r->headers == h->headers &&
-                r->framing == h->framing && r->content_length == h->content_length &&
-                r->keep_alive == h->keep_alive && r->expect_continue == h->expect_continue,
-            "an accepted head written back parses differently");
+      fail.unless(r != nullptr, "an accepted head written back is refused");
+      fail.unless(r->method == h->method && r->target == h->target && r->headers == h->headers &&
+                      r->framing == h->framing && r->content_length == h->content_length &&
+                      r->keep_alive == h->keep_alive && r->expect_continue == h->expect_continue,
+                  "an accepted head written back parses differently");
     } else {
       const int status = std::get<head_error>(parsed).status;
-      check(status == 400 || status == 413 || status == 417 || status == 501 || status == 505,
-            "refused with an unexpected status");
+      fail.unless(status == 400 || status == 413 || status == 417 || status == 501 || status == 505,
+                  "refused with an unexpected status");
     }
   }
   const chunked_body c = decode_chunked_body(input, k_max_body);
   if (c.status == chunked_body::state::complete) {
-    check(c.body.size() <= k_max_body, "chunked body over the limit");
-    check(c.consumed <= input.size() && c.body.size() < c.consumed, "consumed past the input");
-    check(decode_chunked_body(input.substr(0, c.consumed - 1), k_max_body).status ==
-              chunked_body::state::incomplete,
-          "a body one byte short is not incomplete");
+    fail.unless(c.body.size() <= k_max_body, "chunked body over the limit");
+    fail.unless(c.consumed <= input.size() && c.body.size() < c.consumed,
+                "consumed past the input");
+    fail.unless(decode_chunked_body(input.substr(0, c.consumed - 1), k_max_body).status ==
+                    chunked_body::state::incomplete,
+                "a body one byte short is not incomplete");
   }
   return 0;
 }

@@ -13,20 +13,17 @@
 #include <string_view>
 
 #include "certharness/http/retry_after.hpp"
+#include "fuzz_support.hpp"
 
 using namespace certharness;
 using std::chrono::seconds;
 
 namespace {
-[[noreturn]] void fail(const char* what, std::string_view value) {
-  std::fprintf(stderr, "fuzz_retry_after: %s for \"%.*s\"\n", what, static_cast<int>(value.size()),
-               value.data());
-  std::abort();
-}
+constexpr fuzz::failure fail{"fuzz_retry_after", "value"};
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const std::string_view value(reinterpret_cast<const char*>(data), size);
+  const std::string_view value = fuzz::as_text(data, size);
   const auto now = std::chrono::system_clock::from_time_t(784111777);  // RFC 9110's example date
   const auto parsed = parse_retry_after(value, now);
   const bool digits = !value.empty() && std::all_of(value.begin(), value.end(),

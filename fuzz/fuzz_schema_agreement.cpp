@@ -18,20 +18,14 @@
 #include "certharness/json/json_document.hpp"
 #include "certharness/schema/models.hpp"
 #include "certharness/schema/schema_registry.hpp"
+#include "fuzz_support.hpp"
 #include "json_mutator.hpp"
 
 CERTHARNESS_FUZZ_JSON_MUTATOR()
 
 namespace {
 
-[[noreturn]] void fail(const std::string& schema, const std::string& typed,
-                       const std::string& valijson) {
-  std::fprintf(stderr,
-               "fuzz_schema_agreement: %s: verdicts disagree\n  typed decoder: %s\n"
-               "  valijson:%s\n",
-               schema.c_str(), typed.c_str(), valijson.c_str());
-  std::abort();
-}
+constexpr certharness::fuzz::failure fail{"fuzz_schema_agreement", "typed decoder", "valijson"};
 
 }  // namespace
 
@@ -61,7 +55,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const bool typed_ok = !typed || typed->check == "json.number_range";
     const bool agree = typed_ok != any_error && (!typed || !any_error || pointer_seen);
     if (!agree) {
-      fail(name,
+      fail(name + ": verdicts disagree",
            typed ? typed->check + " at '" + typed->pointer + "': " + typed->message : "accepts",
            any_error ? errors : " no schema error");
     }

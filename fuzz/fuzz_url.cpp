@@ -30,22 +30,19 @@
 #include <curl/curl.h>
 #include <strings.h>
 
-#include "certharness/http/http_client.hpp"
-#include "certharness/http/http_message.hpp"
 #include "certharness/conformance/list_walk.hpp"
 #include "certharness/conformance/replay_run.hpp"
+#include "certharness/http/http_client.hpp"
+#include "certharness/http/http_message.hpp"
 #include "certharness/http/url.hpp"
+#include "fuzz_support.hpp"
 
 namespace {
 
 using namespace certharness;
 using query = std::vector<std::pair<std::string, std::string>>;
 
-[[noreturn]] void fail(const char* what, const std::string& expected, const std::string& got) {
-  std::fprintf(stderr, "fuzz_url: %s\n  expected: %s\n  got:      %s\n", what, expected.c_str(),
-               got.c_str());
-  std::abort();
-}
+constexpr fuzz::failure fail{"fuzz_url", "expected", "got"};
 
 std::string show(const query& q) {
   std::string out;

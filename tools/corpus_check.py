@@ -1,9 +1,13 @@
 #!/usr/bin/python3
 """Dev-only cross-check of schemas/ and corpus/responses/ against the official OpenAPI document.
 
-Not part of the build. Needs Debian's python3-jsonschema (4.x); run with /usr/bin/python3:
+Needs Debian's python3-jsonschema (4.x; tools/bootstrap installs it); run with /usr/bin/python3:
 
     /usr/bin/python3 tools/corpus_check.py [--openapi PATH] [--repo PATH] [-v]
+
+ctest runs it as the `corpus_check` test (label contract) when python3-jsonschema is installed.
+The official document is the repository's copy, schemas/reference/openai-certificates.openapi.json
+(its source commit in schemas/reference/README.md), unless --openapi names another.
 
 What it checks
   * schemas/*.json: exactly the 15 expected components; each is valid JSON, pretty-printed with a
@@ -25,7 +29,8 @@ What it checks
     file name) and must get the same verdict as with the official document.
     Integers follow JSON Schema 2020-12: any number with a zero fractional part (1.0, 1e3, -0,
     2^64, 1e400) is an integer; numbers are parsed as exact decimals, never as doubles.
-  * the corpus minimum counts and that the official examples are present verbatim.
+  * the corpus minimum counts (corpus/minimums.conf, which contract_tests/corpus_test.cpp reads
+    too) and that the official examples are present verbatim.
 
 Prints one line per mismatch and a summary "N passed, M failed"; exits 1 on any mismatch.
 """
@@ -44,7 +49,7 @@ except ImportError:  # pragma: no cover
     sys.exit("corpus_check.py needs python3-jsonschema: apt-get install -y --no-install-recommends "
              "python3-jsonschema, and run it with /usr/bin/python3")
 
-DEFAULT_OPENAPI = "/work/shared/reference/openai-certificates.openapi.json"
+OPENAPI_IN_REPO = pathlib.Path("schemas") / "reference" / "openai-certificates.openapi.json"
 
 COMPONENTS = [
     "Certificate", "OrganizationCertificate", "ListCertificatesResponse", "UploadCertificateRequest",
@@ -53,10 +58,22 @@ COMPONENTS = [
     "OrganizationCertificateDeactivationResponse", "OrganizationProjectCertificateActivationResponse",
     "OrganizationProjectCertificateDeactivationResponse", "ErrorResponse", "Error",
 ]
-BIG = ["Certificate", "OrganizationCertificate", "ListCertificatesResponse", "UploadCertificateRequest",
-       "ErrorResponse"]
-# schema -> (min valid, min invalid, min json.syntax, min json.duplicate_key)
-MINIMUMS = {name: ((12, 32, 6, 2) if name in BIG else (4, 9, 0, 0)) for name in COMPONENTS if name != "Error"}
+
+
+def read_minimums(repo):
+    """schema -> (min valid, min invalid, min json.syntax, min json.duplicate_key), for every
+    component but Error, from corpus/minimums.conf (its "*" row for schemas it does not list)."""
+    rows = {}
+    for line in (repo / "corpus" / "minimums.conf").read_text(encoding="utf-8").splitlines():
+        fields = line.split("#", 1)[0].split()
+        if fields:
+            if len(fields) != 5:
+                sys.exit("corpus/minimums.conf: want 5 columns: %r" % line)
+            rows[fields[0]] = tuple(int(n) for n in fields[1:])
+    unknown = set(rows) - set(COMPONENTS) - {"*"}
+    if unknown or "*" not in rows:
+        sys.exit("corpus/minimums.conf: unknown schemas %s, or no \"*\" row" % sorted(unknown))
+    return {name: rows.get(name, rows["*"]) for name in COMPONENTS if name != "Error"}
 
 ALLOWED_KEYWORDS = {"$schema", "title", "description", "type", "properties", "required", "enum", "anyOf",
                     "items", "minItems", "maxItems", "$ref"}
@@ -391,13 +408,15 @@ def official_examples(doc):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--openapi", default=DEFAULT_OPENAPI, help="official OpenAPI document (default: %(default)s)")
+    ap.add_argument("--openapi", help="official OpenAPI document (default: the repository's %s)" % OPENAPI_IN_REPO)
     ap.add_argument("--repo", default=str(pathlib.Path(__file__).resolve().parent.parent),
                     help="repository root (default: %(default)s)")
     ap.add_argument("-v", "--verbose", action="store_true", help="also print each invalid file's first error")
     args = ap.parse_args()
     repo = pathlib.Path(args.repo)
-    doc = json.loads(pathlib.Path(args.openapi).read_text(encoding="utf-8"))
+    openapi = pathlib.Path(args.openapi) if args.openapi else repo / OPENAPI_IN_REPO
+    doc = json.loads(openapi.read_text(encoding="utf-8"))
+    minimums = read_minimums(repo)
     components = doc["components"]["schemas"]
 
     passed = failed = 0
@@ -417,10 +436,10 @@ def main():
     # 2. corpus/responses/
     croot = repo / "corpus" / "responses"
     dirs = sorted(p.name for p in croot.iterdir() if p.is_dir()) if croot.is_dir() else []
-    for d in sorted(set(dirs) - set(MINIMUMS)):
+    for d in sorted(set(dirs) - set(minimums)):
         print("corpus/responses/%s: no such top-level schema" % d)
         tally(False)
-    for name in sorted(MINIMUMS):
+    for name in sorted(minimums):
         v_off = official_validator(components, name)
         v_loc = local_validator(local, name) if set(COMPONENTS) <= set(local) else None
         counts = collections.Counter()
@@ -436,8 +455,9 @@ def main():
                     tally(False)
                     continue
                 label = "valid" if kind == "valid" else m.group(1)
-                counts[label] += 1
                 counts[kind] += 1
+                if kind == "invalid":  # a valid file's label is "valid": counted once, above
+                    counts[label] += 1
                 probs = check_file(p, label, v_off, v_loc)
                 for pr in probs:
                     print("%s: %s" % (rel, pr))
@@ -445,7 +465,7 @@ def main():
                     value, _ = strict_parse(p.read_bytes())
                     print("  %s -> %s" % (rel, describe(first_error(v_off, value))))
                 tally(not probs)
-        mv, mi, ms, md = MINIMUMS[name]
+        mv, mi, ms, md = minimums[name]
         have = (counts["valid"], counts["invalid"], counts["json.syntax"], counts["json.duplicate_key"])
         ok = all(h >= m for h, m in zip(have, (mv, mi, ms, md)))
         if not ok:

@@ -1,4 +1,4 @@
-// The HTTP transport (libcurl) that tests, and next the crawler, talk to an API with.
+// The HTTP transport (libcurl) that crawl and the tests talk to an API with.
 #pragma once
 
 #include <chrono>
@@ -13,7 +13,7 @@ namespace certharness {
 
 struct client_request {
   std::string method = "GET";
-  std::string url;  // absolute, already encoded (see url_builder in this header)
+  std::string url;  // absolute, already encoded (percent_encode below, for each component)
   header_list headers;
   std::optional<std::string> body;  // sent as is; set Content-Type in headers
 };
