@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <string>
 
+#include "certharness/version.hpp"
 #include "cli_process.hpp"
 
 namespace certharness {
@@ -52,6 +53,15 @@ const option_case k_refused[] = {
     {k_crawl, k_crawl_rest, "--limits", "-1"},
     {k_crawl, k_crawl_rest, "--limits", "nan"},
     {k_crawl, k_crawl_rest, "--limits", "7,99999999999999999999"},
+    {k_crawl, k_crawl_rest, "--limits", "0"},
+    {k_crawl, k_crawl_rest, "--limits", "7,101"},
+    {k_crawl, k_crawl_rest, "--limits", "0x10"},
+    {k_crawl, k_crawl_rest, "--limits", ""},
+    {k_crawl, k_crawl_rest, "--limits", ","},
+    {k_crawl, k_crawl_rest, "--orders", "sideways"},
+    {k_crawl, k_crawl_rest, "--orders", "desc,up"},
+    {k_crawl, k_crawl_rest, "--orders", ""},
+    {k_crawl, k_crawl_rest, "--orders", ","},
     {"replay", k_replay_rest, "--max-pages", "-1"},
     {"replay", k_replay_rest, "--max-pages", "nan"},
     {"replay", k_replay_rest, "--max-pages", "99999999999999999999"},
@@ -95,6 +105,9 @@ const option_case k_accepted[] = {
     {k_crawl, k_crawl_rest, "--retries", "0"},
     {k_crawl, k_crawl_rest, "--backoff-ms", "60000"},
     {k_crawl, k_crawl_rest, "--limits", "1,100"},
+    {k_crawl, k_crawl_rest, "--limits", "010,,7,"},
+    {k_crawl, k_crawl_rest, "--orders", "asc"},
+    {k_crawl, k_crawl_rest, "--orders", "desc,asc,desc"},
     {"replay", k_replay_rest, "--max-pages", "1"},
     {"replay", k_replay_rest, "--max-bytes", "1GB"},
     {"serve", k_serve_rest, "--seed-certs", "1000000"},
@@ -143,6 +156,13 @@ TEST_F(cli_options, values_in_range_pass_parsing) {
     EXPECT_EQ(r.err.find("runtime error"), std::string::npos) << describe(c) << ": " << r.err;
     EXPECT_NE(r.exit_code, 124) << describe(c) << ": did not exit";
   }
+}
+
+// The version comes from project(certharness VERSION ...), as the HAR creator's does.
+TEST_F(cli_options, version_is_the_project_version) {
+  const testing::cli_result r = testing::run_cli(dir_, "", "--version");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "certharness " + std::string(k_version) + "\n");
 }
 
 }  // namespace

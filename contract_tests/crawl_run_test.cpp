@@ -440,7 +440,6 @@ TEST(crawl_stop, no_attempt_starts_after_should_stop_during_a_retry_wait) {
 // cleanup (which looks for what the upload may have made) still runs.
 TEST(crawl_stop, a_write_is_not_sent_again_after_should_stop_during_its_retry_wait) {
   std::atomic<int> uploads{0};
-  std::atomic<bool> stop{false};
   std::atomic<int> polls_after_upload{0};
   const crawl_outcome out = crawl_of(
       [&](const httplib::Request& req, httplib::Response& res) {

@@ -17,6 +17,7 @@
 #include <sstream>
 
 #include "certharness/json/json_document.hpp"
+#include "certharness/version.hpp"
 
 namespace certharness {
 
@@ -188,7 +189,8 @@ TEST(render_har, is_strict_json_with_every_required_har_1_2_field) {
   EXPECT_EQ(required(log, "version", json_type::string).as_string(), "1.2");
   const json_value& creator = required(log, "creator", json_type::object);
   EXPECT_EQ(required(creator, "name", json_type::string).as_string(), "certharness");
-  required(creator, "version", json_type::string);
+  // The project's version (PROJECT_VERSION), as `certharness --version` prints it.
+  EXPECT_EQ(required(creator, "version", json_type::string).as_string(), k_version);
   required(log, "pages", json_type::array);
   const json_value& entries = required(log, "entries", json_type::array);
   ASSERT_EQ(entries.size(), sample_entries().size());

@@ -30,7 +30,7 @@ struct item {
 struct page_def {
   std::vector<item> data;
   bool has_more = false;
-  std::optional<std::string> first_id, last_id;
+  std::optional<std::string> first_id = {}, last_id = {};  // rows may leave them out
 };
 
 std::string json_string(std::string_view s) {

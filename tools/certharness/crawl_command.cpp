@@ -3,12 +3,10 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <memory>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <variant>
 #include <vector>
@@ -27,8 +25,8 @@ namespace {
 struct crawl_args {
   std::string base_url = crawl_options{}.base_url;
   std::vector<std::string> projects;
-  std::string limits = "1,7,100";
-  std::string orders = "desc,asc";
+  std::vector<int> limits = crawl_options{}.limits;
+  std::vector<std::string> orders = crawl_options{}.orders;
   std::size_t max_pages = crawl_options{}.max_pages;
   double timeout_s = 30;
   int retries = crawl_options{}.retries;
@@ -46,47 +44,12 @@ constexpr const char* command_name = "crawl";
 volatile sig_atomic_t g_interrupted = 0;
 extern "C" void on_signal(int) { g_interrupted = 1; }
 
-std::vector<std::string> split(const std::string& list) {
-  std::vector<std::string> out;
-  std::stringstream in(list);
-  for (std::string item; std::getline(in, item, ',');) {
-    if (!item.empty()) out.push_back(item);
-  }
-  return out;
-}
-
-// --limits as page sizes, or why not. Checked when the options are parsed (before the key is
-// looked at), and read again here for the values.
-std::variant<std::vector<int>, std::string> parse_limits(const std::string& list) {
-  std::vector<int> limits;
-  for (const std::string& l : split(list)) {
-    char* end = nullptr;
-    errno = 0;
-    const long v = std::strtol(l.c_str(), &end, 10);
-    if (*end != '\0' || errno != 0 || v < 1 || v > 100) {
-      return "wants numbers in 1..100, got \"" + l + "\"";
-    }
-    limits.push_back(static_cast<int>(v));
-  }
-  if (limits.empty()) return std::string("needs at least one value");
-  return limits;
-}
-
-std::string check_orders(const std::string& list) {
-  const std::vector<std::string> orders = split(list);
-  for (const std::string& o : orders) {
-    if (o != "asc" && o != "desc") return "takes asc and desc, got \"" + o + "\"";
-  }
-  return orders.empty() ? "needs at least one value" : "";
-}
-
 int crawl_with(const crawl_args& args, const api_credentials& credentials, command_output& output) {
   crawl_options options;
   options.base_url = args.base_url;
   options.projects = args.projects;
-  // Both were checked when the options were parsed.
-  options.limits = std::get<std::vector<int>>(parse_limits(args.limits));
-  options.orders = split(args.orders);
+  options.limits = args.limits;
+  options.orders = args.orders;
   options.max_pages = args.max_pages;
   options.max_requests = args.max_requests;
   options.max_kept_bytes = args.max_kept_mb << 20;
@@ -177,17 +140,14 @@ command_runner add_crawl_command(CLI::App& app) {
   cmd->add_option("--base-url", args->base_url, "API base URL")->capture_default_str();
   cmd->add_option("--project", args->projects,
                   "Also walk this project's certificates (repeatable)");
+  // Lists are split by CLI11 and each item checked as it arrives (empty items are skipped).
   cmd->add_option("--limits", args->limits, "Page sizes to walk with, comma-separated")
-      ->check(CLI::Validator(
-          [](std::string& text) {
-            auto parsed = parse_limits(text);
-            auto* error = std::get_if<std::string>(&parsed);
-            return error ? *error : std::string();
-          },
-          "1..100,..."))
+      ->delimiter(',')
+      ->check(whole_number(1, 100))
       ->capture_default_str();
   cmd->add_option("--orders", args->orders, "Orders to walk in, comma-separated")
-      ->check(CLI::Validator([](std::string& text) { return check_orders(text); }, "asc|desc,..."))
+      ->delimiter(',')
+      ->check(CLI::IsMember({"asc", "desc"}))
       ->capture_default_str();
   cmd->add_option("--max-pages", args->max_pages, "Bound on the pages of one walk")
       ->check(whole_number<std::size_t>(1, k_max_pages_bound))

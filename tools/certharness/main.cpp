@@ -7,12 +7,13 @@
 #include <utility>
 #include <vector>
 
+#include "certharness/version.hpp"
 #include "commands.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"certharness: contract testing for the OpenAI organization certificates API"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "certharness 0.1.0");
+  app.set_version_flag("--version", "certharness " + std::string{certharness::k_version});
   const std::vector<std::pair<std::string, certharness::cli::command_runner>> commands{
       {"validate", certharness::cli::add_validate_command(app)},
       {"serve", certharness::cli::add_serve_command(app)},

@@ -8,7 +8,9 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include <chrono>
 #include <climits>
+#include <cstdint>
 #include <ctime>
 #include <memory>
 #include <optional>
@@ -49,24 +51,16 @@ std::string openssl_reason(const char* fallback) {
   return reason != nullptr ? reason : "OpenSSL error " + std::to_string(ERR_GET_REASON(code));
 }
 
-// Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's days_from_civil): exact for
-// every year an ASN.1 time can hold (0000..9999), where timegm and 32-bit time_t are not.
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146'097 + static_cast<std::int64_t>(doe) - 719'468;
-}
-
 std::optional<std::int64_t> unix_seconds(const ASN1_TIME* time) {
   std::tm tm{};
   // Validates the field ranges and applies a GeneralizedTime zone offset, giving UTC.
   if (ASN1_TIME_to_tm(time, &tm) != 1) return std::nullopt;
-  const std::int64_t days =
-      days_from_civil(std::int64_t{tm.tm_year} + 1900, static_cast<unsigned>(tm.tm_mon + 1),
-                      static_cast<unsigned>(tm.tm_mday));
+  // std::chrono's civil calendar is exact for every year an ASN.1 time can hold (0000..9999),
+  // where timegm and 32-bit time_t are not.
+  const std::chrono::sys_days date = std::chrono::year{tm.tm_year + 1900} /
+                                     std::chrono::month{static_cast<unsigned>(tm.tm_mon + 1)} /
+                                     std::chrono::day{static_cast<unsigned>(tm.tm_mday)};
+  const auto days = static_cast<std::int64_t>(date.time_since_epoch().count());
   return days * 86'400 + tm.tm_hour * 3'600 + tm.tm_min * 60 + tm.tm_sec;
 }
 

@@ -10,13 +10,11 @@
 
 #include "certharness/json/json_document.hpp"
 #include "certharness/har/secret_redaction.hpp"
+#include "certharness/version.hpp"
 
 namespace certharness {
 
 namespace {
-
-// Same as `certharness --version`.
-constexpr std::string_view k_creator_version = "0.1.0";
 
 // Bodies are searched for secret members at any depth real JSON has; deeper ones are left to
 // the `secrets` replacement.
@@ -606,7 +604,7 @@ har_entry redacted(const har_entry& entry, const std::vector<std::string>& secre
 std::string render_har_header() {
   std::string out =
       "{\"log\":{\"version\":\"1.2\",\"creator\":{\"name\":\"certharness\",\"version\":";
-  append_json_string(out, k_creator_version);
+  append_json_string(out, k_version);  // as `certharness --version`
   out += "},\"pages\":[],\"entries\":[";
   return out;
 }
