@@ -6,7 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <variant>
 
+#include "certharness/json/text_escaping.hpp"
 #include "in_memory_session.hpp"
 
 namespace certharness {
@@ -74,6 +76,33 @@ TEST(write_checks, nothing_is_sent_when_the_session_is_stopping_and_nothing_was_
   run_write_checks(session, 10);
   EXPECT_TRUE(session.report.requests.empty());
   EXPECT_FALSE(session.cleaned) << "no upload was sent, so there is nothing to clean";
+}
+
+// Replay finds a write-check run by its upload: the name's prefix and a readable PEM.
+TEST(write_checks, a_recorded_upload_gives_back_the_identity_it_was_made_with) {
+  const auto made = make_write_identity();
+  ASSERT_TRUE(std::holds_alternative<write_identity>(made)) << std::get<std::string>(made);
+  const write_identity& identity = std::get<write_identity>(made);
+  EXPECT_TRUE(identity.name.starts_with("certharness-write-check-")) << identity.name;
+  std::string body = R"({"name":)";
+  append_json_string(body, identity.name);
+  body += R"(,"certificate":)";
+  append_json_string(body, identity.pem);
+  body += "}";
+  const std::optional<write_identity> read = recorded_write_identity(body);
+  ASSERT_TRUE(read.has_value()) << body;
+  EXPECT_EQ(read->name, identity.name);
+  EXPECT_EQ(read->pem, identity.pem);
+  EXPECT_EQ(read->validity.not_before, identity.validity.not_before);
+  EXPECT_EQ(read->validity.not_after, identity.validity.not_after);
+
+  std::string other = R"({"name":"my-cert","certificate":)";
+  append_json_string(other, identity.pem);
+  other += "}";
+  EXPECT_FALSE(recorded_write_identity(other)) << "not one of ours";
+  EXPECT_FALSE(
+      recorded_write_identity(R"({"name":"certharness-write-check-0","certificate":"not a PEM"})"));
+  EXPECT_FALSE(recorded_write_identity("[1,"));
 }
 
 }  // namespace
