@@ -8,7 +8,7 @@
 #include <string>
 #include <variant>
 
-#include "certharness/json/text_escaping.hpp"
+#include "certharness/json/json_document.hpp"
 #include "in_memory_session.hpp"
 
 namespace certharness {
