@@ -30,7 +30,6 @@
 #include <curl/curl.h>
 #include <strings.h>
 
-#include "certharness/http/http_client.hpp"
 #include "certharness/http/http_message.hpp"
 #include "certharness/conformance/list_walk.hpp"
 #include "certharness/conformance/replay_run.hpp"

@@ -2,9 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstdio>
 #include <map>
-#include <random>
 #include <set>
 #include <stdexcept>
 #include <thread>
@@ -18,6 +16,7 @@
 #include "certharness/http/retry_after.hpp"
 #include "certharness/http/url.hpp"
 #include "certharness/fake_api/x509_certificate.hpp"
+#include "certharness/io/ascii_text.hpp"
 
 namespace certharness {
 namespace {
@@ -414,11 +413,8 @@ class crawler {
 
   void write_checks() {
     write_state s;
-    std::random_device random;
-    const std::uint64_t nonce = (std::uint64_t{random()} << 32) | random();
-    char hex[17];
-    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(nonce));
-    s.name = std::string(k_write_name_prefix) + hex;
+    const std::uint64_t nonce = random_u64();
+    s.name = std::string(k_write_name_prefix) + hex_u64(nonce);
     s.renamed = s.name + "-renamed";
     const std::int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
                                  std::chrono::system_clock::now().time_since_epoch())
