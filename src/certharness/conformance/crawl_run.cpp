@@ -379,9 +379,7 @@ class crawler {
     for (const query_list& query : list_probe_queries()) {
       if (stopping()) return;
       std::string target = list;
-      for (const auto& [name, value] : query) {
-        target += (target == list ? "?" : "&") + percent_encode(name) + "=" + percent_encode(value);
-      }
+      for (const auto& [name, value] : query) append_query(target, name, value);
       exchange(target, group, list_expectation("ListCertificatesResponse", query));
     }
     if (stopping()) return;
