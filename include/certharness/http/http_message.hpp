@@ -12,6 +12,10 @@ namespace certharness {
 
 using header_list = std::vector<std::pair<std::string, std::string>>;
 
+// An RFC 9110 token (section 5.6.2): what a method or header name may be, so neither can
+// smuggle a second header or request line. Not empty.
+bool is_http_token(std::string_view text) noexcept;
+
 // First value of a header, its name matched case-insensitively (RFC 9110, ascii_iequals);
 // nullopt when absent.
 std::optional<std::string_view> find_header(const header_list& headers, std::string_view name);

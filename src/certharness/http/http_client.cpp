@@ -29,16 +29,6 @@ void init_curl_once() {
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
-// RFC 9110 token characters: what a method or header name may contain, so neither can smuggle
-// a second header or request line.
-bool is_token(std::string_view text) {
-  constexpr std::string_view symbols = "!#$%&'*+-.^_`|~";
-  return !text.empty() && std::all_of(text.begin(), text.end(), [&](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           symbols.find(c) != std::string_view::npos;
-  });
-}
-
 bool is_field_value(std::string_view text) {
   return text.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
 }
@@ -196,9 +186,9 @@ http_client::result http_client::send(const client_request& request) {
   const auto refuse = [](std::string message) {
     return result{std::nullopt, transport_error{std::move(message), false}};
   };
-  if (!is_token(request.method)) return refuse("invalid request method");
+  if (!is_http_token(request.method)) return refuse("invalid request method");
   for (const auto& [name, value] : request.headers) {
-    if (!is_token(name) || !is_field_value(value)) {
+    if (!is_http_token(name) || !is_field_value(value)) {
       return refuse("invalid request header (a name must be a token, a value one line)");
     }
   }

@@ -11,16 +11,6 @@ namespace {
 
 constexpr std::string_view k_crlf = "\r\n";
 
-bool is_tchar(unsigned char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-         std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
-}
-
-bool is_token(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(),
-                                   [](char c) { return is_tchar(static_cast<unsigned char>(c)); });
-}
-
 // field-value characters: VCHAR, obs-text, SP, HTAB (RFC 9110 section 5.5); no NUL, CR, LF, DEL.
 bool is_field_char(unsigned char c) { return c == '\t' || (c >= 0x20 && c != 0x7f); }
 
@@ -51,7 +41,7 @@ std::optional<std::string> parse_field_line(std::string_view line, header_list& 
   if (colon == std::string_view::npos) return "a header line without a colon";
   const std::string_view name = line.substr(0, colon);
   if (name.empty()) return "a header line with an empty name";
-  if (!is_token(name)) {
+  if (!is_http_token(name)) {
     return is_ows(name.front()) ? "a folded header line (obs-fold)"
                                 : "a header name with characters outside a token";
   }
@@ -156,7 +146,7 @@ std::variant<request_head, head_error> parse_request_head(std::string_view head,
   const std::string_view method = request_line.substr(0, sp1);
   const std::string_view target = request_line.substr(sp1 + 1, sp2 - sp1 - 1);
   const std::string_view version = request_line.substr(sp2 + 1);
-  if (!is_token(method)) return error(400, "the method is not a token");
+  if (!is_http_token(method)) return error(400, "the method is not a token");
   const auto digit = [](char c) { return c >= '0' && c <= '9'; };
   if (version.size() != 8 || version.substr(0, 5) != "HTTP/" || !digit(version[5]) ||
       version[6] != '.' || !digit(version[7])) {
