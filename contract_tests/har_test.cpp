@@ -16,6 +16,7 @@
 #include <set>
 #include <sstream>
 
+#include "certharness/http/url.hpp"
 #include "certharness/json/json_document.hpp"
 #include "certharness/version.hpp"
 
@@ -400,6 +401,38 @@ TEST(redacted, finds_a_secret_escaped_where_the_url_does_not_decode) {
   EXPECT_EQ(redacted(e, {secret}).url, "httpganization/a%2Fb/[REDACTED]?q=1%262#f%23");
   e.url = "https://h/v1?a=%2F#%73k-admin-SECRET123%2Fx";
   EXPECT_EQ(redacted(e, {secret}).url, "https://h/v1?a=%2F#[REDACTED]%2Fx");
+}
+
+// A redacted URL is re-encoded segment by segment: an id holding an encoded '/' (or that is an
+// encoded dot segment) stays one segment, as it was sent. Re-encoding the decoded path with '/'
+// kept turned "cert%2F1" into the two segments "cert" and "1".
+TEST(redacted, an_encoded_slash_stays_inside_its_segment) {
+  const std::string secret = "SECRET9";
+  for (const std::string url :
+       {"https://h/v1/organization/certificates/cert%2F1?api_key=PLAIN",
+        "https://h/v1/organization/certificates/cert%2F1?after=SECRET9",
+        "https://h/v1/organization/projects/p%2F%2Fq/certificates?x=%53ECRET9",
+        "https://h/v1/organization/certificates/SECRET9%2Fx?limit=1",
+        "https://h/v1/organization/certificates/%2E%2E?api_key=PLAIN"}) {
+    har_entry e;
+    e.method = "GET";
+    e.url = url;
+    const std::string r = redacted(e, {secret}).url;
+    EXPECT_EQ(r.find("SECRET9"), std::string::npos) << url << " -> " << r;
+    EXPECT_NE(r.find("%5BREDACTED%5D"), std::string::npos) << url << " -> " << r;
+    const auto before = parse_url_target(url), after = parse_url_target(r);
+    ASSERT_TRUE(before && after) << url << " -> " << r;
+    const auto segments = path_segments(after->raw_path);
+    ASSERT_TRUE(segments.has_value()) << r;
+    EXPECT_EQ(segments->size(), path_segments(before->raw_path)->size()) << url << " -> " << r;
+  }
+  har_entry e;
+  e.url = "https://h/v1/organization/certificates/cert%2F1?api_key=PLAIN";
+  EXPECT_EQ(redacted(e, {}).url,
+            "https://h/v1/organization/certificates/cert%2F1?api_key=%5BREDACTED%5D");
+  e.url = "https://h/v1/organization/certificates/%2E%2E?api_key=PLAIN";
+  EXPECT_EQ(redacted(e, {}).url,
+            "https://h/v1/organization/certificates/%2E%2E?api_key=%5BREDACTED%5D");
 }
 
 TEST(redacted, a_known_secret_survives_nowhere_in_the_archive) {

@@ -142,6 +142,31 @@ TEST(replay_routing, query_is_decoded_with_include_brackets) {
   EXPECT_EQ(r->query, expected);
 }
 
+// A recorded Content-Type is as the server wrote it: the media type is matched without case,
+// and blanks (HTTP's OWS: spaces and tabs) around it and before a parameter do not count.
+TEST(replay_content_type, json_whatever_the_case_and_the_blanks_around_it) {
+  const std::vector<std::pair<std::string, bool>> cases{
+      {"application/json", true},
+      {"Application/JSON; charset=utf-8", true},
+      {"application/json ; charset=utf-8", true},
+      {"application/json\t;charset=utf-8", true},
+      {" application/json", true},
+      {"application/jsonx", false},
+      {"application/json-seq", false},
+      {"text/json", false},
+      {"application/ json", false},
+      {"", false},
+  };
+  for (const auto& [value, json] : cases) {
+    har_entry e = exchange("GET", k_base + "/organization/certificates/cert_1", 404, k_error);
+    e.response_headers = {{"Content-Type", value}};
+    const run_report r = replay_one({e});
+    const auto expected = json ? std::make_pair(std::size_t{1}, std::size_t{0})
+                               : std::make_pair(std::size_t{0}, std::size_t{1});
+    EXPECT_EQ(counts(r.checks()).at("http.content_type"), expected) << "\"" << value << "\"";
+  }
+}
+
 TEST(replay_request_bodies, are_validated_against_their_schema) {
   const std::string cert = R"({"object":"certificate","id":"cert_1","name":"a","created_at":1,)"
                            R"("certificate_details":{"valid_at":1,"expires_at":2}})";

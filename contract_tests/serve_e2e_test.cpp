@@ -14,6 +14,7 @@
 
 #include "certharness/fake_api/fake_api.hpp"
 #include "certharness/http/http_client.hpp"
+#include "certharness/http/url.hpp"
 #include "certharness/json/json_document.hpp"
 #include "certharness/schema/schema_registry.hpp"
 #include "certharness/fake_api/x509_certificate.hpp"

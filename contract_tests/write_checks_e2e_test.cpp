@@ -25,6 +25,7 @@
 
 #include "certharness/har/har.hpp"
 #include "certharness/http/http_client.hpp"
+#include "certharness/http/url.hpp"
 #include "certharness/json/json_document.hpp"
 #include "corpus_files.hpp"
 #include "report_reading.hpp"

@@ -32,7 +32,6 @@
 
 #include "certharness/conformance/list_walk.hpp"
 #include "certharness/conformance/replay_run.hpp"
-#include "certharness/http/http_client.hpp"
 #include "certharness/http/http_message.hpp"
 #include "certharness/http/url.hpp"
 #include "fuzz_support.hpp"

@@ -31,6 +31,7 @@
 #include "certharness/fake_api/fake_api.hpp"
 #include "certharness/http/http_message.hpp"
 #include "certharness/http/http_server_framing.hpp"
+#include "certharness/http/url.hpp"
 #include "certharness/json/json_document.hpp"
 #include "commands.hpp"
 #include "option_checks.hpp"
@@ -256,8 +257,7 @@ class connection {
     http_response r = handle_(head, std::move(body));
     if (r.delay.count() > 0) interruptible_sleep(r.delay);
     const bool ok = send_response(r, head.method == "HEAD", head.keep_alive);
-    log_.line(head.method, std::string_view(head.target).substr(0, head.target.find('?')), r.status,
-              clock_type::now() - started_at);
+    log_.line(head.method, raw_path_of(head.target), r.status, clock_type::now() - started_at);
     return ok && head.keep_alive && r.fault == transport_fault::none && !g_stopping.load();
   }
 
@@ -451,8 +451,7 @@ int run_serve(const serve_args& args) {
   const request_handler handle = [&](const request_head& head, std::string body) {
     std::optional<request_target> target = parse_request_target(head.target);
     if (!target) return error_response(400, "malformed request target", "invalid_request_error");
-    const std::string_view raw_path =
-        std::string_view(head.target).substr(0, head.target.find('?'));
+    const std::string_view raw_path = target->raw_path;
     if (raw_path != base && raw_path.rfind(base + "/", 0) != 0) {
       return error_response(404,
                             "no route for " + target->path + " (the API lives under " + base + ")",

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "certharness/findings/check_tally.hpp"
-#include "certharness/http/http_client.hpp"
+#include "certharness/http/http_message.hpp"
 #include "certharness/json/json_document.hpp"
 
 namespace certharness {

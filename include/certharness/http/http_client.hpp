@@ -13,16 +13,9 @@ namespace certharness {
 
 struct client_request {
   std::string method = "GET";
-  std::string url;  // absolute, already encoded (percent_encode below, for each component)
+  std::string url;  // absolute, already encoded (url.hpp's percent_encode and append_query)
   header_list headers;
   std::optional<std::string> body;  // sent as is; set Content-Type in headers
-};
-
-struct client_response {
-  int status = 0;
-  header_list headers;  // as received, in order; names as sent by the server
-  std::string body;
-  std::chrono::microseconds elapsed{0};
 };
 
 struct transport_error {
@@ -59,10 +52,5 @@ class http_client {
   struct impl;
   std::unique_ptr<impl> impl_;
 };
-
-// RFC 3986 percent-encoding of one path segment or query component: everything but
-// unreserved characters (A-Z a-z 0-9 - . _ ~) is encoded, and so are the dots of a component
-// that is "." or ".." (a dot segment), so an id can never change the path.
-std::string percent_encode(std::string_view component);
 
 }  // namespace certharness

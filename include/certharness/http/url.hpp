@@ -1,10 +1,15 @@
-// URLs as libcurl reads them: one parser (curl_url()) for every place that must agree with the
-// transport on where a request goes, and the gate that decides where the admin key may be sent.
+// URLs in one place: reading them as libcurl does (curl_url(), for every place that must agree
+// with the transport on where a request goes), the gate that decides where the admin key may be
+// sent, building request targets (percent-encoding), reading request targets as a server or
+// replay receives them (percent-decoding), and splitting URLs as an archive records them.
+// No other code splits, builds or percent-encodes a URL.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace certharness {
 
@@ -43,5 +48,70 @@ struct base_url_check {
   std::optional<std::string> problem;
 };
 base_url_check check_base_url(std::string_view text, std::string_view option = "--base-url");
+
+// "host:port" of a URL for messages (the port curl would use when none is written), or
+// "invalid URL": never the rest of the URL, which may carry a secret. The scheme is guessed as
+// curl_easy_perform guesses it, so "host:port/path" still names its host.
+std::string endpoint_of(std::string_view url);
+
+// ---- Building request targets ----
+
+// RFC 3986 percent-encoding of one path segment or query component: everything but
+// unreserved characters (A-Z a-z 0-9 - . _ ~) is encoded, and so are the dots of a component
+// that is "." or ".." (a dot segment), so an id can never change the path.
+std::string percent_encode(std::string_view component);
+
+// Appends "name=value" to a target, both percent-encoded: after '?' when the target has no
+// query yet, after '&' when it has.
+void append_query(std::string& target, std::string_view name, std::string_view value);
+
+// ---- Reading request targets ----
+
+// The bytes `text` percent-encodes ("%2f" and "%2F" alike; '+' is a space when
+// `plus_is_space`, as in a query); nullopt when an escape is malformed.
+std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space = false);
+
+// A request target ("/v1/organization/certificates?limit=2&include%5B%5D=content") split and
+// percent-decoded: the path without its query, and the query pairs in order ('+' is a space in
+// the query, as browsers and SDKs send it). nullopt when a percent-escape is malformed or the
+// path does not start with '/'.
+//
+// `path` is for display and searching, never for routing: "%2F" and "/" are the same there. Route
+// on path_segments() of `raw_path`, which splits before decoding.
+struct request_target {
+  std::string raw_path;  // the path as sent, still percent-encoded
+  std::string path;
+  std::vector<std::pair<std::string, std::string>> query;
+};
+std::optional<request_target> parse_request_target(std::string_view target);
+
+// The path of a request target as sent: everything before the first '?', still encoded.
+std::string_view raw_path_of(std::string_view target) noexcept;
+
+// The segments of a raw path ("/a/b%2Fc" -> {"a", "b/c"}; "/" -> {""}; "/a/" -> {"a", ""}),
+// each percent-decoded after splitting. nullopt when the path does not start with '/' or an
+// escape is malformed.
+std::optional<std::vector<std::string>> path_segments(std::string_view raw_path);
+
+// ---- URLs as an archive records them ----
+
+// A URL as written, split without normalising or refusing anything, for text that is kept and
+// shown as it was recorded (a HAR's url, which may be any string, one curl_url() would refuse
+// or respell). The fragment is cut at the first '#'; a URL with "://" has an authority up to
+// the first '/' or '?' after it, and the rest is the target; a URL without "://" is all target.
+// The views point into the text given.
+struct url_text_parts {
+  bool has_authority = false;                // the text has "://"
+  std::string_view scheme;                   // before "://"
+  std::optional<std::string_view> userinfo;  // before the authority's last '@'
+  std::string_view host_port;                // the authority after the userinfo
+  std::string_view target;                   // path and query, as written
+  std::optional<std::string_view> fragment;  // after the '#'
+};
+url_text_parts split_url_text(std::string_view url);
+
+// The target of a URL as written (split_url_text), read by parse_request_target; an empty
+// target or one that is only a query is read as the path "/".
+std::optional<request_target> parse_url_target(std::string_view url);
 
 }  // namespace certharness

@@ -1,7 +1,7 @@
 #include "certharness/conformance/crawl_probes.hpp"
 
 #include "certharness/conformance/negative_probes.hpp"
-#include "certharness/http/http_client.hpp"
+#include "certharness/http/url.hpp"
 
 namespace certharness {
 namespace {
@@ -16,9 +16,7 @@ void send_negative_probes(crawl_session& session) {
   for (const query_list& query : list_probe_queries()) {
     if (session.stopping()) return;
     std::string target = list;
-    for (const auto& [name, value] : query) {
-      target += (target == list ? "?" : "&") + percent_encode(name) + "=" + percent_encode(value);
-    }
+    for (const auto& [name, value] : query) append_query(target, name, value);
     session.get(target, group, list_expectation("ListCertificatesResponse", query));
   }
   if (session.stopping()) return;

@@ -23,7 +23,7 @@
 #include <unordered_set>
 #include <utility>
 
-#include "certharness/http/http_client.hpp"
+#include "certharness/http/url.hpp"
 #include "certharness/json/json_pointer.hpp"
 
 namespace certharness {
@@ -373,9 +373,10 @@ cursor_field read_cursor(const json_value* v) {
 std::string walk_spec::label() const { return "GET " + endpoint + " " + walk_name(*this); }
 
 std::string walk_spec::page_target(const std::optional<std::string>& after) const {
-  std::string target =
-      endpoint + "?limit=" + std::to_string(limit) + "&order=" + percent_encode(order);
-  if (after) target += "&after=" + percent_encode(*after);
+  std::string target = endpoint;
+  append_query(target, "limit", std::to_string(limit));
+  append_query(target, "order", order);
+  if (after) append_query(target, "after", *after);
   return target;
 }
 

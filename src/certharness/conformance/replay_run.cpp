@@ -13,7 +13,8 @@
 #include "certharness/conformance/recorded_session.hpp"
 #include "certharness/conformance/response_checks.hpp"
 #include "certharness/conformance/write_checks.hpp"
-#include "certharness/http/http_client.hpp"
+#include "certharness/http/retry_after.hpp"
+#include "certharness/http/url.hpp"
 #include "certharness/schema/schema_registry.hpp"
 
 namespace certharness {
@@ -385,18 +386,10 @@ class replayer {
 }  // namespace
 
 std::optional<routed_request> route_request(std::string_view method, std::string_view url) {
-  const std::size_t scheme = url.find("://");
-  std::string_view target = scheme == std::string_view::npos ? url : url.substr(scheme + 3);
-  if (scheme != std::string_view::npos) {
-    const std::size_t slash = target.find_first_of("/?#");
-    target = slash == std::string_view::npos || target[slash] != '/' ? "/" : target.substr(slash);
-  }
-  target = target.substr(0, target.find('#'));
-  std::optional<request_target> parsed = parse_request_target(target);
+  std::optional<request_target> parsed = parse_url_target(url);
   if (!parsed) return std::nullopt;
   // Segments decoded one by one, so that an id with an encoded '/' stays one segment.
-  std::optional<std::vector<std::string>> decoded =
-      path_segments(target.substr(0, target.find('?')));
+  std::optional<std::vector<std::string>> decoded = path_segments(parsed->raw_path);
   if (!decoded) return std::nullopt;
   const std::vector<std::string_view> segments(decoded->begin(), decoded->end());
   // The base path is whatever comes before the first "organization" a template matches from.

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "certharness/http/retry_after.hpp"
+#include "certharness/io/ascii_text.hpp"
 #include "certharness/schema/schema_registry.hpp"
 #include "certharness/json/text_escaping.hpp"
 
@@ -26,10 +27,8 @@ std::string error_message_of(const std::optional<json_document>& doc) {
 }
 
 bool is_json_content_type(std::string_view value) {
-  const std::string_view media = value.substr(0, value.find(';'));
-  std::string_view trimmed = media;
-  while (!trimmed.empty() && trimmed.back() == ' ') trimmed.remove_suffix(1);
-  return same_header_name(trimmed, "application/json");  // same case-insensitive rule
+  // "application/json ; charset=utf-8": OWS may stand before a parameter (RFC 9110 8.3.1).
+  return ascii_iequals(trim_blanks(value.substr(0, value.find(';'))), "application/json");
 }
 
 }  // namespace

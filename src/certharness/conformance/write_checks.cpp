@@ -3,9 +3,7 @@
 #include <cctype>
 #include <chrono>
 #include <cstdint>
-#include <cstdio>
 #include <functional>
-#include <random>
 #include <set>
 #include <stdexcept>
 #include <utility>
@@ -14,6 +12,7 @@
 #include "certharness/conformance/certificate_checks.hpp"
 #include "certharness/conformance/list_walk.hpp"
 #include "certharness/fake_api/x509_certificate.hpp"
+#include "certharness/io/ascii_text.hpp"
 #include "certharness/json/text_escaping.hpp"
 
 namespace certharness {
@@ -336,11 +335,8 @@ class write_checker {
 
 std::variant<write_identity, std::string> make_write_identity() {
   write_identity out;
-  std::random_device random;
-  const std::uint64_t nonce = (std::uint64_t{random()} << 32) | random();
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(nonce));
-  out.name = std::string(k_write_name_prefix) + hex;
+  const std::uint64_t nonce = random_u64();
+  out.name = std::string(k_write_name_prefix) + hex_u64(nonce);
   const std::int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
                                std::chrono::system_clock::now().time_since_epoch())
                                .count();

@@ -25,7 +25,6 @@
 #include "certharness/fake_api/fake_api.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <deque>
@@ -41,6 +40,8 @@
 #include <variant>
 
 #include "certharness/json/json_document.hpp"
+#include "certharness/http/url.hpp"
+#include "certharness/io/ascii_text.hpp"
 #include "certharness/schema/models.hpp"
 #include "certharness/fake_api/x509_certificate.hpp"
 
@@ -188,35 +189,20 @@ api_error invalid_type(std::string param, std::string_view expected, const json_
 
 // ---- Request parsing.
 
-bool equals_ignore_case(std::string_view a, std::string_view b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    return std::tolower(static_cast<unsigned char>(x)) ==
-           std::tolower(static_cast<unsigned char>(y));
-  });
-}
-
-bool is_blank(char c) { return c == ' ' || c == '\t'; }
-
-std::string_view trimmed(std::string_view s) {
-  while (!s.empty() && is_blank(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_blank(s.back())) s.remove_suffix(1);
-  return s;
-}
-
 enum class credentials { present, missing, malformed };
 
 // RFC 6750: "Bearer" (any case), one or more spaces, a non-empty token. The fake knows no keys,
 // so any well-formed token is accepted; the token itself is never looked at again.
 credentials bearer_credentials(const header_list& headers) {
   const std::optional<std::string_view> header = find_header(headers, "Authorization");
-  const std::string_view value = header ? trimmed(*header) : std::string_view{};
+  const std::string_view value = header ? trim_blanks(*header) : std::string_view{};
   if (value.empty()) return credentials::missing;
   constexpr std::string_view scheme = "Bearer";
-  if (value.size() <= scheme.size() ||
-      !equals_ignore_case(value.substr(0, scheme.size()), scheme) || value[scheme.size()] != ' ') {
+  if (value.size() <= scheme.size() || !ascii_iequals(value.substr(0, scheme.size()), scheme) ||
+      value[scheme.size()] != ' ') {
     return credentials::malformed;
   }
-  const std::string_view token = trimmed(value.substr(scheme.size()));
+  const std::string_view token = trim_blanks(value.substr(scheme.size()));
   const bool clean = !token.empty() && std::none_of(token.begin(), token.end(), [](char c) {
     const auto u = static_cast<unsigned char>(c);
     return u <= 0x20 || u == 0x7F;
@@ -605,13 +591,12 @@ struct fake_api::impl {
   }
 
   std::string new_id() {
-    static constexpr char hex[] = "0123456789abcdef";
     for (;;) {
       std::string id = "cert_";
       std::uint64_t bits = rng();
       for (int i = 0; i < 24; ++i) {
         if (i == 16) bits = rng();
-        id.push_back(hex[bits & 15]);
+        id.push_back(hex_digit(static_cast<unsigned>(bits & 15)));
         bits >>= 4;
       }
       // Every id ever issued, deleted ones included, is never issued again.

@@ -1,7 +1,6 @@
 #include "certharness/har/har.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -9,6 +8,8 @@
 #include <cstring>
 
 #include "certharness/json/json_document.hpp"
+#include "certharness/http/url.hpp"
+#include "certharness/io/ascii_text.hpp"
 #include "certharness/har/secret_redaction.hpp"
 #include "certharness/version.hpp"
 
@@ -19,12 +20,6 @@ namespace {
 // Bodies are searched for secret members at any depth real JSON has; deeper ones are left to
 // the `secrets` replacement.
 constexpr decode_limits k_body_limits{std::size_t{1} << 30, 10'000};
-
-std::string lowercase(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // ---- text: UTF-8, base64, numbers, dates ----
 
@@ -213,68 +208,28 @@ std::optional<std::chrono::system_clock::time_point> parse_iso8601(std::string_v
   return time_point_cast<system_clock::duration>(utc);
 }
 
-// ---- URLs ----
-
-// "scheme://authority", the request target (path and query) and "#fragment" of a URL. A URL
-// without "://" is all target.
-struct url_parts {
-  std::string_view origin, target, fragment;
-};
-
-url_parts split_url(std::string_view url) {
-  url_parts p;
-  const std::size_t hash = std::min(url.find('#'), url.size());
-  p.fragment = url.substr(hash);
-  url = url.substr(0, hash);
-  const std::size_t scheme_end = url.find("://");
-  const std::size_t target_begin =
-      scheme_end == std::string_view::npos ? 0 : url.find_first_of("/?", scheme_end + 3);
-  p.origin = url.substr(0, std::min(target_begin, url.size()));
-  p.target = url.substr(p.origin.size());
-  return p;
-}
-
-// The target decoded; nullopt when its escapes are malformed.
-std::optional<request_target> decode_target(std::string_view target) {
-  // parse_request_target wants an absolute path; "https://h?q" has none.
-  return parse_request_target(target.empty() || target.front() == '?' ? "/" + std::string(target)
-                                                                      : std::string(target));
-}
-
-std::string percent_encode(std::string_view s, bool keep_slash) {
-  static constexpr char hex[] = "0123456789ABCDEF";
-  std::string out;
-  for (const char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (std::isalnum(u) || c == '-' || c == '.' || c == '_' || c == '~' ||
-        (keep_slash && c == '/')) {
-      out.push_back(c);
-    } else {
-      out += '%';
-      out.push_back(hex[u >> 4]);
-      out.push_back(hex[u & 15]);
-    }
-  }
-  return out;
-}
-
 // ---- redaction ----
 
-// The URL with its userinfo removed and, in its decoded path and query, secret-looking query
-// parameters' values and the known secrets replaced. Decoded, because the HAR's queryString
-// is written decoded: a secret behind percent-escapes would otherwise reappear there. The
-// URL is re-encoded only when something was replaced.
+// The URL with its userinfo removed and, in its decoded path segments and query, secret-looking
+// query parameters' values and the known secrets replaced. Decoded, because the HAR's
+// queryString is written decoded: a secret behind percent-escapes would otherwise reappear
+// there. Segment by segment, so that an id holding an encoded '/' ("a%2Fb") is written back as
+// one segment. The URL is re-encoded only when something was replaced.
 std::string redact_url(std::string_view url, const secret_redactor& secrets) {
-  const url_parts parts = split_url(url);
-  std::string origin(parts.origin);
-  const std::size_t authority = origin.find("://");
-  const std::size_t at = origin.rfind('@');
-  if (authority != std::string::npos && at != std::string::npos && at > authority) {
-    origin.replace(authority + 3, at - authority - 3, k_redacted);
+  const url_text_parts parts = split_url_text(url);
+  std::string result;
+  if (parts.has_authority) {
+    result.append(parts.scheme).append("://");
+    if (parts.userinfo) result.append(k_redacted).append("@");
+    result.append(parts.host_port);
   }
   std::string target(parts.target);
-  if (std::optional<request_target> decoded = decode_target(parts.target)) {
-    bool changed = secrets.redact(decoded->path);
+  std::optional<request_target> decoded = parse_url_target(url);
+  std::optional<std::vector<std::string>> segments;
+  if (decoded) segments = path_segments(decoded->raw_path);
+  if (decoded && segments) {
+    bool changed = false;
+    for (std::string& segment : *segments) changed |= secrets.redact(segment);
     for (auto& [name, value] : decoded->query) {
       changed |= secrets.redact(name);
       if (is_secret_field(name) && value != k_redacted) {
@@ -285,19 +240,21 @@ std::string redact_url(std::string_view url, const secret_redactor& secrets) {
       }
     }
     if (changed) {
-      target = parts.target.empty() || parts.target.front() == '?'
-                   ? std::string()
-                   : percent_encode(decoded->path, true);
-      const std::size_t question = parts.target.find('?');
-      if (question != std::string_view::npos) target += '?';
+      target.clear();
+      // A target that was only a query gets no path ("https://h?q" stays without one).
+      if (!parts.target.empty() && parts.target.front() != '?') {
+        for (const std::string& segment : *segments) target += "/" + percent_encode(segment);
+      }
+      if (parts.target.find('?') != std::string_view::npos) target += '?';
       for (std::size_t k = 0; k < decoded->query.size(); ++k) {
         if (k > 0) target += '&';
-        target += percent_encode(decoded->query[k].first, false) + '=' +
-                  percent_encode(decoded->query[k].second, false);
+        target += percent_encode(decoded->query[k].first) + '=' +
+                  percent_encode(decoded->query[k].second);
       }
     }
   }
-  std::string result = origin + target + std::string(parts.fragment);
+  result += target;
+  if (parts.fragment) result.append("#").append(*parts.fragment);
   // Last, for a secret behind escapes where the parts above do not decode (the host, the
   // fragment, a target that is not one).
   secrets.redact(result);
@@ -401,7 +358,7 @@ void append_body_text(std::string& out, std::string_view body) {
 }
 
 void append_entry(std::string& out, const har_entry& e) {
-  const std::optional<request_target> target = decode_target(split_url(e.url).target);
+  const std::optional<request_target> target = parse_url_target(e.url);
   out += "{\"startedDateTime\":";
   append_json_string(out, format_iso8601(e.started));
   out += ",\"time\":";
@@ -495,7 +452,7 @@ std::optional<std::string> read_body(const json_value& holder, std::string_view 
   const std::string_view encoding = string_member(&holder, "encoding");
   if (encoding.empty()) {
     body.emplace(text->as_string());
-  } else if (lowercase(encoding) == "base64") {
+  } else if (ascii_iequals(encoding, "base64")) {
     body = base64_decode(text->as_string());
     if (!body) return std::string(where) + ".text is not valid base64";
   } else {
@@ -548,7 +505,7 @@ std::optional<std::string> read_entry(const json_value& e, har_entry& out) {
 }  // namespace
 
 bool is_secret_header(std::string_view name) {
-  const std::string n = lowercase(name);
+  const std::string n = ascii_lowercase(name);
   // Not secret-looking, but they tie a recording to an organization.
   if (n == "openai-organization" || n == "openai-project") return true;
   // Authorization, Proxy-Authorization, Cookie, Set-Cookie, X-Auth-Token, X-Client-Secret, ...
@@ -566,7 +523,7 @@ bool is_secret_header(std::string_view name) {
 bool is_secret_field(std::string_view name) {
   // "api_key", "apiKey" and "API-KEY" alike: lowercase, without '-' and '_'; then the name
   // ends with a secret word ("private_key", "access_token", "client_secret").
-  std::string n = lowercase(name);
+  std::string n = ascii_lowercase(name);
   std::erase_if(n, [](char c) { return c == '-' || c == '_'; });
   for (const std::string_view word : {"key", "token", "secret", "password", "passwd", "passphrase",
                                       "auth", "authorization", "credential", "credentials"}) {

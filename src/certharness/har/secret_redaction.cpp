@@ -1,5 +1,7 @@
 #include "certharness/har/secret_redaction.hpp"
 
+#include "certharness/io/ascii_text.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -44,13 +46,6 @@ class reads {
   std::size_t size_ = 0;
 };
 
-int hex_value(unsigned c) {
-  return c >= '0' && c <= '9'   ? static_cast<int>(c - '0')
-         : c >= 'A' && c <= 'F' ? static_cast<int>(c - 'A' + 10)
-         : c >= 'a' && c <= 'f' ? static_cast<int>(c - 'a' + 10)
-                                : -1;
-}
-
 bool introduces_escape(char c) { return c == '%' || c == '\\' || c == '&' || c == '~'; }
 
 void read_byte(std::string_view t, std::size_t q, int depth, reads& out);
@@ -64,7 +59,8 @@ void read_hex(std::string_view t, std::size_t q, int digits, int depth, unsigned
   reads next;
   read_byte(t, q, depth, next);
   for (const auto& [c, e] : next) {
-    if (const int v = hex_value(c); v >= 0) read_hex(t, e, digits - 1, depth, acc * 16 + v, out);
+    if (const int v = hex_digit_value(c); v >= 0)
+      read_hex(t, e, digits - 1, depth, acc * 16 + v, out);
   }
 }
 
@@ -85,7 +81,7 @@ void read_entity(std::string_view t, std::size_t q, int depth, std::string& name
         unsigned n = 0;
         bool digits = name.size() > (hex ? 2u : 1u);
         for (std::size_t i = hex ? 2 : 1; i < name.size() && digits; ++i) {
-          const int d = hex ? hex_value(static_cast<unsigned char>(name[i]))
+          const int d = hex ? hex_digit_value(static_cast<unsigned char>(name[i]))
                             : (name[i] >= '0' && name[i] <= '9' ? name[i] - '0' : -1);
           digits = d >= 0;
           n = n * (hex ? 16 : 10) + static_cast<unsigned>(std::max(d, 0));

@@ -1,5 +1,6 @@
 #include "certharness/http/http_client.hpp"
 #include "certharness/http/url.hpp"
+#include "certharness/io/ascii_text.hpp"
 
 #include <curl/curl.h>
 
@@ -21,13 +22,6 @@ struct easy_deleter {
 struct slist_deleter {
   void operator()(curl_slist* list) const { curl_slist_free_all(list); }
 };
-struct url_deleter {
-  void operator()(CURLU* url) const { curl_url_cleanup(url); }
-};
-struct curl_string_deleter {
-  void operator()(char* text) const { curl_free(text); }
-};
-using curl_string = std::unique_ptr<char, curl_string_deleter>;
 
 void init_curl_once() {
   static std::once_flag once;
@@ -35,24 +29,8 @@ void init_curl_once() {
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
-// RFC 9110 token characters: what a method or header name may contain, so neither can smuggle
-// a second header or request line.
-bool is_token(std::string_view text) {
-  constexpr std::string_view symbols = "!#$%&'*+-.^_`|~";
-  return !text.empty() && std::all_of(text.begin(), text.end(), [&](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           symbols.find(c) != std::string_view::npos;
-  });
-}
-
 bool is_field_value(std::string_view text) {
   return text.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
-}
-
-std::string_view trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return {};
-  return text.substr(first, text.find_last_not_of(" \t") - first + 1);
 }
 
 // What one exchange collects; the callbacks must not throw through libcurl's C frames, so they
@@ -78,9 +56,10 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
     } else if (line.empty()) {
       t.headers_done = true;
     } else if (!line.empty() && (line.front() == ' ' || line.front() == '\t')) {
-      if (!t.headers.empty()) t.headers.back().second.append(" ").append(trim(line));  // obs-fold
+      if (!t.headers.empty())
+        t.headers.back().second.append(" ").append(trim_blanks(line));  // obs-fold
     } else if (const auto colon = line.find(':'); colon != std::string_view::npos) {
-      t.headers.emplace_back(line.substr(0, colon), trim(line.substr(colon + 1)));
+      t.headers.emplace_back(line.substr(0, colon), trim_blanks(line.substr(colon + 1)));
     }
   } catch (const std::bad_alloc&) {
     t.out_of_memory = true;
@@ -115,23 +94,6 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
   return n;
 }
 
-// "host:port" for messages: never the rest of the URL, never a header (they carry the key).
-std::string endpoint_of(const std::string& url) {
-  const std::unique_ptr<CURLU, url_deleter> parts{curl_url()};
-  if (parts == nullptr) throw std::bad_alloc();
-  char* host = nullptr;
-  char* port = nullptr;
-  // Guessing the scheme as curl_easy_perform does, so "host:port/path" still names its host.
-  if (curl_url_set(parts.get(), CURLUPART_URL, url.c_str(), CURLU_GUESS_SCHEME) != CURLUE_OK ||
-      curl_url_get(parts.get(), CURLUPART_HOST, &host, 0) != CURLUE_OK) {
-    return "invalid URL";
-  }
-  const curl_string host_text{host};
-  curl_url_get(parts.get(), CURLUPART_PORT, &port, CURLU_DEFAULT_PORT);
-  const curl_string port_text{port};
-  return port_text ? std::string(host) + ":" + port : std::string(host);
-}
-
 // "0.25 s", "10 s": exact to the millisecond, without a locale.
 std::string seconds_text(curl_off_t microseconds) {
   const curl_off_t ms = microseconds / 1000;
@@ -148,7 +110,7 @@ std::string one_line(const char* text) {
   std::string line(text);
   std::replace_if(
       line.begin(), line.end(), [](char c) { return c == '\r' || c == '\n'; }, ' ');
-  return std::string(trim(line));
+  return std::string(trim_blanks(line));
 }
 
 struct failure_context {
@@ -224,9 +186,9 @@ http_client::result http_client::send(const client_request& request) {
   const auto refuse = [](std::string message) {
     return result{std::nullopt, transport_error{std::move(message), false}};
   };
-  if (!is_token(request.method)) return refuse("invalid request method");
+  if (!is_http_token(request.method)) return refuse("invalid request method");
   for (const auto& [name, value] : request.headers) {
-    if (!is_token(name) || !is_field_value(value)) {
+    if (!is_http_token(name) || !is_field_value(value)) {
       return refuse("invalid request header (a name must be a token, a value one line)");
     }
   }
@@ -343,27 +305,6 @@ http_client::result http_client::send(const client_request& request) {
   response.body = std::move(collected.body);
   response.elapsed = std::chrono::microseconds(elapsed_us);
   return result{std::move(response), std::nullopt};
-}
-
-std::string percent_encode(std::string_view component) {
-  constexpr char hex[] = "0123456789ABCDEF";
-  // "." and ".." as a whole segment are dot segments: escaped, they are an id like any other.
-  if (component == ".") return "%2E";
-  if (component == "..") return "%2E%2E";
-  std::string out;
-  out.reserve(component.size());
-  for (const char c : component) {
-    const auto byte = static_cast<unsigned char>(c);
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-        c == '.' || c == '_' || c == '~') {
-      out += c;
-    } else {
-      out += '%';
-      out += hex[byte >> 4];
-      out += hex[byte & 0xF];
-    }
-  }
-  return out;
 }
 
 }  // namespace certharness

@@ -1,5 +1,7 @@
 #include "certharness/http/http_server_framing.hpp"
 
+#include "certharness/io/ascii_text.hpp"
+
 #include <algorithm>
 #include <array>
 #include <vector>
@@ -9,33 +11,10 @@ namespace {
 
 constexpr std::string_view k_crlf = "\r\n";
 
-bool is_tchar(unsigned char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-         std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
-}
-
-bool is_token(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(),
-                                   [](char c) { return is_tchar(static_cast<unsigned char>(c)); });
-}
-
 // field-value characters: VCHAR, obs-text, SP, HTAB (RFC 9110 section 5.5); no NUL, CR, LF, DEL.
 bool is_field_char(unsigned char c) { return c == '\t' || (c >= 0x20 && c != 0x7f); }
 
 bool is_ows(char c) { return c == ' ' || c == '\t'; }
-
-std::string_view trim_ows(std::string_view s) {
-  while (!s.empty() && is_ows(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_ows(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool equals_lower(std::string_view s, std::string_view lower_word) {
-  return s.size() == lower_word.size() && std::equal(s.begin(), s.end(), lower_word.begin(),
-                                                     [](char a, char b) { return lower(a) == b; });
-}
 
 // The comma-separated elements of a list-valued field (RFC 9110 section 5.6.1); empty ones
 // are dropped, as recipients must.
@@ -43,7 +22,7 @@ std::vector<std::string_view> list_elements(std::string_view value) {
   std::vector<std::string_view> out;
   while (true) {
     const std::size_t comma = value.find(',');
-    const std::string_view element = trim_ows(value.substr(0, comma));
+    const std::string_view element = trim_blanks(value.substr(0, comma));
     if (!element.empty()) out.push_back(element);
     if (comma == std::string_view::npos) return out;
     value.remove_prefix(comma + 1);
@@ -62,7 +41,7 @@ std::optional<std::string> parse_field_line(std::string_view line, header_list& 
   if (colon == std::string_view::npos) return "a header line without a colon";
   const std::string_view name = line.substr(0, colon);
   if (name.empty()) return "a header line with an empty name";
-  if (!is_token(name)) {
+  if (!is_http_token(name)) {
     return is_ows(name.front()) ? "a folded header line (obs-fold)"
                                 : "a header name with characters outside a token";
   }
@@ -72,14 +51,14 @@ std::optional<std::string> parse_field_line(std::string_view line, header_list& 
       return "header " + std::string(name) + " holds a control character";
     }
   }
-  into.emplace_back(std::string(name), std::string(trim_ows(raw_value)));
+  into.emplace_back(std::string(name), std::string(trim_blanks(raw_value)));
   return std::nullopt;
 }
 
 std::vector<std::string_view> values_of(const header_list& headers, std::string_view name) {
   std::vector<std::string_view> out;
   for (const auto& [key, value] : headers) {
-    if (same_header_name(key, name)) out.push_back(value);
+    if (ascii_iequals(key, name)) out.push_back(value);
   }
   return out;
 }
@@ -103,7 +82,7 @@ std::optional<head_error> read_framing(request_head& h, std::uint64_t max_body) 
     for (std::string_view v : codings) {
       for (std::string_view e : list_elements(v)) all.push_back(e);
     }
-    if (all.empty() || !equals_lower(all.back(), "chunked")) {
+    if (all.empty() || !ascii_iequals(all.back(), "chunked")) {
       return error(400, "Transfer-Encoding does not end in chunked");
     }
     if (all.size() > 1) return error(501, "only the chunked transfer coding is implemented");
@@ -167,7 +146,7 @@ std::variant<request_head, head_error> parse_request_head(std::string_view head,
   const std::string_view method = request_line.substr(0, sp1);
   const std::string_view target = request_line.substr(sp1 + 1, sp2 - sp1 - 1);
   const std::string_view version = request_line.substr(sp2 + 1);
-  if (!is_token(method)) return error(400, "the method is not a token");
+  if (!is_http_token(method)) return error(400, "the method is not a token");
   const auto digit = [](char c) { return c >= '0' && c <= '9'; };
   if (version.size() != 8 || version.substr(0, 5) != "HTTP/" || !digit(version[5]) ||
       version[6] != '.' || !digit(version[7])) {
@@ -196,11 +175,11 @@ std::variant<request_head, head_error> parse_request_head(std::string_view head,
   h.keep_alive = h.minor_version >= 1;
   for (std::string_view v : values_of(h.headers, "Connection")) {
     for (std::string_view option : list_elements(v)) {
-      if (equals_lower(option, "close")) h.keep_alive = false;
+      if (ascii_iequals(option, "close")) h.keep_alive = false;
     }
   }
   for (std::string_view v : values_of(h.headers, "Expect")) {
-    if (!equals_lower(v, "100-continue")) return error(417, "only Expect: 100-continue is met");
+    if (!ascii_iequals(v, "100-continue")) return error(417, "only Expect: 100-continue is met");
     h.expect_continue = h.minor_version >= 1;
   }
   // Last: a well-formed request with a method the fake has never heard of.
@@ -226,8 +205,7 @@ chunked_body decode_chunked_body(std::string_view data, std::uint64_t max_body) 
     std::size_t digits = 0;
     std::uint64_t size = 0;
     for (; digits < line.size(); ++digits) {
-      const char c = lower(line[digits]);
-      const int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+      const int v = hex_digit_value(static_cast<unsigned char>(line[digits]));
       if (v < 0) break;
       size = size * 16 + static_cast<std::uint64_t>(v);
       if (size > max_body - body.size()) {  // checked per digit, so size * 16 cannot wrap
@@ -237,7 +215,7 @@ chunked_body decode_chunked_body(std::string_view data, std::uint64_t max_body) 
     }
     if (digits == 0) return invalid("a chunk size is not hexadecimal");
     const std::string_view ext = line.substr(digits);
-    if (!ext.empty() && (trim_ows(ext).empty() || trim_ows(ext).front() != ';')) {
+    if (!ext.empty() && (trim_blanks(ext).empty() || trim_blanks(ext).front() != ';')) {
       return invalid("junk after a chunk size");
     }
     if (!std::all_of(ext.begin(), ext.end(),

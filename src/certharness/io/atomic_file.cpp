@@ -1,5 +1,7 @@
 #include "certharness/io/atomic_file.hpp"
 
+#include "certharness/io/ascii_text.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -12,7 +14,6 @@
 #include <cstring>
 #include <filesystem>
 #include <memory>
-#include <random>
 
 namespace certharness {
 
@@ -22,14 +23,6 @@ namespace fs = std::filesystem;
 
 // As the kernel's own bound on a chain of symlinks (MAXSYMLINKS).
 constexpr int k_max_symlink_hops = 40;
-
-std::string random_hex() {
-  std::random_device device;
-  const std::uint64_t v = std::uint64_t{device()} << 32 | device();
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
-  return buf;
-}
 
 // 0 or the errno of the failed write.
 int write_all(int fd, std::string_view data) {
