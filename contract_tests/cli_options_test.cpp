@@ -160,7 +160,7 @@ TEST_F(cli_options, values_in_range_pass_parsing) {
 
 // The version comes from project(certharness VERSION ...), as the HAR creator's does.
 TEST_F(cli_options, version_is_the_project_version) {
-  const testing::cli_result r = testing::run_cli(dir_, "", "--version");
+  const test_support::cli_result r = test_support::run_cli(dir_, "", "--version");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "certharness " + std::string(k_version) + "\n");
 }

@@ -11,7 +11,7 @@
 namespace certharness {
 namespace {
 
-using testing::in_memory_session;
+using test_support::in_memory_session;
 
 TEST(crawl_probes, a_clean_api_refuses_every_probe) {
   in_memory_session session(fake_api_options{});

@@ -12,7 +12,7 @@
 namespace certharness {
 namespace {
 
-using testing::in_memory_session;
+using test_support::in_memory_session;
 
 crawl_options walk_options() {
   crawl_options options;

@@ -12,9 +12,10 @@
 
 #include "certharness/conformance/crawl_session.hpp"
 #include "certharness/fake_api/fake_api.hpp"
+#include "certharness/http/url.hpp"
 #include "certharness/http/http_message.hpp"
 
-namespace certharness::testing {
+namespace certharness::test_support {
 
 class in_memory_session final : public crawl_session {
  public:
@@ -85,4 +86,4 @@ class in_memory_session final : public crawl_session {
   bool failed_ = false;
 };
 
-}  // namespace certharness::testing
+}  // namespace certharness::test_support

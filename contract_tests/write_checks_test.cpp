@@ -14,7 +14,7 @@
 namespace certharness {
 namespace {
 
-using testing::in_memory_session;
+using test_support::in_memory_session;
 
 fake_api_options seeded(std::set<fake_fault> faults = {}) {
   fake_api_options options;

@@ -9,7 +9,7 @@
 
 #include "certharness/conformance/exchange_judge.hpp"
 #include "certharness/conformance/response_checks.hpp"
-#include "certharness/http/http_client.hpp"
+#include "certharness/http/http_message.hpp"
 #include "certharness/report/run_report.hpp"
 
 namespace certharness {

@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "certharness/conformance/list_walk.hpp"
-#include "certharness/http/http_client.hpp"
+#include "certharness/http/url.hpp"
 
 namespace certharness {
 namespace {

@@ -12,6 +12,7 @@
 #include "certharness/conformance/certificate_checks.hpp"
 #include "certharness/conformance/list_walk.hpp"
 #include "certharness/fake_api/x509_certificate.hpp"
+#include "certharness/http/url.hpp"
 #include "certharness/io/ascii_text.hpp"
 #include "certharness/json/text_escaping.hpp"
 
