@@ -1,0 +1,211 @@
+// Redacting secrets out of HAR entries (har.hpp): headers, URLs, JSON bodies.
+#include <cctype>
+
+#include "certharness/har/har.hpp"
+#include "certharness/har/secret_redaction.hpp"
+#include "certharness/json/json_document.hpp"
+#include "har_shared.hpp"
+
+namespace certharness {
+
+namespace {
+
+using har_detail::decode_target;
+using har_detail::lowercase;
+using har_detail::split_url;
+using har_detail::url_parts;
+
+// Bodies are searched for secret members at any depth real JSON has; deeper ones are left to
+// the `secrets` replacement.
+constexpr decode_limits k_body_limits{std::size_t{1} << 30, 10'000};
+
+std::string percent_encode(std::string_view s, bool keep_slash) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (const char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) || c == '-' || c == '.' || c == '_' || c == '~' ||
+        (keep_slash && c == '/')) {
+      out.push_back(c);
+    } else {
+      out += '%';
+      out.push_back(hex[u >> 4]);
+      out.push_back(hex[u & 15]);
+    }
+  }
+  return out;
+}
+
+// ---- redaction ----
+
+// The URL with its userinfo removed and, in its decoded path and query, secret-looking query
+// parameters' values and the known secrets replaced. Decoded, because the HAR's queryString
+// is written decoded: a secret behind percent-escapes would otherwise reappear there. The
+// URL is re-encoded only when something was replaced.
+std::string redact_url(std::string_view url, const secret_redactor& secrets) {
+  const url_parts parts = split_url(url);
+  std::string origin(parts.origin);
+  const std::size_t authority = origin.find("://");
+  const std::size_t at = origin.rfind('@');
+  if (authority != std::string::npos && at != std::string::npos && at > authority) {
+    origin.replace(authority + 3, at - authority - 3, k_redacted);
+  }
+  std::string target(parts.target);
+  if (std::optional<request_target> decoded = decode_target(parts.target)) {
+    bool changed = secrets.redact(decoded->path);
+    for (auto& [name, value] : decoded->query) {
+      changed |= secrets.redact(name);
+      if (is_secret_field(name) && value != k_redacted) {
+        value = k_redacted;
+        changed = true;
+      } else {
+        changed |= secrets.redact(value);
+      }
+    }
+    if (changed) {
+      target = parts.target.empty() || parts.target.front() == '?'
+                   ? std::string()
+                   : percent_encode(decoded->path, true);
+      const std::size_t question = parts.target.find('?');
+      if (question != std::string_view::npos) target += '?';
+      for (std::size_t k = 0; k < decoded->query.size(); ++k) {
+        if (k > 0) target += '&';
+        target += percent_encode(decoded->query[k].first, false) + '=' +
+                  percent_encode(decoded->query[k].second, false);
+      }
+    }
+  }
+  std::string result = origin + target + std::string(parts.fragment);
+  // Last, for a secret behind escapes where the parts above do not decode (the host, the
+  // fragment, a target that is not one).
+  secrets.redact(result);
+  return result;
+}
+
+// Compact JSON of `root` with secret members' values replaced by "[REDACTED]" and the known
+// secrets replaced inside every decoded string and key (where an escape could hide them);
+// `changed` says whether anything was. Iterative: the depth is the decoder's limit, not the
+// call stack's.
+std::string redacted_json(const json_value& root, const secret_redactor& secrets, bool& changed) {
+  std::string out;
+  std::vector<std::pair<const json_value*, std::size_t>> open;  // container, next child
+  const auto text = [&](std::string_view s) {
+    std::string copy(s);
+    changed |= secrets.redact(copy);
+    append_json_string(out, copy);
+  };
+  const auto value = [&](const json_value& v) {
+    switch (v.type()) {
+      case json_type::null_value:
+        out += "null";
+        break;
+      case json_type::boolean:
+        out += v.as_bool() ? "true" : "false";
+        break;
+      case json_type::number:
+        out += v.number_text();
+        break;
+      case json_type::string:
+        text(v.as_string());
+        break;
+      case json_type::array:
+        out += '[';
+        open.emplace_back(&v, 0);
+        break;
+      case json_type::object:
+        out += '{';
+        open.emplace_back(&v, 0);
+        break;
+    }
+  };
+  value(root);
+  while (!open.empty()) {
+    const json_value& container = *open.back().first;
+    std::size_t& next = open.back().second;
+    if (next == container.size()) {
+      out += container.is_object() ? '}' : ']';
+      open.pop_back();
+      continue;
+    }
+    if (next > 0) out += ',';
+    const json_value& child = container[next++];  // `next` dangles once value() pushes
+    if (container.is_object()) {
+      text(child.key());
+      out += ':';
+      if (is_secret_field(child.key())) {
+        append_json_string(out, k_redacted);
+        changed = true;
+        continue;
+      }
+    }
+    value(child);
+  }
+  return out;
+}
+
+// A body that is JSON gets its secret members redacted; it is rewritten (compactly) only when
+// something was, so recordings keep the server's bytes otherwise.
+void redact_json_body(std::string& body, const secret_redactor& secrets) {
+  const decode_result decoded = decode_json(body, k_body_limits);
+  if (!decoded.document) return;  // not JSON: only the `secrets` replacement applies
+  bool changed = false;
+  std::string out = redacted_json(decoded.document->root(), secrets, changed);
+  if (changed) body = std::move(out);
+}
+}  // namespace
+
+bool is_secret_header(std::string_view name) {
+  const std::string n = lowercase(name);
+  // Not secret-looking, but they tie a recording to an organization.
+  if (n == "openai-organization" || n == "openai-project") return true;
+  // Authorization, Proxy-Authorization, Cookie, Set-Cookie, X-Auth-Token, X-Client-Secret, ...
+  for (const std::string_view part : {"auth", "token", "secret", "password", "passwd", "cookie"}) {
+    if (n.find(part) != std::string::npos) return true;
+  }
+  // "key" ending a word: Api-Key, X-Api-Key, X-Goog-Apikey (not "Keep-Alive" or "Keyword").
+  for (std::size_t pos = n.find("key"); pos != std::string::npos; pos = n.find("key", pos + 1)) {
+    const std::size_t after = pos + 3;
+    if (after == n.size() || n[after] == '-' || n[after] == '_') return true;
+  }
+  return false;
+}
+
+bool is_secret_field(std::string_view name) {
+  // "api_key", "apiKey" and "API-KEY" alike: lowercase, without '-' and '_'; then the name
+  // ends with a secret word ("private_key", "access_token", "client_secret").
+  std::string n = lowercase(name);
+  std::erase_if(n, [](char c) { return c == '-' || c == '_'; });
+  for (const std::string_view word : {"key", "token", "secret", "password", "passwd", "passphrase",
+                                      "auth", "authorization", "credential", "credentials"}) {
+    if (n.ends_with(word)) return true;
+  }
+  return false;
+}
+
+har_entry redacted(const har_entry& entry, const std::vector<std::string>& secrets) {
+  const secret_redactor list(secrets);
+  har_entry out = entry;
+  out.url = redact_url(out.url, list);
+  for (header_list* headers : {&out.request_headers, &out.response_headers}) {
+    for (auto& [name, value] : *headers) {
+      if (is_secret_header(name)) value = k_redacted;
+    }
+  }
+  if (out.request_body) redact_json_body(*out.request_body, list);
+  redact_json_body(out.response_body, list);
+  // Last, the known secrets' values wherever they are (an error message quoting a URL, ...).
+  for (std::string* s : {&out.method, &out.url, &out.request_mime_type, &out.status_text,
+                         &out.response_body, &out.response_mime_type, &out.error}) {
+    list.redact(*s);
+  }
+  if (out.request_body) list.redact(*out.request_body);
+  for (header_list* headers : {&out.request_headers, &out.response_headers}) {
+    for (auto& [name, value] : *headers) {
+      list.redact(name);
+      list.redact(value);
+    }
+  }
+  return out;
+}
+
+}  // namespace certharness
