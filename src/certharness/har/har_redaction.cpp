@@ -4,6 +4,7 @@
 #include "certharness/har/har.hpp"
 #include "certharness/har/secret_redaction.hpp"
 #include "certharness/json/json_document.hpp"
+#include "certharness/json/json_writer.hpp"
 #include "har_shared.hpp"
 
 namespace certharness {
@@ -82,75 +83,40 @@ std::string redact_url(std::string_view url, const secret_redactor& secrets) {
   return result;
 }
 
-// Compact JSON of `root` with secret members' values replaced by "[REDACTED]" and the known
+// Writes a document with secret members' values replaced by "[REDACTED]" and the known
 // secrets replaced inside every decoded string and key (where an escape could hide them);
-// `changed` says whether anything was. Iterative: the depth is the decoder's limit, not the
-// call stack's.
-std::string redacted_json(const json_value& root, const secret_redactor& secrets, bool& changed) {
-  std::string out;
-  std::vector<std::pair<const json_value*, std::size_t>> open;  // container, next child
-  const auto text = [&](std::string_view s) {
+// `changed` says whether anything was.
+class redacting_hooks final : public json_write_hooks {
+ public:
+  explicit redacting_hooks(const secret_redactor& secrets) : secrets_(secrets) {}
+
+  void text(json_writer& w, std::string_view s, bool is_key) override {
     std::string copy(s);
-    changed |= secrets.redact(copy);
-    append_json_string(out, copy);
-  };
-  const auto value = [&](const json_value& v) {
-    switch (v.type()) {
-      case json_type::null_value:
-        out += "null";
-        break;
-      case json_type::boolean:
-        out += v.as_bool() ? "true" : "false";
-        break;
-      case json_type::number:
-        out += v.number_text();
-        break;
-      case json_type::string:
-        text(v.as_string());
-        break;
-      case json_type::array:
-        out += '[';
-        open.emplace_back(&v, 0);
-        break;
-      case json_type::object:
-        out += '{';
-        open.emplace_back(&v, 0);
-        break;
-    }
-  };
-  value(root);
-  while (!open.empty()) {
-    const json_value& container = *open.back().first;
-    std::size_t& next = open.back().second;
-    if (next == container.size()) {
-      out += container.is_object() ? '}' : ']';
-      open.pop_back();
-      continue;
-    }
-    if (next > 0) out += ',';
-    const json_value& child = container[next++];  // `next` dangles once value() pushes
-    if (container.is_object()) {
-      text(child.key());
-      out += ':';
-      if (is_secret_field(child.key())) {
-        append_json_string(out, k_redacted);
-        changed = true;
-        continue;
-      }
-    }
-    value(child);
+    changed |= secrets_.redact(copy);
+    json_write_hooks::text(w, copy, is_key);
   }
-  return out;
-}
+  bool replace_value(json_writer& w, const json_value& member) override {
+    if (!is_secret_field(member.key())) return false;
+    w.string(k_redacted);
+    changed = true;
+    return true;
+  }
+
+  bool changed = false;
+
+ private:
+  const secret_redactor& secrets_;
+};
 
 // A body that is JSON gets its secret members redacted; it is rewritten (compactly) only when
 // something was, so recordings keep the server's bytes otherwise.
 void redact_json_body(std::string& body, const secret_redactor& secrets) {
   const decode_result decoded = decode_json(body, k_body_limits);
   if (!decoded.document) return;  // not JSON: only the `secrets` replacement applies
-  bool changed = false;
-  std::string out = redacted_json(decoded.document->root(), secrets, changed);
-  if (changed) body = std::move(out);
+  redacting_hooks hooks(secrets);
+  std::string out;
+  json_writer(out).value(decoded.document->root(), hooks);
+  if (hooks.changed) body = std::move(out);
 }
 }  // namespace
 

@@ -1,12 +1,12 @@
 // Rendering HAR 1.2 archives, whole or entry by entry (har.hpp).
-#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 
 #include "certharness/har/har.hpp"
-#include "certharness/json/json_document.hpp"
+#include "certharness/json/json_writer.hpp"
+#include "certharness/json/utf8.hpp"
 #include "har_shared.hpp"
 
 namespace certharness {
@@ -19,60 +19,7 @@ using har_detail::split_url;
 // Same as `certharness --version`.
 constexpr std::string_view k_creator_version = "0.1.0";
 
-// ---- text: UTF-8, base64, numbers, dates ----
-
-// Length of the well-formed UTF-8 sequence at s[i] (Unicode table 3-7), 0 when there is none.
-std::size_t utf8_sequence(std::string_view s, std::size_t i) {
-  const auto byte = [&](std::size_t k) -> unsigned {
-    return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0u;
-  };
-  const auto in = [&](std::size_t k, unsigned lo, unsigned hi) {
-    return byte(k) >= lo && byte(k) <= hi;
-  };
-  const unsigned b0 = byte(0);
-  if (b0 < 0x80) return 1;
-  if (b0 >= 0xC2 && b0 <= 0xDF) return in(1, 0x80, 0xBF) ? 2 : 0;
-  if (b0 >= 0xE0 && b0 <= 0xEF) {
-    // E0 excludes overlongs, ED excludes UTF-16 surrogates.
-    const bool ok = in(1, b0 == 0xE0 ? 0xA0 : 0x80, b0 == 0xED ? 0x9F : 0xBF) && in(2, 0x80, 0xBF);
-    return ok ? 3 : 0;
-  }
-  if (b0 >= 0xF0 && b0 <= 0xF4) {
-    // F0 excludes overlongs, F4 stops at U+10FFFF.
-    const bool ok = in(1, b0 == 0xF0 ? 0x90 : 0x80, b0 == 0xF4 ? 0x8F : 0xBF) &&
-                    in(2, 0x80, 0xBF) && in(3, 0x80, 0xBF);
-    return ok ? 4 : 0;
-  }
-  return 0;
-}
-
-bool is_valid_utf8(std::string_view s) {
-  for (std::size_t i = 0; i < s.size();) {
-    const std::size_t n = utf8_sequence(s, i);
-    if (n == 0) return false;
-    i += n;
-  }
-  return true;
-}
-
-// A JSON string of `s`. HAR is UTF-8 only, so a byte that is not part of valid UTF-8 (a raw
-// header value, a percent-decoded query) becomes U+FFFD; bodies never come here.
-void append_text(std::string& out, std::string_view s) {
-  if (is_valid_utf8(s)) return append_json_string(out, s);
-  std::string repaired;
-  repaired.reserve(s.size() + 8);
-  for (std::size_t i = 0; i < s.size();) {
-    const std::size_t n = utf8_sequence(s, i);
-    if (n == 0) {
-      repaired += "\xEF\xBF\xBD";
-      ++i;
-    } else {
-      repaired.append(s, i, n);
-      i += n;
-    }
-  }
-  append_json_string(out, repaired);
-}
+// ---- text: base64, numbers, dates ----
 
 constexpr char k_base64_alphabet[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -93,14 +40,8 @@ std::string base64_encode(std::string_view in) {
   return out;
 }
 
-// Shortest text that reads back as the same double; HAR times are never negative, and JSON
-// has no NaN or infinity.
-void append_milliseconds(std::string& out, double ms) {
-  if (!(ms >= 0) || !std::isfinite(ms)) ms = 0;
-  char buf[32];
-  const auto r = std::to_chars(buf, buf + sizeof buf, ms);
-  out.append(buf, r.ptr);
-}
+// HAR times are never negative (JSON has no NaN or infinity either): those are written as 0.
+double milliseconds(double ms) { return ms >= 0 && std::isfinite(ms) ? ms : 0; }
 
 // ISO 8601 in UTC with milliseconds, as browsers write startedDateTime; with micro- or
 // nanoseconds when the clock had them, so a recording reads back to the same time.
@@ -123,91 +64,88 @@ std::string format_iso8601(std::chrono::system_clock::time_point t) {
 
 // ---- rendering ----
 
-void append_pairs(std::string& out, const std::vector<std::pair<std::string, std::string>>& pairs) {
-  out += '[';
-  for (std::size_t i = 0; i < pairs.size(); ++i) {
-    out += i ? ",{\"name\":" : "{\"name\":";
-    append_text(out, pairs[i].first);
-    out += ",\"value\":";
-    append_text(out, pairs[i].second);
-    out += '}';
+// HAR is UTF-8 only: the writer makes a byte that is not part of valid UTF-8 (a raw header
+// value, a percent-decoded query) U+FFFD. Bodies that are not UTF-8 are written as base64.
+
+void write_pairs(json_writer& w, const header_list& pairs) {
+  w.begin_array();
+  for (const auto& [name, value] : pairs) {
+    w.begin_object().key("name").string(name).key("value").string(value).end_object();
   }
-  out += ']';
+  w.end_array();
 }
 
-// ,"text":... of postData or content: as is when valid UTF-8, else base64.
-void append_body_text(std::string& out, std::string_view body) {
-  out += ",\"text\":";
+// "text" (and "encoding") of postData or content: as is when valid UTF-8, else base64.
+void write_body_text(json_writer& w, std::string_view body) {
+  w.key("text");
   if (is_valid_utf8(body)) {
-    append_json_string(out, body);
+    w.string(body);
   } else {
-    append_json_string(out, base64_encode(body));
-    out += ",\"encoding\":\"base64\"";
+    w.string(base64_encode(body)).key("encoding").string("base64");
   }
 }
 
-void append_entry(std::string& out, const har_entry& e) {
+void write_entry(json_writer& w, const har_entry& e) {
   const std::optional<request_target> target = decode_target(split_url(e.url).target);
-  out += "{\"startedDateTime\":";
-  append_json_string(out, format_iso8601(e.started));
-  out += ",\"time\":";
-  append_milliseconds(out, e.time_ms);
-  out += ",\"request\":{\"method\":";
-  append_text(out, e.method);
-  out += ",\"url\":";
-  append_text(out, e.url);
+  w.begin_object();
+  w.key("startedDateTime").string(format_iso8601(e.started));
+  w.key("time").number(milliseconds(e.time_ms));
+  w.key("request").begin_object();
+  w.key("method").string(e.method).key("url").string(e.url);
   // Cookies stay in their (redacted) headers: the cookies arrays would repeat them.
-  out += ",\"httpVersion\":\"HTTP/1.1\",\"cookies\":[],\"headers\":";
-  append_pairs(out, e.request_headers);
-  out += ",\"queryString\":";
-  append_pairs(out, target ? target->query : header_list{});
+  w.key("httpVersion").string("HTTP/1.1").key("cookies").begin_array().end_array();
+  write_pairs(w.key("headers"), e.request_headers);
+  write_pairs(w.key("queryString"), target ? target->query : header_list{});
   // A postData with a mime type but no recorded text (browsers write those) keeps its type.
   if (e.request_body || !e.request_mime_type.empty()) {
-    out += ",\"postData\":{\"mimeType\":";
-    append_text(out, e.request_mime_type);
-    if (e.request_body) append_body_text(out, *e.request_body);
-    out += '}';
+    w.key("postData").begin_object().key("mimeType").string(e.request_mime_type);
+    if (e.request_body) write_body_text(w, *e.request_body);
+    w.end_object();
   }
-  out += ",\"headersSize\":-1,\"bodySize\":";
-  out += std::to_string(e.request_body ? e.request_body->size() : 0);
-  out += "},\"response\":{\"status\":";
-  out += std::to_string(e.status);
-  out += ",\"statusText\":";
-  append_text(out, e.status_text);
-  out += ",\"httpVersion\":\"HTTP/1.1\",\"cookies\":[],\"headers\":";
-  append_pairs(out, e.response_headers);
-  out += ",\"content\":{\"size\":";
-  out += std::to_string(e.response_body.size());
-  out += ",\"mimeType\":";
-  append_text(out, e.response_mime_type);
-  if (e.response_body_recorded) append_body_text(out, e.response_body);
-  out += "},\"redirectURL\":";
-  append_text(out, find_header(e.response_headers, "Location").value_or(""));
-  out += ",\"headersSize\":-1,\"bodySize\":";
-  out += std::to_string(e.response_body.size());
-  if (!e.error.empty()) {
-    out += ",\"_error\":";
-    append_text(out, e.error);
-  }
+  w.key("headersSize").number(-1);
+  w.key("bodySize").number(e.request_body ? e.request_body->size() : 0);
+  w.end_object();
+  w.key("response").begin_object();
+  w.key("status").number(e.status).key("statusText").string(e.status_text);
+  w.key("httpVersion").string("HTTP/1.1").key("cookies").begin_array().end_array();
+  write_pairs(w.key("headers"), e.response_headers);
+  w.key("content").begin_object();
+  w.key("size").number(e.response_body.size()).key("mimeType").string(e.response_mime_type);
+  if (e.response_body_recorded) write_body_text(w, e.response_body);
+  w.end_object();
+  w.key("redirectURL").string(find_header(e.response_headers, "Location").value_or(""));
+  w.key("headersSize").number(-1).key("bodySize").number(e.response_body.size());
+  if (!e.error.empty()) w.key("_error").string(e.error);
+  w.end_object();
+  w.key("cache").begin_object().end_object();
   // One measured duration: all of it is waiting, so time is the sum of the timings.
-  out +=
-      "},\"cache\":{},\"timings\":{\"blocked\":-1,\"dns\":-1,\"connect\":-1,\"send\":0,\"wait\":";
-  append_milliseconds(out, e.time_ms);
-  out += ",\"receive\":0,\"ssl\":-1}}";
+  w.key("timings").begin_object();
+  w.key("blocked").number(-1).key("dns").number(-1).key("connect").number(-1);
+  w.key("send").number(0).key("wait").number(milliseconds(e.time_ms));
+  w.key("receive").number(0).key("ssl").number(-1);
+  w.end_object();
+  w.end_object();
 }
+
 }  // namespace
 
+// The archive's opening, left open at its entries array; render_har_footer() closes it.
 std::string render_har_header() {
-  std::string out =
-      "{\"log\":{\"version\":\"1.2\",\"creator\":{\"name\":\"certharness\",\"version\":";
-  append_json_string(out, k_creator_version);
-  out += "},\"pages\":[],\"entries\":[";
+  std::string out;
+  json_writer w(out);
+  w.begin_object().key("log").begin_object().key("version").string("1.2");
+  w.key("creator").begin_object();
+  w.key("name").string("certharness").key("version").string(k_creator_version);
+  w.end_object();
+  w.key("pages").begin_array().end_array();
+  w.key("entries").begin_array();
   return out;
 }
 
 std::string render_har_entry(const har_entry& entry, std::size_t index) {
   std::string out = index ? ",\n" : "\n";  // an entry per line keeps big archives greppable
-  append_entry(out, entry);
+  json_writer w(out);
+  write_entry(w, entry);
   return out;
 }
 
