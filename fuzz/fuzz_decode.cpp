@@ -5,6 +5,8 @@
 // Oracle (round trip): no crash, UB or leak on any bytes; for every schema a document decodes
 // to, encode(x) is strict-valid JSON, decodes again, and encodes to the same bytes
 // (decode(encode(x)) == x, since encode is injective on the model).
+// Oracle (DOM round trip): for every input that decodes, decode(json_text(decode(x))) is
+// decode(x): same types, strings, keys, number text, member order and duplicates.
 // Oracle (differential over limits): decoding again under tighter limits (max_bytes or
 // max_depth, chosen from the size) either refuses with json.limits or gives the same verdict.
 #include <cstddef>
@@ -13,8 +15,11 @@
 #include <cstdlib>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "certharness/json/json_document.hpp"
+#include "certharness/json/json_writer.hpp"
 #include "certharness/schema/models.hpp"
 #include "certharness/schema/schema_registry.hpp"
 #include "fuzz_support.hpp"
@@ -40,6 +45,22 @@ std::string verdict(const certharness::decode_result& r) {
   return out;
 }
 
+// Structural equality, iteratively (documents are as deep as the limits allow).
+bool same(const certharness::json_value& a, const certharness::json_value& b) {
+  std::vector<std::pair<const certharness::json_value*, const certharness::json_value*>> todo{
+      {&a, &b}};
+  while (!todo.empty()) {
+    const auto [x, y] = todo.back();
+    todo.pop_back();
+    if (x->type() != y->type() || x->key() != y->key() || x->as_string() != y->as_string() ||
+        x->as_bool() != y->as_bool() || x->size() != y->size()) {
+      return false;
+    }
+    for (std::size_t i = 0; i < x->size(); ++i) todo.emplace_back(&(*x)[i], &(*y)[i]);
+  }
+  return true;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -61,6 +82,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
          verdict(t));
   }
   if (!r.document) return 0;
+  const std::string written = certharness::json_text(r.document->root());
+  const certharness::decode_result back = certharness::decode_json(written, limits);
+  if (!back.document || !same(r.document->root(), back.document->root())) {
+    fail("dom", "decode(json_text(decode(x))) differs from decode(x)", written,
+         back.document ? certharness::json_text(back.document->root()) : verdict(back));
+  }
   for (const std::string& schema : certharness::schema_registry::builtin().names()) {
     const std::optional<std::string> encoded =
         certharness::models::reencode(schema, r.document->root());

@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "certharness/findings/finding.hpp"
+// append_json_string and write(json_value), for the callers that had them from here.
+#include "certharness/json/json_writer.hpp"
 
 namespace certharness {
 
@@ -146,8 +148,5 @@ decode_result decode_json(std::string_view bytes, const decode_limits& limits = 
 
 // Byte offset -> 1-based line and column.
 text_position position_of(std::string_view bytes, std::size_t offset) noexcept;
-
-// Serialises a string as a JSON string literal (with quotes), escaping per RFC 8259.
-void append_json_string(std::string& out, std::string_view s);
 
 }  // namespace certharness

@@ -44,6 +44,7 @@
 #include "certharness/io/ascii_text.hpp"
 #include "certharness/schema/models.hpp"
 #include "certharness/fake_api/x509_certificate.hpp"
+#include "certharness/json/utf8.hpp"
 
 namespace certharness {
 namespace {
@@ -125,33 +126,6 @@ struct api_error {
 template <typename T>
 using result = std::variant<T, api_error>;
 
-// Length of the valid UTF-8 sequence starting at text[i], or 0.
-std::size_t utf8_sequence(std::string_view text, std::size_t i) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char lead = byte(i);
-  if (lead < 0x80) return 1;
-  std::size_t n = 0;
-  unsigned char low = 0x80, high = 0xBF;  // bounds of the second byte (no overlongs/surrogates)
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    n = 2;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    n = 3;
-    if (lead == 0xE0) low = 0xA0;
-    if (lead == 0xED) high = 0x9F;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    n = 4;
-    if (lead == 0xF0) low = 0x90;
-    if (lead == 0xF4) high = 0x8F;
-  } else {
-    return 0;
-  }
-  if (i + n > text.size() || byte(i + 1) < low || byte(i + 1) > high) return 0;
-  for (std::size_t k = 2; k < n; ++k) {
-    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
-  }
-  return n;
-}
-
 // Request text echoed in an error message. Paths and ids arrive percent-decoded, so they can
 // hold any byte: the echo is made valid UTF-8 (the body must stay JSON), without control
 // characters (it also ends up in logs), and short.
@@ -160,7 +134,7 @@ std::string echo(std::string_view text) {
   std::string out;
   for (std::size_t i = 0; i < text.size();) {
     if (out.size() >= max_bytes) return out + "...";
-    const std::size_t n = utf8_sequence(text, i);
+    const std::size_t n = utf8_sequence_length(text, i);
     const auto c = static_cast<unsigned char>(text[i]);
     if (n == 0 || c < 0x20 || c == 0x7F) {
       out.push_back('?');

@@ -1,31 +1,8 @@
 #include "certharness/json/text_escaping.hpp"
 
-#include <cstdint>
+#include "certharness/json/utf8.hpp"
 
 namespace certharness {
-
-namespace {
-
-// Length of the valid UTF-8 sequence at the start of `s` (1..4), or 0 when it is not one
-// (overlong, surrogate, beyond U+10FFFF, truncated, stray continuation byte).
-std::size_t utf8_sequence_length(std::string_view s) {
-  const unsigned char c = static_cast<unsigned char>(s[0]);
-  const std::size_t n =
-      c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-  if (n == 0 || n > s.size()) return 0;
-  if (n == 1) return 1;
-  std::uint32_t cp = c & (0x7F >> n);
-  for (std::size_t k = 1; k < n; ++k) {
-    const unsigned char next = static_cast<unsigned char>(s[k]);
-    if ((next & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (next & 0x3F);
-  }
-  constexpr std::uint32_t min[] = {0, 0, 0x80, 0x800, 0x10000};
-  const bool ok = cp >= min[n] && cp <= 0x10FFFF && (cp < 0xD800 || cp > 0xDFFF);
-  return ok ? n : 0;
-}
-
-}  // namespace
 
 std::string excerpt(std::string_view s, std::size_t max) {
   if (s.size() <= max) return std::string(s);
@@ -38,7 +15,7 @@ std::string utf8_sanitized(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   for (std::size_t i = 0; i < s.size();) {
-    const std::size_t n = utf8_sequence_length(s.substr(i));
+    const std::size_t n = utf8_sequence_length(s, i);
     if (n == 0) {
       out += "\xEF\xBF\xBD";
       ++i;
@@ -72,7 +49,7 @@ std::string printable(std::string_view s) {
       ++i;
       continue;
     }
-    const std::size_t n = utf8_sequence_length(s.substr(i));
+    const std::size_t n = utf8_sequence_length(s, i);
     const bool c1 = n == 2 && c == 0xC2 && static_cast<unsigned char>(s[i + 1]) < 0xA0;
     if (n == 0 || c1) {
       const std::size_t bad = n == 0 ? 1 : n;

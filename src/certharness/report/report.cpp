@@ -2,93 +2,52 @@
 
 #include <string_view>
 
-#include "certharness/json/json_document.hpp"
+#include "certharness/json/json_writer.hpp"
 #include "certharness/json/text_escaping.hpp"
 
 namespace certharness {
-namespace {
 
-void member(std::string& out, std::string_view key, std::string_view value) {
-  append_json_string(out, key);
-  out.push_back(':');
-  append_json_string(out, value);
-}
-
-void member(std::string& out, std::string_view key, std::size_t value) {
-  append_json_string(out, key);
-  out.push_back(':');
-  out += std::to_string(value);
-}
-
-}  // namespace
-
+// Strings that come from documents (subjects, pointers, messages) are made UTF-8 by the writer,
+// so the report is strict JSON whatever bytes it quotes.
 std::string render_json(const validate_report& report) {
-  std::string out = "{\"command\":\"validate\",\"subjects\":[";
-  bool first = true;
+  std::string out;
+  json_writer w(out);
+  w.begin_object().key("command").string("validate");
+  w.key("subjects").begin_array();
   for (const subject_report& s : report.subjects) {
-    if (!first) out.push_back(',');
-    first = false;
-    out.push_back('{');
-    member(out, "subject", utf8_sanitized(s.subject));
-    out += ",\"schema\":";
+    w.begin_object().key("subject").string(s.subject).key("schema");
     if (s.schema) {
-      append_json_string(out, *s.schema);
+      w.string(*s.schema);
     } else {
-      out += "null";
+      w.null();
     }
-    if (!s.placed_by.empty()) {
-      out.push_back(',');
-      member(out, "placed_by", utf8_sanitized(s.placed_by));
-    }
-    out += ",\"valid\":";
-    out += s.valid ? "true" : "false";
-    out.push_back('}');
+    if (!s.placed_by.empty()) w.key("placed_by").string(s.placed_by);
+    w.key("valid").boolean(s.valid).end_object();
   }
-  out += "],\"findings\":[";
-  first = true;
+  w.end_array();
+  w.key("findings").begin_array();
   for (const subject_report& s : report.subjects) {
     for (const finding& f : s.problems) {
-      if (!first) out.push_back(',');
-      first = false;
-      out.push_back('{');
-      member(out, "subject", utf8_sanitized(s.subject));
-      out.push_back(',');
-      member(out, "check", f.check);
-      out.push_back(',');
-      member(out, "severity", to_string(f.level));
-      out.push_back(',');
-      member(out, "pointer", utf8_sanitized(f.pointer));
-      if (!f.keyword.empty()) {
-        out.push_back(',');
-        member(out, "keyword", f.keyword);
-      }
-      out.push_back(',');
-      member(out, "message", utf8_sanitized(f.message));
+      w.begin_object().key("subject").string(s.subject);
+      w.key("check").string(f.check).key("severity").string(to_string(f.level));
+      w.key("pointer").string(f.pointer);
+      if (!f.keyword.empty()) w.key("keyword").string(f.keyword);
+      w.key("message").string(f.message);
       if (f.position) {
-        out.push_back(',');
-        member(out, "offset", f.position->offset);
-        out.push_back(',');
-        member(out, "line", f.position->line);
-        out.push_back(',');
-        member(out, "column", f.position->column);
+        w.key("offset").number(f.position->offset).key("line").number(f.position->line);
+        w.key("column").number(f.position->column);
       }
-      out.push_back('}');
+      w.end_object();
     }
   }
+  w.end_array();
   const summary_counts& c = report.summary;
-  out += "],\"summary\":{";
-  member(out, "subjects", c.subjects);
-  out.push_back(',');
-  member(out, "valid", c.valid);
-  out.push_back(',');
-  member(out, "invalid", c.invalid);
-  out.push_back(',');
-  member(out, "errors", c.errors);
-  out.push_back(',');
-  member(out, "warnings", c.warnings);
-  out.push_back(',');
-  member(out, "notes", c.notes);
-  out += "}}\n";
+  w.key("summary").begin_object();
+  w.key("subjects").number(c.subjects).key("valid").number(c.valid);
+  w.key("invalid").number(c.invalid).key("errors").number(c.errors);
+  w.key("warnings").number(c.warnings).key("notes").number(c.notes);
+  w.end_object().end_object();
+  out.push_back('\n');
   return out;
 }
 
@@ -122,8 +81,8 @@ std::string render_text(const validate_report& report, bool color) {
       out += ": " + f.check + ": " + printable(f.message);
       if (f.position) {
         out += " (line " + std::to_string(f.position->line) + ", column " +
-               std::to_string(f.position->column) + ", byte " +
-               std::to_string(f.position->offset) + ")";
+               std::to_string(f.position->column) + ", byte " + std::to_string(f.position->offset) +
+               ")";
       }
       out.push_back('\n');
     }

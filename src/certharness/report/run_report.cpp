@@ -5,7 +5,7 @@
 #include <string_view>
 
 #include "certharness/findings/check_catalogue.hpp"
-#include "certharness/json/json_document.hpp"
+#include "certharness/json/json_writer.hpp"
 #include "certharness/json/text_escaping.hpp"
 
 namespace certharness {
@@ -31,62 +31,33 @@ bool reports_skipped(const run_report& report) {
 
 // --- JSON ---------------------------------------------------------------------------------
 
-// A comma before every member or element but the first of its container.
-void separate(std::string& out) {
-  if (!out.empty() && out.back() != '{' && out.back() != '[' && out.back() != ':') {
-    out.push_back(',');
+// Every string is made UTF-8 by the writer: the report is strict JSON whatever a server sent.
+
+void write_subject(json_writer& w, const request_record& r, bool valid) {
+  w.begin_object().key("subject").string(r.request).key("status");
+  if (r.status == 0) {
+    w.null();
+  } else {
+    w.number(r.status);
   }
+  w.key("attempts").number(r.attempts).key("valid").boolean(valid);
+  if (!r.retries.empty()) w.key("retries").string(r.retries);
+  if (!r.error.empty()) w.key("error").string(r.error);
+  w.end_object();
 }
 
-void key(std::string& out, std::string_view k) {
-  separate(out);
-  append_json_string(out, utf8_sanitized(k));
-  out.push_back(':');
-}
-
-// Every string goes through utf8_sanitized: the report is strict JSON whatever a server sent.
-void member(std::string& out, std::string_view k, std::string_view value) {
-  key(out, k);
-  append_json_string(out, utf8_sanitized(value));
-}
-
-void count_member(std::string& out, std::string_view k, std::size_t value) {
-  key(out, k);
-  out += std::to_string(value);
-}
-
-void append_subject(std::string& out, const request_record& r, bool valid) {
-  separate(out);
-  out.push_back('{');
-  member(out, "subject", r.request);
-  key(out, "status");
-  out += r.status == 0 ? "null" : std::to_string(r.status);
-  key(out, "attempts");
-  out += std::to_string(r.attempts);
-  key(out, "valid");
-  out += valid ? "true" : "false";
-  if (!r.retries.empty()) member(out, "retries", r.retries);
-  if (!r.error.empty()) member(out, "error", r.error);
-  out.push_back('}');
-}
-
-void append_finding(std::string& out, const run_finding& rf) {
+void write_finding(json_writer& w, const run_finding& rf) {
   const finding& f = rf.what;
-  separate(out);
-  out.push_back('{');
-  member(out, "subject", rf.request);
-  member(out, "group", rf.group);
-  member(out, "check", f.check);
-  member(out, "severity", to_string(f.level));
-  member(out, "pointer", f.pointer);
-  if (!f.keyword.empty()) member(out, "keyword", f.keyword);
-  member(out, "message", f.message);
+  w.begin_object().key("subject").string(rf.request).key("group").string(rf.group);
+  w.key("check").string(f.check).key("severity").string(to_string(f.level));
+  w.key("pointer").string(f.pointer);
+  if (!f.keyword.empty()) w.key("keyword").string(f.keyword);
+  w.key("message").string(f.message);
   if (f.position) {
-    count_member(out, "offset", f.position->offset);
-    count_member(out, "line", f.position->line);
-    count_member(out, "column", f.position->column);
+    w.key("offset").number(f.position->offset).key("line").number(f.position->line);
+    w.key("column").number(f.position->column);
   }
-  out.push_back('}');
+  w.end_object();
 }
 
 // --- text ---------------------------------------------------------------------------------
@@ -200,9 +171,9 @@ struct junit_case {
   // A nightly job goes red on errors only: a warning or note (an unknown property, a 429
   // without Retry-After) is reported in <system-out> of a passing testcase, never lost.
   bool failed() const {
-    return std::any_of(findings.begin(), findings.end(), [](const run_finding* f) {
-      return f->what.level == severity::error;
-    }) || (findings.empty() && count.failed > 0);
+    return std::any_of(findings.begin(), findings.end(),
+                       [](const run_finding* f) { return f->what.level == severity::error; }) ||
+           (findings.empty() && count.failed > 0);
   }
 };
 
@@ -277,38 +248,31 @@ bool run_report::has_error() const {
 }
 
 std::string render_run_json(const run_report& report) {
-  std::string out = "{";
-  member(out, "command", report.command);
-  key(out, "subjects");
-  out.push_back('[');
+  std::string out;
+  json_writer w(out);
+  w.begin_object().key("command").string(report.command);
+  w.key("subjects").begin_array();
   const std::set<std::string_view> with_errors = requests_with_errors(report.findings);
-  for (const request_record& r : report.requests) append_subject(out, r, is_valid(r, with_errors));
-  out.push_back(']');
-  key(out, "findings");
-  out.push_back('[');
-  for (const run_finding& f : report.findings) append_finding(out, f);
-  out.push_back(']');
-  key(out, "checks");
-  out.push_back('{');
+  for (const request_record& r : report.requests) write_subject(w, r, is_valid(r, with_errors));
+  w.end_array();
+  w.key("findings").begin_array();
+  for (const run_finding& f : report.findings) write_finding(w, f);
+  w.end_array();
+  w.key("checks").begin_object();
   for (const auto& [id, count] : report.checks()) {
-    key(out, id);
-    out.push_back('{');
-    count_member(out, "passed", count.passed);
-    count_member(out, "failed", count.failed);
-    out.push_back('}');
+    w.key(id).begin_object();
+    w.key("passed").number(count.passed).key("failed").number(count.failed);
+    w.end_object();
   }
-  out.push_back('}');
+  w.end_object();
   const summary_counts c = report.summary();
-  key(out, "summary");
-  out.push_back('{');
-  count_member(out, "subjects", c.subjects);
-  count_member(out, "valid", c.valid);
-  count_member(out, "invalid", c.invalid);
-  count_member(out, "errors", c.errors);
-  count_member(out, "warnings", c.warnings);
-  count_member(out, "notes", c.notes);
-  if (reports_skipped(report)) count_member(out, "skipped", report.skipped);
-  out += "}}\n";
+  w.key("summary").begin_object();
+  w.key("subjects").number(c.subjects).key("valid").number(c.valid);
+  w.key("invalid").number(c.invalid).key("errors").number(c.errors);
+  w.key("warnings").number(c.warnings).key("notes").number(c.notes);
+  if (reports_skipped(report)) w.key("skipped").number(report.skipped);
+  w.end_object().end_object();
+  out.push_back('\n');
   return out;
 }
 

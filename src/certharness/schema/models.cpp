@@ -1,14 +1,13 @@
 #include "certharness/schema/models.hpp"
 
 #include <algorithm>
-#include <array>
-#include <charconv>
 #include <cstddef>
 #include <iterator>
 #include <span>
 #include <utility>
 
 #include "certharness/json/json_pointer.hpp"
+#include "certharness/json/json_writer.hpp"
 
 namespace certharness::models {
 namespace {
@@ -444,153 +443,110 @@ decoded<C> decode_certificate_root(const json_value& v, const object_shape& shap
 
 // ---- Encoding.
 
-void write_int(std::string& out, std::int64_t n) {
-  std::array<char, 24> buf;
-  const auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), n);
-  (void)ec;  // 24 bytes always hold an int64
-  out.append(buf.data(), end);
+void nullable_string(json_writer& w, std::string_view name,
+                     const std::optional<std::string>& value) {
+  w.key(name);
+  if (value) {
+    w.string(*value);
+  } else {
+    w.null();
+  }
 }
 
-// Writes one JSON object, placing the commas. close() is explicit rather than a destructor's
-// job so that std::bad_alloc can propagate instead of terminating.
-class object_writer {
- public:
-  explicit object_writer(std::string& out) : out_(out) { out_.push_back('{'); }
-  object_writer(const object_writer&) = delete;
-  object_writer& operator=(const object_writer&) = delete;
-
-  // Writes the key and returns the buffer for the caller to append the value.
-  std::string& key(std::string_view name) {
-    if (!empty_) out_.push_back(',');
-    empty_ = false;
-    append_json_string(out_, name);
-    out_.push_back(':');
-    return out_;
-  }
-  void string(std::string_view name, std::string_view value) {
-    append_json_string(key(name), value);
-  }
-  void nullable_string(std::string_view name, const std::optional<std::string>& value) {
-    if (value) {
-      string(name, *value);
-    } else {
-      key(name) += "null";
-    }
-  }
-  void integer(std::string_view name, std::int64_t value) { write_int(key(name), value); }
-  void boolean(std::string_view name, bool value) { key(name) += value ? "true" : "false"; }
-  void close() { out_.push_back('}'); }
-
- private:
-  std::string& out_;
-  bool empty_ = true;
-};
-
-void write_details(std::string& out, const std::optional<std::int64_t>& valid_at,
+void write_details(json_writer& w, const std::optional<std::int64_t>& valid_at,
                    const std::optional<std::int64_t>& expires_at,
                    const std::optional<std::string>& content) {
-  object_writer w(out);
-  if (valid_at) w.integer("valid_at", *valid_at);
-  if (expires_at) w.integer("expires_at", *expires_at);
-  if (content) w.string("content", *content);
-  w.close();
+  w.begin_object();
+  if (valid_at) w.key("valid_at").number(*valid_at);
+  if (expires_at) w.key("expires_at").number(*expires_at);
+  if (content) w.key("content").string(*content);
+  w.end_object();
 }
 
 template <typename C>
-void write_certificate_head(object_writer& w, const C& c) {
-  w.string("object", c.object);
-  w.string("id", c.id);
-  w.nullable_string("name", c.name);
-  w.integer("created_at", c.created_at);
+void write_certificate_head(json_writer& w, const C& c) {
+  w.key("object").string(c.object).key("id").string(c.id);
+  nullable_string(w, "name", c.name);
+  w.key("created_at").number(c.created_at);
 }
 
-void write_json(std::string& out, const std::string& s) { append_json_string(out, s); }
+void write_json(json_writer& w, const std::string& s) { w.string(s); }
 
-void write_json(std::string& out, const certificate& c) {
-  object_writer w(out);
+void write_json(json_writer& w, const certificate& c) {
+  w.begin_object();
   write_certificate_head(w, c);
   const certificate_details& d = c.certificate_details;
   write_details(w.key("certificate_details"), d.valid_at, d.expires_at, d.content);
-  if (c.active) w.boolean("active", *c.active);
-  w.close();
+  if (c.active) w.key("active").boolean(*c.active);
+  w.end_object();
 }
 
-void write_json(std::string& out, const scoped_certificate& c) {
-  object_writer w(out);
+void write_json(json_writer& w, const scoped_certificate& c) {
+  w.begin_object();
   write_certificate_head(w, c);
   write_details(w.key("certificate_details"), c.valid_at, c.expires_at, std::nullopt);
-  w.boolean("active", c.active);
-  w.close();
+  w.key("active").boolean(c.active);
+  w.end_object();
 }
 
 template <typename T>
-void write_json(std::string& out, const std::vector<T>& items) {
-  out.push_back('[');
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i != 0) out.push_back(',');
-    write_json(out, items[i]);
-  }
-  out.push_back(']');
+void write_json(json_writer& w, const std::vector<T>& items) {
+  w.begin_array();
+  for (const T& item : items) write_json(w, item);
+  w.end_array();
 }
 
-void write_json(std::string& out, const certificate_list& l) {
-  object_writer w(out);
+void write_json(json_writer& w, const certificate_list& l) {
+  w.begin_object();
   write_json(w.key("data"), l.data);
-  w.nullable_string("first_id", l.first_id);
-  w.nullable_string("last_id", l.last_id);
-  w.boolean("has_more", l.has_more);
-  w.string("object", l.object);
-  w.close();
+  nullable_string(w, "first_id", l.first_id);
+  nullable_string(w, "last_id", l.last_id);
+  w.key("has_more").boolean(l.has_more).key("object").string(l.object);
+  w.end_object();
 }
 
-void write_json(std::string& out, const certificate_toggle_response& t) {
-  object_writer w(out);
-  w.string("object", t.object);
+void write_json(json_writer& w, const certificate_toggle_response& t) {
+  w.begin_object().key("object").string(t.object);
   write_json(w.key("data"), t.data);
-  w.close();
+  w.end_object();
 }
 
-void write_json(std::string& out, const delete_certificate_response& d) {
-  object_writer w(out);
-  w.string("object", d.object);
-  w.string("id", d.id);
-  w.close();
+void write_json(json_writer& w, const delete_certificate_response& d) {
+  w.begin_object().key("object").string(d.object).key("id").string(d.id).end_object();
 }
 
-void write_json(std::string& out, const upload_certificate_request& u) {
-  object_writer w(out);
-  if (u.name) w.string("name", *u.name);
-  w.string("certificate", u.certificate);
-  w.close();
+void write_json(json_writer& w, const upload_certificate_request& u) {
+  w.begin_object();
+  if (u.name) w.key("name").string(*u.name);
+  w.key("certificate").string(u.certificate).end_object();
 }
 
-void write_json(std::string& out, const modify_certificate_request& r) {
-  object_writer w(out);
-  if (r.name) w.string("name", *r.name);
-  w.close();
+void write_json(json_writer& w, const modify_certificate_request& r) {
+  w.begin_object();
+  if (r.name) w.key("name").string(*r.name);
+  w.end_object();
 }
 
-void write_json(std::string& out, const toggle_certificates_request& r) {
-  object_writer w(out);
+void write_json(json_writer& w, const toggle_certificates_request& r) {
+  w.begin_object();
   write_json(w.key("certificate_ids"), r.certificate_ids);
-  w.close();
+  w.end_object();
 }
 
-void write_json(std::string& out, const error_response& r) {
-  object_writer w(out);
-  object_writer e(w.key("error"));
-  e.nullable_string("code", r.error.code);
-  e.string("message", r.error.message);
-  e.nullable_string("param", r.error.param);
-  e.string("type", r.error.type);
-  e.close();
-  w.close();
+void write_json(json_writer& w, const error_response& r) {
+  w.begin_object().key("error").begin_object();
+  nullable_string(w, "code", r.error.code);
+  w.key("message").string(r.error.message);
+  nullable_string(w, "param", r.error.param);
+  w.key("type").string(r.error.type);
+  w.end_object().end_object();
 }
 
 template <typename T>
 std::string encoded(const T& v) {
   std::string out;
-  write_json(out, v);
+  json_writer w(out);
+  write_json(w, v);
   return out;
 }
 

@@ -24,6 +24,7 @@
 #include <valijson/internal/frozen_value.hpp>
 
 #include "certharness/json/json_document.hpp"
+#include "certharness/json/json_writer.hpp"
 
 namespace certharness {
 
@@ -290,55 +291,8 @@ inline json_value_object_iterator json_value_object::find(std::string_view key) 
   return end();
 }
 
-namespace detail {
-
-// Compact JSON text of a value; numbers keep their source text.
-inline void append_json_text(std::string& out, const json_value& value) {
-  switch (value.type()) {
-    case json_type::null_value:
-      out += "null";
-      return;
-    case json_type::boolean:
-      out += value.as_bool() ? "true" : "false";
-      return;
-    case json_type::number:
-      out += value.number_text();
-      return;
-    case json_type::string:
-      append_json_string(out, value.as_string());
-      return;
-    case json_type::array: {
-      out.push_back('[');
-      const char* separator = "";
-      for (const json_value& element : value) {
-        out += separator;
-        append_json_text(out, element);
-        separator = ",";
-      }
-      out.push_back(']');
-      return;
-    }
-    case json_type::object: {
-      out.push_back('{');
-      const char* separator = "";
-      for (const json_value& member : value) {
-        out += separator;
-        append_json_string(out, member.key());
-        out.push_back(':');
-        append_json_text(out, member);
-        separator = ",";
-      }
-      out.push_back('}');
-      return;
-    }
-  }
-}
-
-}  // namespace detail
-
 inline json_value_frozen::json_value_frozen(const json_value& value) {
-  std::string text;
-  detail::append_json_text(text, value);
+  const std::string text = json_text(value);
   // The text came out of a decoded document, so only the limits could reject it: lift them.
   decode_result decoded =
       decode_json(text, decode_limits{text.size(), std::numeric_limits<std::size_t>::max()});
