@@ -196,7 +196,9 @@ TEST(decode_json, integer_semantics_follow_the_text) {
     EXPECT_EQ(v.number_text(), c.text);
     EXPECT_EQ(v.is_integer(), c.integer) << c.text;
     EXPECT_EQ(v.fits_int64(), c.fits) << c.text;
-    if (c.fits) EXPECT_EQ(v.as_int64(), c.value) << c.text;
+    if (c.fits) {
+      EXPECT_EQ(v.as_int64(), c.value) << c.text;
+    }
   }
 }
 

@@ -111,7 +111,9 @@ std::vector<page_def> clean_pages(const std::vector<item>& all, std::size_t limi
   std::vector<page_def> pages;
   for (std::size_t at = 0; at < all.size() || pages.empty(); at += limit) {
     const std::size_t end = std::min(all.size(), at + limit);
-    pages.push_back({{all.begin() + at, all.begin() + end}, end < all.size()});
+    page_def& page = pages.emplace_back();
+    page.data.assign(all.begin() + at, all.begin() + end);
+    page.has_more = end < all.size();
   }
   return pages;
 }
@@ -639,7 +641,9 @@ TEST(list_walk, random_pages_end_and_keep_the_books) {
     ASSERT_EQ(describe(replayed.findings), describe(w.findings));
     ASSERT_EQ(replayed.complete, w.complete);
     ASSERT_EQ(replayed.hit_max_pages, w.hit_max_pages);
-    if (w.complete) ASSERT_FALSE(w.hit_max_pages);
+    if (w.complete) {
+      ASSERT_FALSE(w.hit_max_pages);
+    }
   }
 }
 

@@ -292,8 +292,12 @@ TEST(run_report, text_colour_paints_severities_and_failed_counts_only) {
   EXPECT_NE(lines[0].find(": \x1b[1;31merror\x1b[0m: list.order: "), std::string::npos);
   EXPECT_NE(lines[1].find(": \x1b[1;36mnote\x1b[0m: "), std::string::npos);
   for (const std::string& line : lines) {
-    if (line.starts_with("http.status ")) EXPECT_EQ(line.find('\x1b'), std::string::npos) << line;
-    if (line.starts_with("list.order ")) EXPECT_TRUE(line.ends_with("\x1b[1;31m2\x1b[0m")) << line;
+    if (line.starts_with("http.status ")) {
+      EXPECT_EQ(line.find('\x1b'), std::string::npos) << line;
+    }
+    if (line.starts_with("list.order ")) {
+      EXPECT_TRUE(line.ends_with("\x1b[1;31m2\x1b[0m")) << line;
+    }
     if (line.starts_with("http.retry_after ")) {
       EXPECT_TRUE(line.ends_with("\x1b[1;33m1\x1b[0m")) << line;
     }

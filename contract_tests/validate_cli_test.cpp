@@ -211,9 +211,10 @@ TEST_F(validate_cli, hostile_documents_exit_1_with_a_finding) {
 TEST_F(validate_cli, fifo_without_a_writer_exits_2_at_once) {
   const fs::path fifo = dir_ / "fifo.json";
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
-  for (const std::string& jobs : {"-j 1", "-j 2"}) {
-    const run_result r = test_support::run_cli(dir_, "NO_COLOR= timeout -s KILL 60",
-                                               "validate " + jobs + " '" + fifo.string() + "'");
+  for (const char* jobs : {"-j 1", "-j 2"}) {
+    const run_result r =
+        test_support::run_cli(dir_, "NO_COLOR= timeout -s KILL 60",
+                         std::string("validate ") + jobs + " '" + fifo.string() + "'");
     EXPECT_EQ(r.exit_code, 2) << jobs << "\n" << r.out << r.err;
     EXPECT_EQ(r.err, "certharness validate: " + fifo.string() +
                          ": a FIFO or pipe with no writer (it is read only while a writer has "
