@@ -117,15 +117,20 @@ template <typename T>
 using decoded = std::variant<T, decode_error>;
 
 // One decode function per schema name of schemas/; the names match schema_registry.
-decoded<certificate> decode_certificate(const json_value& v);                      // Certificate
-decoded<scoped_certificate> decode_organization_certificate(const json_value& v);  // OrganizationCertificate
+decoded<certificate> decode_certificate(const json_value& v);  // Certificate
+decoded<scoped_certificate> decode_organization_certificate(
+    const json_value& v);  // OrganizationCertificate
 decoded<scoped_certificate> decode_organization_project_certificate(const json_value& v);
 decoded<certificate_list> decode_list_certificates_response(const json_value& v);
 decoded<certificate_list> decode_list_project_certificates_response(const json_value& v);
-decoded<certificate_toggle_response> decode_organization_certificate_activation_response(const json_value& v);
-decoded<certificate_toggle_response> decode_organization_certificate_deactivation_response(const json_value& v);
-decoded<certificate_toggle_response> decode_organization_project_certificate_activation_response(const json_value& v);
-decoded<certificate_toggle_response> decode_organization_project_certificate_deactivation_response(const json_value& v);
+decoded<certificate_toggle_response> decode_organization_certificate_activation_response(
+    const json_value& v);
+decoded<certificate_toggle_response> decode_organization_certificate_deactivation_response(
+    const json_value& v);
+decoded<certificate_toggle_response> decode_organization_project_certificate_activation_response(
+    const json_value& v);
+decoded<certificate_toggle_response> decode_organization_project_certificate_deactivation_response(
+    const json_value& v);
 decoded<delete_certificate_response> decode_delete_certificate_response(const json_value& v);
 decoded<upload_certificate_request> decode_upload_certificate_request(const json_value& v);
 decoded<modify_certificate_request> decode_modify_certificate_request(const json_value& v);
@@ -145,7 +150,8 @@ std::string encode(const toggle_certificates_request& v);
 std::string encode(const error_response& v);
 
 // By schema name: decodes with the matching function and returns std::nullopt on success or
-// the decode_error. Unknown name -> decode_error with check "schema.unknown".
+// the decode_error. Unknown name -> decode_error with check schema.unplaced (no schema of that
+// name to place the document in), its message naming the name.
 std::optional<decode_error> check_decodes(std::string_view schema_name, const json_value& v);
 
 // By schema name: decode then encode (the canonical form); nullopt when it does not decode.

@@ -11,13 +11,13 @@
 #include <utility>
 
 #include "certharness/conformance/certificate_checks.hpp"
-#include "certharness/http/http_client.hpp"
 #include "certharness/conformance/list_walk.hpp"
 #include "certharness/conformance/negative_probes.hpp"
 #include "certharness/conformance/response_checks.hpp"
+#include "certharness/fake_api/x509_certificate.hpp"
+#include "certharness/http/http_client.hpp"
 #include "certharness/http/retry_after.hpp"
 #include "certharness/http/url.hpp"
-#include "certharness/fake_api/x509_certificate.hpp"
 
 namespace certharness {
 namespace {
@@ -60,8 +60,8 @@ class crawler {
         for (const int limit : options_.limits) {
           if (stopping()) break;
           walk_spec spec{endpoint, order, limit, options_.max_pages};
-          walks.push_back(walk(spec, org ? "ListCertificatesResponse"
-                                         : "ListProjectCertificatesResponse"));
+          walks.push_back(
+              walk(spec, org ? "ListCertificatesResponse" : "ListProjectCertificatesResponse"));
           if (fatal_) return finish(std::move(out));
         }
       }
@@ -130,14 +130,14 @@ class crawler {
   void over_budget(const std::string& request, std::string message) {
     if (budget_hit_) return;
     budget_hit_ = true;  // first: add() below keeps bytes too
-    add(run_finding{
-        "run", request,
-        finding{"run.budget", severity::error, "", "", std::move(message), std::nullopt}});
+    add(run_finding{"run", request,
+                    finding{checks::run_budget, "", "", std::move(message), std::nullopt}});
   }
 
   void progress() {
     if (options_.on_progress) {
-      options_.on_progress(crawl_progress{report_.requests.size(), pages_, report_.findings.size()});
+      options_.on_progress(
+          crawl_progress{report_.requests.size(), pages_, report_.findings.size()});
     }
   }
 
@@ -150,7 +150,8 @@ class crawler {
     request.method = method;
     request.url = base_ + path_query;
     request.headers.emplace_back("Authorization", "Bearer " + options_.admin_key);
-    if (options_.organization) request.headers.emplace_back("OpenAI-Organization", *options_.organization);
+    if (options_.organization)
+      request.headers.emplace_back("OpenAI-Organization", *options_.organization);
     request.headers.emplace_back("Accept", "application/json");
     if (body) request.headers.emplace_back("Content-Type", "application/json");
     request.body = body;
@@ -227,8 +228,8 @@ class crawler {
         }
       }
       if (why.empty() || attempt > options_.retries || stopping()) break;
-      const auto backoff = std::min(options_.backoff_cap,
-                                    options_.backoff_base * (1 << std::min(attempt - 1, 16)));
+      const auto backoff =
+          std::min(options_.backoff_cap, options_.backoff_base * (1 << std::min(attempt - 1, 16)));
       wait(retry_after ? std::min(*retry_after, options_.backoff_cap) : backoff);
     }
     return last;
@@ -239,10 +240,10 @@ class crawler {
     check_tally& tally = report_.groups[group];
     const std::optional<std::string_view> value = find_header(response.headers, "Retry-After");
     const std::optional<std::string> problem = retry_after_problem(value);
-    record(tally, "http.retry_after", !problem);
+    record(tally, checks::http_retry_after, !problem);
     if (problem) {
       add(run_finding{group, request,
-                      finding{"http.retry_after", severity::warning, "", "", *problem, std::nullopt}});
+                      finding{checks::http_retry_after, "", "", *problem, std::nullopt}});
     }
   }
 
@@ -260,7 +261,7 @@ class crawler {
       if (!fatal_) record_transport_failure(tally, group, sent);
       return std::nullopt;
     }
-    record(tally, "http.transport", true);
+    record(tally, checks::http_transport, true);
     return response;
   }
 
@@ -286,20 +287,20 @@ class crawler {
 
   void record_transport_failure(check_tally& tally, const std::string& group,
                                 const request_record& r) {
-    record(tally, "http.transport", false);
-    add(run_finding{group, r.request,
-                    finding{"http.transport", severity::error, "", "",
-                            r.error + (r.attempts > 1 ? " (after " + std::to_string(r.attempts) +
-                                                            " attempts)"
-                                                      : ""),
-                            std::nullopt}});
+    record(tally, checks::http_transport, false);
+    add(run_finding{
+        group, r.request,
+        finding{checks::http_transport, "", "",
+                r.error +
+                    (r.attempts > 1 ? " (after " + std::to_string(r.attempts) + " attempts)" : ""),
+                std::nullopt}});
   }
 
   walk_result walk(const walk_spec& spec, const std::string& schema) {
     const std::string group = spec.label();
     const bool org = spec.endpoint == k_org_endpoint;
-    const page_fetcher fetch = [&](const std::optional<std::string>& after)
-        -> std::optional<list_page> {
+    const page_fetcher fetch =
+        [&](const std::optional<std::string>& after) -> std::optional<list_page> {
       if (stopping()) return std::nullopt;
       std::optional<checked_response> r =
           exchange(spec.page_target(after), group, {schema, std::nullopt});
@@ -366,10 +367,10 @@ class crawler {
                          const std::string& group, const std::string& request) {
     const auto differences =
         certificate_differences(read_certificate_fields(got), id, listed, with_content);
-    record(report_.groups[group], "cert.consistency", differences.empty());
+    record(report_.groups[group], checks::cert_consistency, differences.empty());
     for (const auto& [pointer, message] : differences) {
       add(run_finding{group, request,
-                      finding{"cert.consistency", severity::error, pointer, "",
+                      finding{checks::cert_consistency, pointer, "",
                               "GET by id disagrees with the list: " + message, std::nullopt}});
     }
   }
@@ -432,31 +433,30 @@ class crawler {
       return;
     }
     using step = bool (crawler::*)(write_state&);
-    for (const step next : {&crawler::upload_step, &crawler::content_step,
-                            &crawler::listed_inactive_step, &crawler::rename_step,
-                            &crawler::activate_step, &crawler::deactivate_step,
-                            &crawler::delete_step}) {
+    for (const step next :
+         {&crawler::upload_step, &crawler::content_step, &crawler::listed_inactive_step,
+          &crawler::rename_step, &crawler::activate_step, &crawler::deactivate_step,
+          &crawler::delete_step}) {
       if (stopping() || !(this->*next)(s)) break;
     }
     clean_up(s);
   }
 
   // Tallies `check` in the write-checks group; a failure is an error finding.
-  void judge(const char* check, bool ok, const std::string& request, std::string pointer,
+  void judge(check_id check, bool ok, const std::string& request, std::string pointer,
              std::string message) {
     const std::string group(k_write_group);
     record(report_.groups[group], check, ok);
     if (!ok) {
       add(run_finding{group, request,
-                      finding{check, severity::error, std::move(pointer), "", std::move(message),
-                              std::nullopt}});
+                      finding{check, std::move(pointer), "", std::move(message), std::nullopt}});
     }
   }
 
   std::optional<checked_response> write_exchange(const std::string& method,
-                                                  const std::string& path_query,
-                                                  const std::optional<std::string>& body,
-                                                  const std::string& schema) {
+                                                 const std::string& path_query,
+                                                 const std::optional<std::string>& body,
+                                                 const std::string& schema) {
     return exchange(path_query, std::string(k_write_group), {schema, std::nullopt}, method, body);
   }
 
@@ -487,7 +487,7 @@ class crawler {
     const certificate_fields got = read_certificate_fields(certificate);
     const std::string want_from = std::to_string(s.validity.not_before);
     const std::string want_to = std::to_string(s.validity.not_after);
-    judge("upload.details", got.valid_at == want_from && got.expires_at == want_to, request,
+    judge(checks::upload_details, got.valid_at == want_from && got.expires_at == want_to, request,
           "/certificate_details",
           "valid_at " + (got.valid_at.empty() ? "absent" : got.valid_at) + " and expires_at " +
               (got.expires_at.empty() ? "absent" : got.expires_at) +
@@ -509,7 +509,7 @@ class crawler {
     const std::string& request = report_.requests.back().request;
     check_details(*root, s, request);
     const json_value* active = root->find("active");
-    judge("upload.activates", !active || (active->is_bool() && !active->as_bool()), request,
+    judge(checks::upload_activates, !active || (active->is_bool() && !active->as_bool()), request,
           "/active", "the upload response says active " + value_text(active));
     return true;
   }
@@ -531,7 +531,7 @@ class crawler {
     check_details(*root, s, request);
     const json_value* d = root->find("certificate_details");
     const json_value* content = d && d->is_object() ? d->find("content") : nullptr;
-    judge("upload.content",
+    judge(checks::upload_content,
           content && content->is_string() &&
               without_whitespace(content->as_string()) == without_whitespace(s.pem),
           request, "/certificate_details/content",
@@ -582,7 +582,7 @@ class crawler {
 
   bool listed_inactive_step(write_state& s) {
     const std::optional<listed_state> listed = find_listed(s);
-    judge("upload.activates", listed && listed->active == false,
+    judge(checks::upload_activates, listed && listed->active == false,
           report_.requests.back().request, "",
           listed ? "the fresh upload " + *s.id + " is listed active"
                  : "the fresh upload " + *s.id + " is not in the organization list");
@@ -605,7 +605,7 @@ class crawler {
       const json_value* root = object_root(r);
       if (!root) continue;
       const std::string got = value_text(root->find("name"));
-      judge("modify.name", got == want, report_.requests.back().request, "/name",
+      judge(checks::modify_name, got == want, report_.requests.back().request, "/name",
             std::string(q.what) + " has name " + (got.empty() ? "absent" : got) +
                 " after the rename to " + want);
     }
@@ -629,20 +629,20 @@ class crawler {
           }
         }
       }
-      judge("toggle.result", active == on, report_.requests.back().request, "/data",
+      judge(checks::toggle_result, active == on, report_.requests.back().request, "/data",
             std::string(verb) + " answered " +
                 (active ? (*active ? "active" : "inactive") : "no item with its active state") +
                 " for " + *s.id);
     }
     const std::optional<listed_state> listed = find_listed(s);
     const std::string& request = report_.requests.back().request;
-    judge("toggle.result", listed && listed->active == on, request, "",
+    judge(checks::toggle_result, listed && listed->active == on, request, "",
           listed ? *s.id + " is listed with active " +
                        (listed->active ? (*listed->active ? "true" : "false") : "absent") +
                        " after " + verb
                  : *s.id + " is not in the organization list after " + verb);
     if (listed) {
-      judge("modify.name", listed->name == s.renamed, request, "",
+      judge(checks::modify_name, listed->name == s.renamed, request, "",
             *s.id + " is listed under " + (listed->name ? "\"" + *listed->name + "\"" : "no name") +
                 " after the rename to \"" + s.renamed + "\"");
     }
@@ -653,15 +653,15 @@ class crawler {
   bool deactivate_step(write_state& s) { return toggle_step(s, false); }
 
   bool delete_step(write_state& s) {
-    const auto r = write_exchange("DELETE", certificate_path(s), std::nullopt,
-                                  "DeleteCertificateResponse");
+    const auto r =
+        write_exchange("DELETE", certificate_path(s), std::nullopt, "DeleteCertificateResponse");
     const json_value* root = object_root(r);
     if (!root) return false;
     const json_value* id = root->find("id");
     std::string want;
     append_json_string(want, *s.id);
-    judge("delete.still_present", value_text(id) == want, report_.requests.back().request, "/id",
-          "the delete response names " + value_text(id) + ", not " + want);
+    judge(checks::delete_still_present, value_text(id) == want, report_.requests.back().request,
+          "/id", "the delete response names " + value_text(id) + ", not " + want);
     const std::string group(k_write_group);
     const auto after = fetch("GET", certificate_path(s), std::nullopt, group);
     if (!after) return false;
@@ -672,10 +672,10 @@ class crawler {
           check_response(*after, get_deleted_certificate_expectation(), report_.groups[group]);
       add_findings(group, checked);
     }
-    judge("delete.still_present", answered_404, report_.requests.back().request, "",
+    judge(checks::delete_still_present, answered_404, report_.requests.back().request, "",
           "GET by id answered " + std::to_string(after->status) + " after the delete, not 404");
     const bool listed = find_listed(s).has_value();
-    judge("delete.still_present", !listed, report_.requests.back().request, "",
+    judge(checks::delete_still_present, !listed, report_.requests.back().request, "",
           *s.id + " is still listed after the delete");
     s.gone = answered_404 && !listed;
     return true;
@@ -689,25 +689,25 @@ class crawler {
     cleanup_deadline_ = std::chrono::steady_clock::now() + k_cleanup_budget;
     std::set<std::string> left;
     if (s.id && !s.gone) left.insert(*s.id);
-    const list_search ours = search_list(
-        [&](const listed_state& l) { return l.name == s.name || l.name == s.renamed; });
+    const list_search ours =
+        search_list([&](const listed_state& l) { return l.name == s.name || l.name == s.renamed; });
     for (const listed_state& l : ours.matches) left.insert(l.id);
     bool clean = true;
     const std::string& request = report_.requests.back().request;
     if (!ours.complete && !s.id) {
       clean = false;
-      judge("cleanup.failed", false, request, "",
+      judge(checks::cleanup_failed, false, request, "",
             "could not walk the list to find what the upload of \"" + s.name +
                 "\" made: look for certificates named " + std::string(k_write_name_prefix) + "*");
     }
     for (const std::string& id : left) {
       if (const std::optional<std::string> why = remove(id)) {
         clean = false;
-        judge("cleanup.failed", false, report_.requests.back().request, "",
+        judge(checks::cleanup_failed, false, report_.requests.back().request, "",
               "certificate " + id + " made by --write-checks is left behind: " + *why);
       }
     }
-    if (clean) record(report_.groups[std::string(k_write_group)], "cleanup.failed", true);
+    if (clean) record(report_.groups[std::string(k_write_group)], checks::cleanup_failed, true);
     cleanup_deadline_.reset();
   }
 
@@ -732,7 +732,7 @@ class crawler {
   }
 
   crawl_outcome finish(crawl_outcome out) {
-    record(report_.groups["run"], "run.budget", !budget_hit_);
+    record(report_.groups["run"], checks::run_budget, !budget_hit_);
     out.report = std::move(report_);
     out.fatal = fatal_;
     out.interrupted = !fatal_ && options_.should_stop && options_.should_stop();

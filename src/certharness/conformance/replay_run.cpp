@@ -7,10 +7,10 @@
 #include <tuple>
 #include <unordered_map>
 
-#include "certharness/http/http_client.hpp"
 #include "certharness/conformance/list_walk.hpp"
 #include "certharness/conformance/negative_probes.hpp"
 #include "certharness/conformance/response_checks.hpp"
+#include "certharness/http/http_client.hpp"
 #include "certharness/http/retry_after.hpp"
 #include "certharness/schema/schema_registry.hpp"
 
@@ -256,10 +256,9 @@ class replayer {
       if (e.status == 429) {
         const std::optional<std::string> problem =
             retry_after_problem(find_header(e.response_headers, "Retry-After"));
-        record(tally, "http.retry_after", !problem);
+        record(tally, checks::http_retry_after, !problem);
         if (problem) {
-          add(group, request,
-              finding{"http.retry_after", severity::warning, "", "", *problem, std::nullopt});
+          add(group, request, finding{checks::http_retry_after, "", "", *problem, std::nullopt});
         }
       }
       pending_retries_ += (pending_retries_.empty() ? "" : "; ") + retry_reason(e);
@@ -276,14 +275,13 @@ class replayer {
       check_request_body(*e.request_body, schema, group, request, tally);
     }
     if (e.status == 0) {
-      record(tally, "http.transport", false);
+      record(tally, checks::http_transport, false);
       std::string message = e.error.empty() ? "no response recorded" : e.error;
       if (sent.attempts > 1) message += " (after " + std::to_string(sent.attempts) + " attempts)";
-      add(group, request,
-          finding{"http.transport", severity::error, "", "", message, std::nullopt});
+      add(group, request, finding{checks::http_transport, "", "", message, std::nullopt});
       return;
     }
-    record(tally, "http.transport", true);
+    record(tally, checks::http_transport, true);
     if (!e.response_body_recorded) return;
 
     const client_response response{
@@ -316,14 +314,14 @@ class replayer {
     findings problems;
     if (!decoded.ok()) {
       const std::string why = decoded.problems.empty() ? "" : ": " + decoded.problems[0].message;
-      problems.push_back(finding{"schema", severity::error, "", "",
+      problems.push_back(finding{checks::schema, "", "",
                                  "the request body is not strict JSON" + why, std::nullopt});
     } else {
       problems = schema_registry::builtin().validate(decoded.document->root(), schema);
       for (finding& f : problems)
         f.message = "request body (" + std::string(schema) + "): " + f.message;
     }
-    record(tally, "schema", !has_error(problems));
+    record(tally, checks::schema, !has_error(problems));
     for (finding& f : problems) add(group, request, std::move(f));
   }
 
@@ -396,10 +394,10 @@ class replayer {
       if (listed == listed_.end()) continue;  // nothing to compare with
       const auto differences =
           certificate_differences(got.fields, got.id, listed->second, got.with_content);
-      record(report_.groups["get by id"], "cert.consistency", differences.empty());
+      record(report_.groups["get by id"], checks::cert_consistency, differences.empty());
       for (const auto& [pointer, message] : differences) {
         add("get by id", got.request,
-            finding{"cert.consistency", severity::error, pointer, "",
+            finding{checks::cert_consistency, pointer, "",
                     "GET by id disagrees with the list: " + message, std::nullopt});
       }
     }

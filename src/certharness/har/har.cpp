@@ -8,8 +8,8 @@
 #include <cstdio>
 #include <cstring>
 
-#include "certharness/json/json_document.hpp"
 #include "certharness/har/secret_redaction.hpp"
+#include "certharness/json/json_document.hpp"
 
 namespace certharness {
 
@@ -632,7 +632,7 @@ std::variant<std::vector<har_entry>, std::string> read_har(std::string_view byte
   const decode_result decoded = decode_json(bytes, limits);
   for (const finding& f : decoded.problems) {
     // A repeated key is the producer's sloppiness, not a reason to lose the archive.
-    if (f.level != severity::error || f.check == "json.duplicate_key") continue;
+    if (f.level != severity::error || f.check == checks::json_duplicate_key) continue;
     std::string error = "not a HAR archive: " + f.message;
     if (f.position) {
       error += " (line " + std::to_string(f.position->line) + ", column " +

@@ -35,7 +35,7 @@ subject_report validate_document(std::string subject, std::string_view bytes,
         r.schema = std::move(p.schema);
         r.placed_by = std::move(p.reason);
       } else {
-        r.problems.push_back(finding{"schema.unplaced", severity::error, "", "",
+        r.problems.push_back(finding{checks::schema_unplaced, "", "",
                                      "cannot tell which schema applies: " + p.reason,
                                      std::nullopt});
       }
@@ -86,12 +86,8 @@ std::optional<input_error> walk_directory(const fs::path& top, std::vector<std::
 // (a file) rather than the limit + 1 bytes read to tell.
 finding over_limit_finding(const bounded_bytes& in, const decode_limits& limits) {
   const std::size_t limit = std::min(limits.max_bytes, k_max_bytes_ceiling);
-  return finding{"json.limits",
-                 severity::error,
-                 "",
-                 "",
-                 "the input is " + in.over_limit_message(limit, limits.max_bytes),
-                 std::nullopt};
+  return finding{checks::json_limits, "", "",
+                 "the input is " + in.over_limit_message(limit, limits.max_bytes), std::nullopt};
 }
 
 }  // namespace
