@@ -624,9 +624,9 @@ TEST(models_duplicates, only_the_first_member_is_judged) {
     const json_document doc = parse(text);
     EXPECT_FALSE(check_decodes("Certificate", doc.root()).has_value()) << text;
   }
-  const json_document bad_first =
-      parse(R"({"object":"certificate","id":5,"id":"a","name":null,"created_at":1,)"
-            R"("certificate_details":{}})");
+  const json_document bad_first = parse(
+      R"({"object":"certificate","id":5,"id":"a","name":null,"created_at":1,)"
+      R"("certificate_details":{}})");
   const std::optional<decode_error> e = check_decodes("Certificate", bad_first.root());
   ASSERT_TRUE(e.has_value());
   EXPECT_EQ(e->pointer, "/id");

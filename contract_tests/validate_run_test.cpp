@@ -86,17 +86,16 @@ TEST_F(validate_run_test, out_of_memory_in_workers_is_rethrown_after_they_stop) 
   for (const unsigned jobs : {1u, 2u, 4u, 8u}) {
     validate_options options;
     options.jobs = jobs;
-    validate_report report;
     fail_allocations_from = 1'000'000;
-    EXPECT_THROW(validate_inputs(inputs, options, report), std::bad_alloc) << jobs << " jobs";
+    EXPECT_THROW((void)validate_inputs(inputs, options), std::bad_alloc) << jobs << " jobs";
     fail_allocations_from = 0;
   }
   // And with memory to spare, the same inputs validate.
   validate_options options;
   options.jobs = 4;
-  validate_report report;
-  EXPECT_FALSE(validate_inputs(inputs, options, report).has_value());
-  EXPECT_EQ(report.summary.subjects, inputs.size());
+  const result<validate_report> report = validate_inputs(inputs, options);
+  ASSERT_TRUE(report.has_value()) << report.error();
+  EXPECT_EQ(report->summary.subjects, inputs.size());
 }
 
 }  // namespace

@@ -33,11 +33,14 @@ struct literal {
 // skipped so their quotes do not start a string.
 std::vector<literal> string_literals(std::string_view src) {
   std::vector<literal> out;
-  std::size_t line = 1;
-  const auto advance_to = [&](std::size_t& i, std::size_t to) {
-    line += static_cast<std::size_t>(std::count(src.begin() + i, src.begin() + to, '\n'));
-    i = to;
+  // The line of `pos`; positions only grow, so the newlines are counted once.
+  std::size_t line = 1, counted = 0;
+  const auto line_at = [&](std::size_t pos) {
+    line += static_cast<std::size_t>(std::count(src.begin() + counted, src.begin() + pos, '\n'));
+    counted = pos;
+    return line;
   };
+  const auto advance_to = [](std::size_t& i, std::size_t to) { i = to; };
   const auto ident = [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
   };
@@ -63,12 +66,12 @@ std::vector<literal> string_literals(std::string_view src) {
       const std::string close = ")" + std::string(src.substr(i + 1, open - i - 1)) + "\"";
       const std::size_t end = src.find(close, open);
       const std::size_t stop = end == std::string_view::npos ? src.size() : end;
-      out.push_back({line, std::string(src.substr(open + 1, stop - open - 1))});
+      out.push_back({line_at(i), std::string(src.substr(open + 1, stop - open - 1))});
       advance_to(i, std::min(src.size(), stop + close.size()));
     } else if (src[i] == '"') {
       std::size_t j = i + 1;
       while (j < src.size() && src[j] != '"' && src[j] != '\n') j += src[j] == '\\' ? 2 : 1;
-      out.push_back({line, std::string(src.substr(i + 1, std::min(j, src.size()) - i - 1))});
+      out.push_back({line_at(i), std::string(src.substr(i + 1, std::min(j, src.size()) - i - 1))});
       advance_to(i, std::min(src.size(), j + 1));
     } else if (src[i] == '\'' && !prefix.empty() &&
                std::isdigit(static_cast<unsigned char>(prefix.front())) != 0) {

@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "certharness/har/secret_redaction.hpp"
 #include "certharness/json/json_document.hpp"
 #include "certharness/report/run_report.hpp"
+#include "certharness/har/secret_redaction.hpp"
 
 namespace {
 using namespace certharness;

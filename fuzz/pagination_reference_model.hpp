@@ -29,8 +29,8 @@
 #include <utility>
 #include <vector>
 
-#include "certharness/conformance/list_walk.hpp"  // walk_spec only
 #include "certharness/json/json_document.hpp"
+#include "certharness/conformance/list_walk.hpp"  // walk_spec only
 
 namespace pagination_model {
 

@@ -117,20 +117,15 @@ template <typename T>
 using decoded = std::variant<T, decode_error>;
 
 // One decode function per schema name of schemas/; the names match schema_registry.
-decoded<certificate> decode_certificate(const json_value& v);  // Certificate
-decoded<scoped_certificate> decode_organization_certificate(
-    const json_value& v);  // OrganizationCertificate
+decoded<certificate> decode_certificate(const json_value& v);                      // Certificate
+decoded<scoped_certificate> decode_organization_certificate(const json_value& v);  // OrganizationCertificate
 decoded<scoped_certificate> decode_organization_project_certificate(const json_value& v);
 decoded<certificate_list> decode_list_certificates_response(const json_value& v);
 decoded<certificate_list> decode_list_project_certificates_response(const json_value& v);
-decoded<certificate_toggle_response> decode_organization_certificate_activation_response(
-    const json_value& v);
-decoded<certificate_toggle_response> decode_organization_certificate_deactivation_response(
-    const json_value& v);
-decoded<certificate_toggle_response> decode_organization_project_certificate_activation_response(
-    const json_value& v);
-decoded<certificate_toggle_response> decode_organization_project_certificate_deactivation_response(
-    const json_value& v);
+decoded<certificate_toggle_response> decode_organization_certificate_activation_response(const json_value& v);
+decoded<certificate_toggle_response> decode_organization_certificate_deactivation_response(const json_value& v);
+decoded<certificate_toggle_response> decode_organization_project_certificate_activation_response(const json_value& v);
+decoded<certificate_toggle_response> decode_organization_project_certificate_deactivation_response(const json_value& v);
 decoded<delete_certificate_response> decode_delete_certificate_response(const json_value& v);
 decoded<upload_certificate_request> decode_upload_certificate_request(const json_value& v);
 decoded<modify_certificate_request> decode_modify_certificate_request(const json_value& v);

@@ -11,13 +11,13 @@
 #include <utility>
 
 #include "certharness/conformance/certificate_checks.hpp"
+#include "certharness/http/http_client.hpp"
 #include "certharness/conformance/list_walk.hpp"
 #include "certharness/conformance/negative_probes.hpp"
 #include "certharness/conformance/response_checks.hpp"
-#include "certharness/fake_api/x509_certificate.hpp"
-#include "certharness/http/http_client.hpp"
 #include "certharness/http/retry_after.hpp"
 #include "certharness/http/url.hpp"
+#include "certharness/fake_api/x509_certificate.hpp"
 
 namespace certharness {
 namespace {
@@ -60,8 +60,8 @@ class crawler {
         for (const int limit : options_.limits) {
           if (stopping()) break;
           walk_spec spec{endpoint, order, limit, options_.max_pages};
-          walks.push_back(
-              walk(spec, org ? "ListCertificatesResponse" : "ListProjectCertificatesResponse"));
+          walks.push_back(walk(spec, org ? "ListCertificatesResponse"
+                                         : "ListProjectCertificatesResponse"));
           if (fatal_) return finish(std::move(out));
         }
       }
@@ -136,8 +136,7 @@ class crawler {
 
   void progress() {
     if (options_.on_progress) {
-      options_.on_progress(
-          crawl_progress{report_.requests.size(), pages_, report_.findings.size()});
+      options_.on_progress(crawl_progress{report_.requests.size(), pages_, report_.findings.size()});
     }
   }
 
@@ -150,8 +149,7 @@ class crawler {
     request.method = method;
     request.url = base_ + path_query;
     request.headers.emplace_back("Authorization", "Bearer " + options_.admin_key);
-    if (options_.organization)
-      request.headers.emplace_back("OpenAI-Organization", *options_.organization);
+    if (options_.organization) request.headers.emplace_back("OpenAI-Organization", *options_.organization);
     request.headers.emplace_back("Accept", "application/json");
     if (body) request.headers.emplace_back("Content-Type", "application/json");
     request.body = body;
@@ -228,8 +226,8 @@ class crawler {
         }
       }
       if (why.empty() || attempt > options_.retries || stopping()) break;
-      const auto backoff =
-          std::min(options_.backoff_cap, options_.backoff_base * (1 << std::min(attempt - 1, 16)));
+      const auto backoff = std::min(options_.backoff_cap,
+                                    options_.backoff_base * (1 << std::min(attempt - 1, 16)));
       wait(retry_after ? std::min(*retry_after, options_.backoff_cap) : backoff);
     }
     return last;
@@ -299,8 +297,8 @@ class crawler {
   walk_result walk(const walk_spec& spec, const std::string& schema) {
     const std::string group = spec.label();
     const bool org = spec.endpoint == k_org_endpoint;
-    const page_fetcher fetch =
-        [&](const std::optional<std::string>& after) -> std::optional<list_page> {
+    const page_fetcher fetch = [&](const std::optional<std::string>& after)
+        -> std::optional<list_page> {
       if (stopping()) return std::nullopt;
       std::optional<checked_response> r =
           exchange(spec.page_target(after), group, {schema, std::nullopt});
@@ -433,10 +431,10 @@ class crawler {
       return;
     }
     using step = bool (crawler::*)(write_state&);
-    for (const step next :
-         {&crawler::upload_step, &crawler::content_step, &crawler::listed_inactive_step,
-          &crawler::rename_step, &crawler::activate_step, &crawler::deactivate_step,
-          &crawler::delete_step}) {
+    for (const step next : {&crawler::upload_step, &crawler::content_step,
+                            &crawler::listed_inactive_step, &crawler::rename_step,
+                            &crawler::activate_step, &crawler::deactivate_step,
+                            &crawler::delete_step}) {
       if (stopping() || !(this->*next)(s)) break;
     }
     clean_up(s);
@@ -454,9 +452,9 @@ class crawler {
   }
 
   std::optional<checked_response> write_exchange(const std::string& method,
-                                                 const std::string& path_query,
-                                                 const std::optional<std::string>& body,
-                                                 const std::string& schema) {
+                                                  const std::string& path_query,
+                                                  const std::optional<std::string>& body,
+                                                  const std::string& schema) {
     return exchange(path_query, std::string(k_write_group), {schema, std::nullopt}, method, body);
   }
 
@@ -653,8 +651,8 @@ class crawler {
   bool deactivate_step(write_state& s) { return toggle_step(s, false); }
 
   bool delete_step(write_state& s) {
-    const auto r =
-        write_exchange("DELETE", certificate_path(s), std::nullopt, "DeleteCertificateResponse");
+    const auto r = write_exchange("DELETE", certificate_path(s), std::nullopt,
+                                  "DeleteCertificateResponse");
     const json_value* root = object_root(r);
     if (!root) return false;
     const json_value* id = root->find("id");
@@ -689,8 +687,8 @@ class crawler {
     cleanup_deadline_ = std::chrono::steady_clock::now() + k_cleanup_budget;
     std::set<std::string> left;
     if (s.id && !s.gone) left.insert(*s.id);
-    const list_search ours =
-        search_list([&](const listed_state& l) { return l.name == s.name || l.name == s.renamed; });
+    const list_search ours = search_list(
+        [&](const listed_state& l) { return l.name == s.name || l.name == s.renamed; });
     for (const listed_state& l : ours.matches) left.insert(l.id);
     bool clean = true;
     const std::string& request = report_.requests.back().request;

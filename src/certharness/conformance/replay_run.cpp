@@ -7,10 +7,10 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "certharness/http/http_client.hpp"
 #include "certharness/conformance/list_walk.hpp"
 #include "certharness/conformance/negative_probes.hpp"
 #include "certharness/conformance/response_checks.hpp"
-#include "certharness/http/http_client.hpp"
 #include "certharness/http/retry_after.hpp"
 #include "certharness/schema/schema_registry.hpp"
 

@@ -3,8 +3,8 @@
 #include <algorithm>
 
 #include "certharness/http/retry_after.hpp"
-#include "certharness/json/text_escaping.hpp"
 #include "certharness/schema/schema_registry.hpp"
+#include "certharness/json/text_escaping.hpp"
 
 namespace certharness {
 namespace {

@@ -8,8 +8,8 @@
 #include <cstdio>
 #include <cstring>
 
-#include "certharness/har/secret_redaction.hpp"
 #include "certharness/json/json_document.hpp"
+#include "certharness/har/secret_redaction.hpp"
 
 namespace certharness {
 
@@ -625,8 +625,7 @@ std::string render_har(const std::vector<har_entry>& entries) {
   return out + render_har_footer();
 }
 
-std::variant<std::vector<har_entry>, std::string> read_har(std::string_view bytes,
-                                                           const decode_limits& limits) {
+result<std::vector<har_entry>> read_har(std::string_view bytes, const decode_limits& limits) {
   // HAR 1.2 asks readers to accept and ignore a byte order mark.
   if (bytes.starts_with("\xEF\xBB\xBF")) bytes.remove_prefix(3);
   const decode_result decoded = decode_json(bytes, limits);
@@ -638,18 +637,18 @@ std::variant<std::vector<har_entry>, std::string> read_har(std::string_view byte
       error += " (line " + std::to_string(f.position->line) + ", column " +
                std::to_string(f.position->column) + ")";
     }
-    return error;
+    return failure(std::move(error));
   }
-  if (!decoded.document) return std::string("not a HAR archive: not JSON");
+  if (!decoded.document) return failure("not a HAR archive: not JSON");
   const json_value* entries =
       typed_member(member(&decoded.document->root(), "log"), "entries", json_type::array);
-  if (entries == nullptr) return std::string("not a HAR archive: no log.entries array");
+  if (entries == nullptr) return failure("not a HAR archive: no log.entries array");
 
   // Grown, not sized from the count: a hostile array of a billion junk items fails at its first.
   std::vector<har_entry> out;
   for (std::size_t i = 0; i < entries->size(); ++i) {
     if (auto error = read_entry((*entries)[i], out.emplace_back())) {
-      return "entry " + std::to_string(i) + ": " + *error;
+      return failure("entry " + std::to_string(i) + ": " + *error);
     }
   }
   return out;

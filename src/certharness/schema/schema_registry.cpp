@@ -22,9 +22,9 @@
 #include <utility>
 #include <vector>
 
+#include "certharness/schema/embedded_schemas.hpp"
 #include "certharness/json/json_pointer.hpp"
 #include "certharness/json/rapidjson_guard.hpp"
-#include "certharness/schema/embedded_schemas.hpp"
 #include "certharness/schema/valijson_adapter.hpp"
 
 namespace certharness {
