@@ -40,7 +40,6 @@ std::vector<literal> string_literals(std::string_view src) {
     counted = pos;
     return line;
   };
-  const auto advance_to = [](std::size_t& i, std::size_t to) { i = to; };
   const auto ident = [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
   };
@@ -55,10 +54,10 @@ std::vector<literal> string_literals(std::string_view src) {
     const std::string_view rest = src.substr(i);
     const std::string_view prefix = token_before(i);
     if (rest.starts_with("//")) {
-      advance_to(i, std::min(src.size(), src.find('\n', i)));
+      i = std::min(src.size(), src.find('\n', i));
     } else if (rest.starts_with("/*")) {
       const std::size_t end = src.find("*/", i + 2);
-      advance_to(i, end == std::string_view::npos ? src.size() : end + 2);
+      i = end == std::string_view::npos ? src.size() : end + 2;
     } else if (src[i] == '"' && (prefix == "R" || prefix == "u8R" || prefix == "uR" ||
                                  prefix == "UR" || prefix == "LR")) {
       const std::size_t open = src.find('(', i);
@@ -67,19 +66,19 @@ std::vector<literal> string_literals(std::string_view src) {
       const std::size_t end = src.find(close, open);
       const std::size_t stop = end == std::string_view::npos ? src.size() : end;
       out.push_back({line_at(i), std::string(src.substr(open + 1, stop - open - 1))});
-      advance_to(i, std::min(src.size(), stop + close.size()));
+      i = std::min(src.size(), stop + close.size());
     } else if (src[i] == '"') {
       std::size_t j = i + 1;
       while (j < src.size() && src[j] != '"' && src[j] != '\n') j += src[j] == '\\' ? 2 : 1;
       out.push_back({line_at(i), std::string(src.substr(i + 1, std::min(j, src.size()) - i - 1))});
-      advance_to(i, std::min(src.size(), j + 1));
+      i = std::min(src.size(), j + 1);
     } else if (src[i] == '\'' && !prefix.empty() &&
                std::isdigit(static_cast<unsigned char>(prefix.front())) != 0) {
       ++i;  // a digit separator: 1'000
     } else if (src[i] == '\'') {
       std::size_t j = i + 1;
       while (j < src.size() && src[j] != '\'' && src[j] != '\n') j += src[j] == '\\' ? 2 : 1;
-      advance_to(i, std::min(src.size(), j + 1));
+      i = std::min(src.size(), j + 1);
     } else {
       ++i;
     }

@@ -60,8 +60,8 @@ void command_output::stream::write(std::string piece) {
 }
 
 bool command_output::stream::commit() {
-  if (const result<void> committed = error_ ? result<void>{} : file_.commit(); !committed) {
-    error_ = committed.error();
+  if (!error_) {
+    if (const result<void> committed = file_.commit(); !committed) error_ = committed.error();
   }
   if (error_) output_.message(*error_);
   return !error_;
