@@ -26,6 +26,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// The error a write reported, or nullopt, for assertions that print it when they fail.
+std::optional<std::string> error_of(const result<void>& r) {
+  if (r) return std::nullopt;
+  return r.error();
+}
+
 class write_file_atomically_test : public ::testing::Test {
  protected:
   void SetUp() override { dir_ = test_support::fresh_test_dir("certharness_atomic_file"); }
@@ -48,18 +54,18 @@ class write_file_atomically_test : public ::testing::Test {
 
 TEST_F(write_file_atomically_test, writes_then_replaces_leaving_only_the_target) {
   const std::string path = (dir_ / "crawl.har").string();
-  ASSERT_EQ(write_file_atomically(path, "first version, longer"), std::nullopt);
+  ASSERT_EQ(error_of(write_file_atomically(path, "first version, longer")), std::nullopt);
   EXPECT_EQ(contents(path), "first version, longer");
-  ASSERT_EQ(write_file_atomically(path, "second"), std::nullopt);
+  ASSERT_EQ(error_of(write_file_atomically(path, "second")), std::nullopt);
   EXPECT_EQ(contents(path), "second");
-  ASSERT_EQ(write_file_atomically(path, ""), std::nullopt);
+  ASSERT_EQ(error_of(write_file_atomically(path, "")), std::nullopt);
   EXPECT_EQ(contents(path), "");
   EXPECT_EQ(listing(), std::set<std::string>{"crawl.har"});
 }
 
 TEST_F(write_file_atomically_test, fails_cleanly_into_a_missing_directory) {
   const std::string path = (dir_ / "missing" / "crawl.har").string();
-  const std::optional<std::string> error = write_file_atomically(path, "x");
+  const std::optional<std::string> error = error_of(write_file_atomically(path, "x"));
   ASSERT_TRUE(error.has_value());
   EXPECT_NE(error->find(path), std::string::npos) << *error;
   EXPECT_EQ(error->find('\n'), std::string::npos) << *error;
@@ -69,7 +75,7 @@ TEST_F(write_file_atomically_test, fails_cleanly_into_a_missing_directory) {
 TEST_F(write_file_atomically_test, fails_cleanly_when_the_target_is_a_directory) {
   fs::create_directory(dir_ / "crawl.har");
   const std::optional<std::string> error =
-      write_file_atomically((dir_ / "crawl.har").string(), "x");
+      error_of(write_file_atomically((dir_ / "crawl.har").string(), "x"));
   ASSERT_TRUE(error.has_value());
   EXPECT_TRUE(fs::is_directory(dir_ / "crawl.har"));
   EXPECT_EQ(listing(), std::set<std::string>{"crawl.har"});
@@ -79,14 +85,15 @@ TEST_F(write_file_atomically_test, fails_cleanly_when_the_target_is_a_directory)
 // and leaves no temporary file. The limit is set in a child so it cannot touch this process.
 TEST_F(write_file_atomically_test, a_failed_write_never_leaves_a_partial_file) {
   const std::string path = (dir_ / "crawl.har").string();
-  ASSERT_EQ(write_file_atomically(path, "old archive"), std::nullopt);
+  ASSERT_EQ(error_of(write_file_atomically(path, "old archive")), std::nullopt);
   const pid_t child = ::fork();
   ASSERT_GE(child, 0);
   if (child == 0) {
     std::signal(SIGXFSZ, SIG_IGN);  // make the limit an EFBIG error, not a signal
     const rlimit limit{4096, 4096};
     if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) ::_exit(2);
-    const std::optional<std::string> error = write_file_atomically(path, std::string(1 << 20, 'x'));
+    const std::optional<std::string> error =
+        error_of(write_file_atomically(path, std::string(1 << 20, 'x')));
     ::_exit(error && error->find(path) != std::string::npos ? 0 : 1);
   }
   int status = 0;
@@ -104,7 +111,7 @@ TEST_F(write_file_atomically_test, writes_through_a_chain_of_symlinks_to_the_fin
   { std::ofstream(dir_ / "reports" / "real.har") << "old"; }
   fs::create_symlink("real.har", dir_ / "reports" / "latest.har");  // relative to reports/
   fs::create_symlink("reports/latest.har", dir_ / "crawl.har");
-  ASSERT_EQ(write_file_atomically((dir_ / "crawl.har").string(), "new"), std::nullopt);
+  ASSERT_EQ(error_of(write_file_atomically((dir_ / "crawl.har").string(), "new")), std::nullopt);
   EXPECT_TRUE(fs::is_symlink(dir_ / "crawl.har"));
   EXPECT_TRUE(fs::is_symlink(dir_ / "reports" / "latest.har"));
   EXPECT_EQ(contents(dir_ / "reports" / "real.har"), "new");
@@ -119,7 +126,7 @@ TEST_F(write_file_atomically_test, writes_through_a_chain_of_symlinks_to_the_fin
 // Decided: a dangling symlink is followed and its target created, as the shell's `>` does.
 TEST_F(write_file_atomically_test, creates_the_missing_target_of_a_dangling_symlink) {
   fs::create_symlink("made.har", dir_ / "crawl.har");
-  ASSERT_EQ(write_file_atomically((dir_ / "crawl.har").string(), "made"), std::nullopt);
+  ASSERT_EQ(error_of(write_file_atomically((dir_ / "crawl.har").string(), "made")), std::nullopt);
   EXPECT_TRUE(fs::is_symlink(dir_ / "crawl.har"));
   EXPECT_EQ(contents(dir_ / "made.har"), "made");
   EXPECT_EQ(listing(), (std::set<std::string>{"crawl.har", "made.har"}));
@@ -129,7 +136,7 @@ TEST_F(write_file_atomically_test, a_symlink_loop_is_an_error_that_leaves_the_li
   fs::create_symlink("b", dir_ / "a");
   fs::create_symlink("a", dir_ / "b");
   const std::string path = (dir_ / "a").string();
-  const std::optional<std::string> error = write_file_atomically(path, "x");
+  const std::optional<std::string> error = error_of(write_file_atomically(path, "x"));
   ASSERT_TRUE(error.has_value());
   EXPECT_NE(error->find(path), std::string::npos) << *error;
   EXPECT_NE(error->find(std::strerror(ELOOP)), std::string::npos) << *error;
@@ -140,9 +147,9 @@ TEST_F(write_file_atomically_test, a_symlink_loop_is_an_error_that_leaves_the_li
 
 TEST_F(write_file_atomically_test, keeps_the_permission_bits_of_the_file_it_replaces) {
   const fs::path path = dir_ / "crawl.har";
-  ASSERT_EQ(write_file_atomically(path.string(), "old"), std::nullopt);
+  ASSERT_EQ(error_of(write_file_atomically(path.string(), "old")), std::nullopt);
   ASSERT_EQ(::chmod(path.c_str(), 0600), 0);
-  ASSERT_EQ(write_file_atomically(path.string(), "new"), std::nullopt);
+  ASSERT_EQ(error_of(write_file_atomically(path.string(), "new")), std::nullopt);
   struct stat st {};
   ASSERT_EQ(::stat(path.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 07777, 0600u);
@@ -156,7 +163,7 @@ TEST_F(write_file_atomically_test, writes_into_a_fifo_and_leaves_it_a_fifo) {
   // The reader is open first (non-blocking), so the writer's open does not wait.
   const int reader = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK);
   ASSERT_GE(reader, 0);
-  ASSERT_EQ(write_file_atomically(fifo.string(), "through the pipe"), std::nullopt);
+  ASSERT_EQ(error_of(write_file_atomically(fifo.string(), "through the pipe")), std::nullopt);
   char buf[64] = {};
   const ssize_t n = ::read(reader, buf, sizeof buf);
   ::close(reader);
@@ -180,12 +187,12 @@ TEST_F(write_file_atomically_test, writes_into_device_nodes_and_reports_their_er
   const std::optional<fs::path> full_node = node("full", 7), null_node = node("null", 3);
   if (!full_node || !null_node) GTEST_SKIP() << "root without mknod: would risk /dev";
   const fs::path full = *full_node, null = *null_node;
-  const std::optional<std::string> error = write_file_atomically(full.string(), "x");
+  const std::optional<std::string> error = error_of(write_file_atomically(full.string(), "x"));
   ASSERT_TRUE(error.has_value()) << full << " took a write";
   EXPECT_NE(error->find(full.string()), std::string::npos) << *error;
   EXPECT_NE(error->find(std::strerror(ENOSPC)), std::string::npos) << *error;
   EXPECT_TRUE(fs::is_character_file(full)) << full << " is no longer a device";
-  EXPECT_EQ(write_file_atomically(null.string(), "anything"), std::nullopt);
+  EXPECT_EQ(error_of(write_file_atomically(null.string(), "anything")), std::nullopt);
   EXPECT_TRUE(fs::is_character_file(null)) << null << " is no longer a device";
   for (const std::string& name : listing()) {
     EXPECT_TRUE(name == "full" || name == "null") << "left behind: " << name;
@@ -206,7 +213,7 @@ TEST_F(write_file_atomically_test, a_link_to_stdout_writes_into_stdout_in_order)
     const int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     if (fd < 0 || ::dup2(fd, STDOUT_FILENO) < 0) ::_exit(2);
     if (::write(STDOUT_FILENO, "before\n", 7) != 7) ::_exit(3);
-    if (write_file_atomically(link.string(), "junit\n")) ::_exit(4);
+    if (!write_file_atomically(link.string(), "junit\n")) ::_exit(4);
     if (::write(STDOUT_FILENO, "after\n", 6) != 6) ::_exit(5);
     ::_exit(0);
   }
@@ -224,25 +231,25 @@ TEST_F(write_file_atomically_test, a_link_to_stdout_writes_into_stdout_in_order)
 TEST(atomic_output, publishes_at_commit_and_abandons_when_dropped) {
   const fs::path dir = test_support::fresh_test_dir("certharness_atomic_output"),
                  path = dir / "crawl.har";
-  ASSERT_EQ(write_file_atomically(path.string(), "old"), std::nullopt);
+  ASSERT_EQ(error_of(write_file_atomically(path.string(), "old")), std::nullopt);
   const auto read = [&] {
     std::ifstream in(path, std::ios::binary);
     return std::string(std::istreambuf_iterator<char>(in), {});
   };
   {
     atomic_output out;
-    ASSERT_EQ(out.open(path.string()), std::nullopt);
-    ASSERT_EQ(out.write("part one, "), std::nullopt);
+    ASSERT_EQ(error_of(out.open(path.string())), std::nullopt);
+    ASSERT_EQ(error_of(out.write("part one, ")), std::nullopt);
     EXPECT_EQ(read(), "old");
-    ASSERT_EQ(out.write("part two"), std::nullopt);
+    ASSERT_EQ(error_of(out.write("part two")), std::nullopt);
   }  // dropped
   EXPECT_EQ(read(), "old");
   EXPECT_EQ(std::distance(fs::directory_iterator(dir), fs::directory_iterator()), 1);
   atomic_output out;
-  ASSERT_EQ(out.open(path.string()), std::nullopt);
-  ASSERT_EQ(out.write("part one, "), std::nullopt);
-  ASSERT_EQ(out.write("part two"), std::nullopt);
-  ASSERT_EQ(out.commit(), std::nullopt);
+  ASSERT_EQ(error_of(out.open(path.string())), std::nullopt);
+  ASSERT_EQ(error_of(out.write("part one, ")), std::nullopt);
+  ASSERT_EQ(error_of(out.write("part two")), std::nullopt);
+  ASSERT_EQ(error_of(out.commit()), std::nullopt);
   EXPECT_EQ(read(), "part one, part two");
   EXPECT_EQ(std::distance(fs::directory_iterator(dir), fs::directory_iterator()), 1);
   fs::remove_all(dir);

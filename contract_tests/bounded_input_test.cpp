@@ -15,7 +15,6 @@
 #include <mutex>
 #include <string>
 #include <thread>
-#include <variant>
 
 #include "test_support.hpp"
 
@@ -40,12 +39,12 @@ class bounded_input_test : public ::testing::Test {
 
 // The read's bytes, or a test failure naming the error.
 bounded_bytes must_read(const std::string& path, std::size_t limit) {
-  auto r = read_bounded(path, limit);
-  if (auto* error = std::get_if<std::string>(&r)) {
-    ADD_FAILURE() << path << ": unexpected error: " << *error;
+  result<bounded_bytes> r = read_bounded(path, limit);
+  if (!r) {
+    ADD_FAILURE() << path << ": unexpected error: " << r.error();
     return {};
   }
-  return std::get<bounded_bytes>(std::move(r));
+  return *std::move(r);
 }
 
 TEST_F(bounded_input_test, file_within_and_at_the_limit_is_read_whole) {
@@ -63,11 +62,11 @@ TEST_F(bounded_input_test, file_over_the_limit_is_not_read_and_says_its_real_siz
   std::ofstream(p).close();
   fs::resize_file(p, 200'000'000);  // sparse: costs no disk
   auto opened = bounded_input::open(p.string());
-  ASSERT_TRUE(std::holds_alternative<bounded_input>(opened)) << std::get<std::string>(opened);
-  EXPECT_EQ(std::get<bounded_input>(opened).bytes_to_hold(1000), 0u) << "nothing is read";
-  auto read = std::get<bounded_input>(opened).read_at_most(1000);
-  ASSERT_TRUE(std::holds_alternative<bounded_bytes>(read));
-  const bounded_bytes& b = std::get<bounded_bytes>(read);
+  ASSERT_TRUE(opened.has_value()) << opened.error();
+  EXPECT_EQ(opened->bytes_to_hold(1000), 0u) << "nothing is read";
+  auto read = opened->read_at_most(1000);
+  ASSERT_TRUE(read.has_value());
+  const bounded_bytes& b = *read;
   EXPECT_TRUE(b.over_limit);
   EXPECT_TRUE(b.bytes.empty());
   EXPECT_EQ(b.over_limit_message(1000, 1000),
@@ -78,11 +77,11 @@ TEST_F(bounded_input_test, file_over_the_limit_is_not_read_and_says_its_real_siz
 
 TEST_F(bounded_input_test, endless_device_is_read_only_to_the_limit_plus_one) {
   auto opened = bounded_input::open("/dev/zero");
-  ASSERT_TRUE(std::holds_alternative<bounded_input>(opened)) << std::get<std::string>(opened);
-  EXPECT_EQ(std::get<bounded_input>(opened).bytes_to_hold(4096), 4097u);
-  auto read = std::get<bounded_input>(opened).read_at_most(4096);
-  ASSERT_TRUE(std::holds_alternative<bounded_bytes>(read));
-  const bounded_bytes& b = std::get<bounded_bytes>(read);
+  ASSERT_TRUE(opened.has_value()) << opened.error();
+  EXPECT_EQ(opened->bytes_to_hold(4096), 4097u);
+  auto read = opened->read_at_most(4096);
+  ASSERT_TRUE(read.has_value());
+  const bounded_bytes& b = *read;
   EXPECT_TRUE(b.over_limit);
   EXPECT_FALSE(b.size.has_value());
   // Never the limit + 1 bytes it read to tell.
@@ -130,17 +129,17 @@ TEST_F(bounded_input_test, fifo_without_a_writer_is_refused_at_once) {
   cv.notify_all();
   watchdog.join();
   EXPECT_FALSE(fired) << "the read waited for a writer";
-  ASSERT_TRUE(std::holds_alternative<std::string>(r)) << "a FIFO with no writer must be refused";
-  EXPECT_EQ(std::get<std::string>(r), fifo.string() +
-                                          ": a FIFO or pipe with no writer (it is read only "
-                                          "while a writer has it open)");
+  ASSERT_FALSE(r.has_value()) << "a FIFO with no writer must be refused";
+  EXPECT_EQ(r.error(), fifo.string() +
+                           ": a FIFO or pipe with no writer (it is read only "
+                           "while a writer has it open)");
 }
 
 TEST_F(bounded_input_test, unreadable_paths_are_one_line_naming_the_path) {
   for (const fs::path& p : {dir_ / "missing.json", dir_}) {
     auto r = read_bounded(p.string(), 1000);
-    ASSERT_TRUE(std::holds_alternative<std::string>(r)) << p;
-    const std::string& error = std::get<std::string>(r);
+    ASSERT_FALSE(r.has_value()) << p;
+    const std::string& error = r.error();
     EXPECT_EQ(error.rfind(p.string() + ": ", 0), 0u) << error;
     EXPECT_EQ(error.find('\n'), std::string::npos) << error;
   }

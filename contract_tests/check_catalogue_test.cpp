@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "certharness/findings/check_catalogue.hpp"
+#include "certharness/findings/finding.hpp"
 #include "corpus_files.hpp"
 
 namespace certharness {
@@ -90,6 +91,40 @@ TEST(check_catalogue, find_check_knows_every_id_and_nothing_else) {
   EXPECT_FALSE(find_check("list.nonexistent"));
   EXPECT_FALSE(find_check(""));
   EXPECT_FALSE(find_check("list"));
+}
+
+TEST(check_catalogue, each_constant_is_its_row) {
+  ASSERT_EQ(std::size(checks::all), check_catalogue().size());
+  for (std::size_t i = 0; i < check_catalogue().size(); ++i) {
+    const check_info& row = check_catalogue()[i];
+    EXPECT_EQ(checks::all[i].id(), row.id);
+    EXPECT_EQ(checks::all[i].level(), row.level) << row.id;
+    EXPECT_EQ(&checks::all[i].info(), &row) << row.id;
+  }
+  EXPECT_EQ(checks::schema_unknown_property.id(), "schema.unknown_property");
+  EXPECT_EQ(checks::schema_unknown_property.level(), severity::note);
+  EXPECT_TRUE(checks::list_order == checks::list_order);
+  EXPECT_FALSE(checks::list_order == checks::list_limit);
+  EXPECT_TRUE(std::string("list.order") == checks::list_order);
+  EXPECT_FALSE(std::string("list.orde") == checks::list_order);
+}
+
+// A finding's severity is its check's, whatever the call site: no site restates it.
+TEST(check_catalogue, a_finding_and_its_left_out_take_the_catalogue_severity) {
+  for (const check_id c : checks::all) {
+    const finding f{c, "/data/0", "type", "message", text_position{3, 1, 4}};
+    EXPECT_EQ(f.check, c.id());
+    EXPECT_EQ(f.level, c.level()) << c.id();
+    EXPECT_EQ(f.pointer, "/data/0");
+    EXPECT_EQ(f.keyword, "type");
+    EXPECT_EQ(f.message, "message");
+    ASSERT_TRUE(f.position);
+    EXPECT_EQ(f.position->offset, 3U);
+    const finding rest = left_out(c, 7, true);
+    EXPECT_EQ(rest.check, c.id());
+    EXPECT_EQ(rest.level, c.level()) << c.id();
+    EXPECT_EQ(rest.message, "at least 7 more like the above, not listed");
+  }
 }
 
 // Rows of the README's "### Checks" table: "| `id` | severity | meaning |" -> id -> severity.

@@ -17,10 +17,10 @@ std::vector<std::string> ids(const check_tally& t) {
 
 TEST(check_tally, record_counts_passes_and_failures_per_check) {
   check_tally t;
-  record(t, "http.status", true);
-  record(t, "http.status", true);
-  record(t, "http.status", false);
-  record(t, "schema", false);
+  record(t, checks::http_status, true);
+  record(t, checks::http_status, true);
+  record(t, checks::http_status, false);
+  record(t, checks::schema, false);
   ASSERT_EQ(t.size(), 2u);
   EXPECT_EQ(t.at("http.status").passed, 2u);
   EXPECT_EQ(t.at("http.status").failed, 1u);
@@ -30,7 +30,8 @@ TEST(check_tally, record_counts_passes_and_failures_per_check) {
 
 TEST(check_tally, is_ordered_by_check_id_whatever_the_order_of_recording) {
   check_tally t;
-  for (const char* id : {"schema", "cert.validity", "list.order", "http.content_type"}) {
+  for (const check_id id :
+       {checks::schema, checks::cert_validity, checks::list_order, checks::http_content_type}) {
     record(t, id, true);
   }
   EXPECT_EQ(ids(t), (std::vector<std::string>{"cert.validity", "http.content_type", "list.order",
@@ -39,11 +40,11 @@ TEST(check_tally, is_ordered_by_check_id_whatever_the_order_of_recording) {
 
 TEST(check_tally, merge_adds_counts_and_keeps_checks_only_one_side_has) {
   check_tally into, from;
-  record(into, "http.status", true);
-  record(into, "list.order", false);
-  record(from, "http.status", true);
-  record(from, "http.status", false);
-  record(from, "cert.object", true);
+  record(into, checks::http_status, true);
+  record(into, checks::list_order, false);
+  record(from, checks::http_status, true);
+  record(from, checks::http_status, false);
+  record(from, checks::cert_object, true);
   merge_into(into, from);
   ASSERT_EQ(ids(into), (std::vector<std::string>{"cert.object", "http.status", "list.order"}));
   EXPECT_EQ(into.at("http.status").passed, 2u);
@@ -57,8 +58,8 @@ TEST(check_tally, merge_adds_counts_and_keeps_checks_only_one_side_has) {
 
 TEST(check_tally, merging_an_empty_tally_changes_nothing_and_merging_twice_doubles) {
   check_tally t;
-  record(t, "schema", true);
-  record(t, "schema", false);
+  record(t, checks::schema, true);
+  record(t, checks::schema, false);
   merge_into(t, check_tally{});
   EXPECT_EQ(t.at("schema").passed, 1u);
   EXPECT_EQ(t.at("schema").failed, 1u);

@@ -205,8 +205,8 @@ TEST_F(cli_output, a_server_echoing_the_key_everywhere_leaves_no_trace_of_it) {
     ASSERT_TRUE(har_json.ok()) << "the HAR is not JSON";
     expect_no_secret_in_json("the HAR", har_json.document->root());
     const auto entries = read_har(recording);
-    ASSERT_TRUE(std::holds_alternative<std::vector<har_entry>>(entries));
-    EXPECT_GT(std::get<std::vector<har_entry>>(entries).size(), 10u);
+    ASSERT_TRUE(entries.has_value());
+    EXPECT_GT(entries->size(), 10u);
   }
   EXPECT_GT(server.requests(), 10);
 }

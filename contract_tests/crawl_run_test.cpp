@@ -216,11 +216,11 @@ crawled_and_replayed crawl_and_replay(const httplib::Server::Handler& handler,
                                       const std::function<void(crawl_options&)>& adjust = {}) {
   auto [out, exchanges] = recorded_crawl_of(handler, adjust);
   auto read = read_har(render_har(exchanges), k_har_archive_limits);
-  if (!std::holds_alternative<std::vector<har_entry>>(read)) {
-    ADD_FAILURE() << std::get<std::string>(read);
+  if (!read.has_value()) {
+    ADD_FAILURE() << read.error();
     return {std::move(out), std::move(exchanges), run_report{}};
   }
-  std::vector<std::vector<har_entry>> archives{std::get<std::vector<har_entry>>(std::move(read))};
+  std::vector<std::vector<har_entry>> archives{*std::move(read)};
   run_report replayed = replay(std::move(archives));
   return {std::move(out), std::move(exchanges), std::move(replayed)};
 }

@@ -14,9 +14,9 @@ TEST(severity, has_the_names_reports_use) {
 }
 
 TEST(has_error, is_true_only_with_an_error) {
-  const finding note{"schema.unknown_property", severity::note, "/x", "", "m", {}};
-  const finding warning{"json.number_range", severity::warning, "/n", "", "m", {}};
-  const finding error{"schema", severity::error, "", "type", "m", {}};
+  const finding note{checks::schema_unknown_property, "/x", "", "m", {}};
+  const finding warning{checks::json_number_range, "/n", "", "m", {}};
+  const finding error{checks::schema, "", "type", "m", {}};
   EXPECT_FALSE(has_error({}));
   EXPECT_FALSE(has_error({note, warning, note}));
   EXPECT_TRUE(has_error({note, error}));
@@ -24,14 +24,14 @@ TEST(has_error, is_true_only_with_an_error) {
 }
 
 TEST(left_out, counts_what_the_cap_left_out) {
-  const finding f = left_out("json.duplicate_key", severity::warning, 7);
+  const finding f = left_out(checks::json_duplicate_key, 7);
   EXPECT_EQ(f.check, "json.duplicate_key");
   EXPECT_EQ(f.level, severity::warning);
   EXPECT_EQ(f.pointer, "");
   EXPECT_EQ(f.keyword, "");
   EXPECT_EQ(f.message, "7 more like the above, not listed");
   EXPECT_FALSE(f.position.has_value());
-  EXPECT_EQ(left_out("schema", severity::error, 1001, true).message,
+  EXPECT_EQ(left_out(checks::schema, 1001, true).message,
             "at least 1001 more like the above, not listed");
 }
 

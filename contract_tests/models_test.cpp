@@ -587,7 +587,7 @@ INSTANTIATE_TEST_SUITE_P(
                  R"({"error":{"message":"m","param":null,"type":"t"}})", "schema", "/error",
                  R"("code")"},
         rejected{"unknown_schema", "Certificates", std::string(official_certificate),
-                 "schema.unknown", "", "Certificates"}),
+                 "schema.unplaced", "", "Certificates"}),
     [](const ::testing::TestParamInfo<rejected>& info) { return std::string(info.param.name); });
 
 TEST(models_integers, integer_spellings_and_edges) {
@@ -668,7 +668,7 @@ TEST(models_dispatch, every_schema_name_and_unknown_names) {
   for (std::string_view name : {"", "certificate", "Error", "Certificate ", "Zzz", "AAA"}) {
     const std::optional<decode_error> e = check_decodes(name, doc.root());
     ASSERT_TRUE(e.has_value()) << name;
-    EXPECT_EQ(e->check, "schema.unknown");
+    EXPECT_EQ(e->check, checks::schema_unplaced.id());
     EXPECT_EQ(e->pointer, "");
     EXPECT_FALSE(reencode(name, doc.root()).has_value());
   }

@@ -18,8 +18,15 @@ namespace {
 
 finding make(std::string check, severity level, std::string pointer, std::string keyword,
              std::string message, std::optional<text_position> position = std::nullopt) {
-  return finding{std::move(check),   level,   std::move(pointer), std::move(keyword),
-                 std::move(message), position};
+  // Set field by field: the report renders whatever a finding holds.
+  finding f;
+  f.check = std::move(check);
+  f.level = level;
+  f.pointer = std::move(pointer);
+  f.keyword = std::move(keyword);
+  f.message = std::move(message);
+  f.position = position;
+  return f;
 }
 
 // Two subjects: a valid one with a byte-level warning, an invalid one with a schema error.

@@ -86,17 +86,16 @@ TEST_F(validate_run_test, out_of_memory_in_workers_is_rethrown_after_they_stop) 
   for (const unsigned jobs : {1u, 2u, 4u, 8u}) {
     validate_options options;
     options.jobs = jobs;
-    validate_report report;
     fail_allocations_from = 1'000'000;
-    EXPECT_THROW(validate_inputs(inputs, options, report), std::bad_alloc) << jobs << " jobs";
+    EXPECT_THROW((void)validate_inputs(inputs, options), std::bad_alloc) << jobs << " jobs";
     fail_allocations_from = 0;
   }
   // And with memory to spare, the same inputs validate.
   validate_options options;
   options.jobs = 4;
-  validate_report report;
-  EXPECT_FALSE(validate_inputs(inputs, options, report).has_value());
-  EXPECT_EQ(report.summary.subjects, inputs.size());
+  const result<validate_report> report = validate_inputs(inputs, options);
+  ASSERT_TRUE(report.has_value()) << report.error();
+  EXPECT_EQ(report->summary.subjects, inputs.size());
 }
 
 // One document: placed by its content, or by the option; a document that cannot be placed is
@@ -178,10 +177,10 @@ TEST(validate_document, honours_the_decode_limits) {
 TEST(summarize, counts_subjects_by_validity_and_findings_by_severity) {
   std::vector<subject_report> subjects(3);
   subjects[0].valid = true;
-  subjects[0].problems = {finding{"json.number_range", severity::warning, "", "", "", {}},
-                          finding{"schema.unknown_property", severity::note, "", "", "", {}}};
-  subjects[1].problems = {finding{"schema", severity::error, "", "", "", {}},
-                          finding{"schema", severity::error, "", "", "", {}}};
+  subjects[0].problems = {finding{checks::json_number_range, "", "", "", {}},
+                          finding{checks::schema_unknown_property, "", "", "", {}}};
+  subjects[1].problems = {finding{checks::schema, "", "", "", {}},
+                          finding{checks::schema, "", "", "", {}}};
   const summary_counts c = summarize(subjects);
   EXPECT_EQ(c.subjects, 3u);
   EXPECT_EQ(c.valid, 1u);
@@ -208,11 +207,11 @@ TEST_F(validate_run_test, collect_inputs_expands_directories_sorted) {
   }
   fs::create_directory_symlink(dir_ / "elsewhere", dir_ / "d" / "link_to_dir");
   fs::create_symlink(dir_ / "d" / "a.json", dir_ / "d" / "z_link.json");
-  std::vector<validate_input> out;
-  ASSERT_EQ(collect_inputs({(dir_ / "single.txt").string(), "-", (dir_ / "d").string()}, out),
-            std::nullopt);
+  const result<std::vector<validate_input>> out =
+      collect_inputs({(dir_ / "single.txt").string(), "-", (dir_ / "d").string()});
+  ASSERT_TRUE(out.has_value()) << out.error();
   std::vector<std::string> subjects;
-  for (const validate_input& in : out) subjects.push_back(in.subject);
+  for (const validate_input& in : *out) subjects.push_back(in.subject);
   const std::string d = (dir_ / "d").string();
   EXPECT_EQ(subjects,
             (std::vector<std::string>{(dir_ / "single.txt").string(), "-", d + "/a.json",
@@ -235,10 +234,9 @@ TEST_F(validate_run_test, collect_inputs_names_the_path_it_cannot_use) {
       {{(dir_ / "broken").string()}, (dir_ / "broken" / "x.json").string() + ": cannot read: "},
   };
   for (const auto& c : cases) {
-    std::vector<validate_input> out;
-    const std::optional<input_error> error = collect_inputs(c.paths, out);
-    ASSERT_TRUE(error.has_value()) << c.message;
-    EXPECT_TRUE(error->message.starts_with(c.message)) << error->message;
+    const result<std::vector<validate_input>> out = collect_inputs(c.paths);
+    ASSERT_FALSE(out.has_value()) << c.message;
+    EXPECT_TRUE(out.error().starts_with(c.message)) << out.error();
   }
 }
 
@@ -259,8 +257,9 @@ TEST_F(validate_run_test, validate_inputs_keeps_input_order_and_reports_oversize
     validate_options options;
     options.jobs = jobs;
     options.limits.max_bytes = 100;
-    validate_report report;
-    ASSERT_EQ(validate_inputs(inputs, options, report), std::nullopt) << jobs;
+    const result<validate_report> ran = validate_inputs(inputs, options);
+    ASSERT_TRUE(ran.has_value()) << jobs << ": " << ran.error();
+    const validate_report& report = *ran;
     ASSERT_EQ(report.subjects.size(), inputs.size());
     std::size_t valid = 0;
     for (std::size_t i = 0; i < inputs.size(); ++i) {
@@ -268,14 +267,14 @@ TEST_F(validate_run_test, validate_inputs_keeps_input_order_and_reports_oversize
       EXPECT_EQ(s.subject, inputs[i].subject) << jobs << " jobs";
       const std::string first = s.problems.empty() ? "" : s.problems[0].check;
       if (i % 4 == 3) {
-        EXPECT_EQ(first, "json.limits") << i;
+        EXPECT_EQ(first, checks::json_limits.id()) << i;
         ASSERT_FALSE(s.problems.empty());
         EXPECT_TRUE(
             s.problems[0].message.starts_with("the input is 202 bytes, over the limit of "
                                               "100 bytes"))
             << s.problems[0].message;
       } else if (i % 3 == 0) {
-        EXPECT_EQ(first, "json.syntax") << i;
+        EXPECT_EQ(first, checks::json_syntax.id()) << i;
       } else {
         EXPECT_TRUE(s.valid) << i;
         EXPECT_EQ(s.schema, "ErrorResponse") << i;
@@ -298,10 +297,9 @@ TEST_F(validate_run_test, validate_inputs_returns_the_first_unreadable_input_in_
   for (const unsigned jobs : {1u, 4u}) {
     validate_options options;
     options.jobs = jobs;
-    validate_report report;
-    const std::optional<input_error> error = validate_inputs(inputs, options, report);
-    ASSERT_TRUE(error.has_value()) << jobs;
-    EXPECT_TRUE(error->message.starts_with((dir_ / "gone1.json").string())) << error->message;
+    const result<validate_report> ran = validate_inputs(inputs, options);
+    ASSERT_FALSE(ran.has_value()) << jobs;
+    EXPECT_TRUE(ran.error().starts_with((dir_ / "gone1.json").string())) << ran.error();
   }
 }
 

@@ -45,19 +45,18 @@ std::string make(std::int64_t not_before, std::int64_t not_after, std::uint64_t 
 }
 
 certificate_validity validity(std::string_view pem) {
-  auto result = read_pem_certificate(pem);
-  if (auto* error = std::get_if<std::string>(&result)) {
-    ADD_FAILURE() << *error;
+  const result<certificate_validity> read = read_pem_certificate(pem);
+  if (!read) {
+    ADD_FAILURE() << read.error();
     return {};
   }
-  return std::get<certificate_validity>(result);
+  return *read;
 }
 
 std::string error_of(std::string_view pem) {
-  auto result = read_pem_certificate(pem);
-  EXPECT_TRUE(std::holds_alternative<std::string>(result)) << pem;
-  auto* error = std::get_if<std::string>(&result);
-  return error != nullptr ? *error : std::string();
+  const result<certificate_validity> read = read_pem_certificate(pem);
+  EXPECT_FALSE(read.has_value()) << pem;
+  return read ? std::string() : read.error();
 }
 
 // A certificate whose times are the given ASN.1 strings, encoded however OpenSSL's string
@@ -217,13 +216,12 @@ TEST(x509_certificate, threads_make_and_read_concurrently) {
         const std::int64_t not_before = std::int64_t{t} * 1'000'000'000 + i;
         const std::int64_t not_after = not_before + 253'402'300'799 / (t + 2);
         const auto good = read_pem_certificate(make(not_before, not_after, t * rounds + i + 1));
-        const auto* v = std::get_if<certificate_validity>(&good);
+        const certificate_validity* v = good ? &*good : nullptr;
         const auto bad =
             read_pem_certificate("-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n");
         const auto none = read_pem_certificate("garbage");
         if (v == nullptr || v->not_before != not_before || v->not_after != not_after ||
-            !std::holds_alternative<std::string>(bad) ||
-            std::get<std::string>(none) != "no PEM certificate found") {
+            bad.has_value() || none.has_value() || none.error() != "no PEM certificate found") {
           ++failures[static_cast<std::size_t>(t)];
         }
       }

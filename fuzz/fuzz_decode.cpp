@@ -76,7 +76,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const certharness::decode_result t =
       certharness::decode_json({reinterpret_cast<const char*>(data), size}, tight);
   bool limited = false;
-  for (const certharness::finding& f : t.problems) limited = limited || f.check == "json.limits";
+  for (const certharness::finding& f : t.problems)
+    limited = limited || f.check == certharness::checks::json_limits;
   if (t.document ? verdict(t) != verdict(r) : r.document && !limited) {
     fail("limits", "tighter limits changed the verdict without json.limits", verdict(r),
          verdict(t));

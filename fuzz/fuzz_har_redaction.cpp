@@ -57,16 +57,14 @@ void check_body(const std::string& where, const std::string& body) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const auto x = read_har(fuzz::as_text(data, size));
-  if (!std::holds_alternative<std::vector<har_entry>>(x)) return 0;
+  if (!x.has_value()) return 0;
   std::vector<har_entry> clean;
-  for (const har_entry& e : std::get<std::vector<har_entry>>(x))
-    clean.push_back(redacted(e, {std::string(k_key)}));
+  for (const har_entry& e : *x) clean.push_back(redacted(e, {std::string(k_key)}));
   const std::string rendered = render_har(clean);
   check("the rendered archive", rendered);
   const auto y = read_har(rendered);
-  if (!std::holds_alternative<std::vector<har_entry>>(y))
-    fail("the archive does not read back", rendered);
-  for (const har_entry& e : std::get<std::vector<har_entry>>(y)) {
+  if (!y.has_value()) fail("the archive does not read back", rendered);
+  for (const har_entry& e : *y) {
     for (const std::string* s :
          {&e.method, &e.url, &e.request_mime_type, &e.status_text, &e.response_mime_type, &e.error})
       check("a field", *s);

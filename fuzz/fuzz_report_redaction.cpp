@@ -80,8 +80,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (std::size_t k = 0; k < pool.size(); ++k) {
     r.requests.push_back({next(), k % 2 ? 200 : 0, 1, next(), next()});
     // Check ids are the catalogue's, never a server's text (they are the JSON report's keys).
-    const std::string check = k % 3 ? "http.status" : "schema.unknown_property";
-    r.findings.push_back({next(), next(), {check, severity(k % 3), next(), next(), next(), {}}});
+    const check_id check = k % 3 ? checks::http_status : checks::schema_unknown_property;
+    run_finding f{next(), next(), {}};
+    f.what = finding{check, next(), next(), next()};
+    f.what.level = severity(k % 3);  // every severity, whatever the check's
+    r.findings.push_back(std::move(f));
     record(r.groups[next()], check, k % 2);
   }
   const secret_redactor redactor(k_secrets);

@@ -44,7 +44,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::string errors;
     bool any_error = false, pointer_seen = false;
     for (const finding& f : all) {
-      if (f.check != "schema" || f.level != severity::error) continue;
+      if (f.check != checks::schema || f.level != severity::error) continue;
       any_error = true;
       const bool summary = f.keyword.empty();
       pointer_seen = pointer_seen ||
@@ -52,7 +52,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                                 (summary && (typed->pointer + "/").starts_with(f.pointer + "/"))));
       errors += "\n    " + f.keyword + " at '" + f.pointer + "': " + f.message;
     }
-    const bool typed_ok = !typed || typed->check == "json.number_range";
+    const bool typed_ok = !typed || typed->check == checks::json_number_range;
     const bool agree = typed_ok != any_error && (!typed || !any_error || pointer_seen);
     if (!agree) {
       fail(name + ": verdicts disagree",

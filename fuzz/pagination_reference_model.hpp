@@ -73,8 +73,8 @@ inline expectation model(const certharness::walk_spec& spec,
   bool promised = false;
   for (std::size_t k = 0; k < pages.size(); ++k) {
     const json_value& root = pages[k].root();
-    const auto add = [&](const char* check, const std::string& ptr) {
-      out.findings.insert(key(check, k, ptr));
+    const auto add = [&](certharness::check_id check, const std::string& ptr) {
+      out.findings.insert(key(std::string(check.id()), k, ptr));
     };
     if (afters[k]) used.insert(*afters[k]);
     const json_value* more = member(root, "has_more");
@@ -89,7 +89,7 @@ inline expectation model(const certharness::walk_spec& spec,
     // list.empty_ids: first_id/last_id null exactly when data is empty (absent is not null).
     for (int e = 0; e < 2; ++e) {
       if ((n == 0) != (ends[e] && ends[e]->is_null())) {
-        add("list.empty_ids", end_ptr[e]);
+        add(certharness::checks::list_empty_ids, end_ptr[e]);
         break;
       }
     }
@@ -98,18 +98,18 @@ inline expectation model(const certharness::walk_spec& spec,
       const std::optional<std::string> id = id_of((*data)[e ? n - 1 : 0]);
       if (!id || (ends[e] && ends[e]->is_null())) continue;
       if (!ends[e] || !ends[e]->is_string() || ends[e]->as_string() != *id)
-        add(e ? "list.last_id" : "list.first_id", end_ptr[e]);
+        add(e ? certharness::checks::list_last_id : certharness::checks::list_first_id, end_ptr[e]);
     }
     // list.limit: more items than asked for; pointer at the first extra one.
     if (static_cast<long long>(n) > spec.limit)
-      add("list.limit", "/data/" + std::to_string(std::max(spec.limit, 0)));
+      add(certharness::checks::list_limit, "/data/" + std::to_string(std::max(spec.limit, 0)));
     // list.cursor_stall: has_more true, but last_id null, this page's after, or used before.
     const bool goes_on = n > 0 && has_more;
     std::optional<std::string> cursor;
     if (ends[1] && ends[1]->is_string() && !ends[1]->as_string().empty())
       cursor = std::string(ends[1]->as_string());
     const bool stalled = goes_on && (!cursor || cursor == afters[k] || used.contains(*cursor));
-    if (stalled) add("list.cursor_stall", "/last_id");
+    if (stalled) add(certharness::checks::list_cursor_stall, "/last_id");
     // list.order: created_at never against the order asked, within and across pages.
     if (stalled) has_previous_time = false;
     std::string first_inversion;
@@ -123,7 +123,7 @@ inline expectation model(const certharness::walk_spec& spec,
       previous_time = now;
       has_previous_time = true;
     }
-    if (!first_inversion.empty()) add("list.order", first_inversion);
+    if (!first_inversion.empty()) add(certharness::checks::list_order, first_inversion);
     // list.duplicate_id: twice on this page, or already passed by the walk's cursor.
     std::set<std::string> on_page;
     std::string first_repeat;
@@ -135,17 +135,17 @@ inline expectation model(const certharness::walk_spec& spec,
       const bool repeat = !on_page.insert(*id).second || (!stalled && passed.contains(*id));
       if (repeat && first_repeat.empty()) first_repeat = "/data/" + std::to_string(i) + "/id";
     }
-    if (!first_repeat.empty()) add("list.duplicate_id", first_repeat);
+    if (!first_repeat.empty()) add(certharness::checks::list_duplicate_id, first_repeat);
     for (std::size_t i = 0; i < through; ++i) {
       if (const std::optional<std::string> id = id_of((*data)[i])) passed.insert(*id);
     }
     // list.has_more: an empty page after has_more true, or one that says it itself.
     if (n == 0 && (was_promised || has_more))
-      add("list.has_more", was_promised ? "/data" : "/has_more");
+      add(certharness::checks::list_has_more, was_promised ? "/data" : "/has_more");
     // The walk goes on from here with after = last_id, if the bound allows.
     if (!goes_on || stalled) break;
     if (k + 1 >= bound) {
-      add("list.max_pages", "/has_more");
+      add(certharness::checks::list_max_pages, "/has_more");
       break;
     }
     out.asks.push_back(ask(cursor));

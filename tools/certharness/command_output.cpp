@@ -43,15 +43,16 @@ void command_output::progress(std::string_view text) {
 
 bool command_output::write_file(const std::string& path, std::string contents) {
   secrets_.redact(contents);
-  if (auto error = write_file_atomically(path, contents)) {
-    message(*error);
+  if (const result<void> written = write_file_atomically(path, contents); !written) {
+    message(written.error());
     return false;
   }
   return true;
 }
 
 bool command_output::stream::open(const std::string& path) {
-  error_ = file_.open(path);
+  error_.reset();
+  if (const result<void> opened = file_.open(path); !opened) error_ = opened.error();
   if (error_) output_.message(*error_);
   return !error_;
 }
@@ -59,11 +60,13 @@ bool command_output::stream::open(const std::string& path) {
 void command_output::stream::write(std::string piece) {
   if (error_) return;
   output_.secrets_.redact(piece);
-  error_ = file_.write(piece);
+  if (const result<void> written = file_.write(piece); !written) error_ = written.error();
 }
 
 bool command_output::stream::commit() {
-  if (!error_) error_ = file_.commit();
+  if (!error_) {
+    if (const result<void> committed = file_.commit(); !committed) error_ = committed.error();
+  }
   if (error_) output_.message(*error_);
   return !error_;
 }

@@ -6,7 +6,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <variant>
 #include <vector>
 
 #include "api_credentials.hpp"
@@ -32,17 +31,16 @@ struct replay_args {
 
 // The archive in `path` (a file, a pipe, "-" for standard input), or the one line that says
 // why it cannot be replayed. At most the byte limit + 1 bytes are read.
-std::variant<std::vector<har_entry>, std::string> read_archive(const std::string& path,
-                                                               const decode_limits& limits) {
+result<std::vector<har_entry>> read_archive(const std::string& path, const decode_limits& limits) {
   const std::size_t limit = std::min(limits.max_bytes, k_max_bytes_ceiling);
-  auto read = read_bounded(path, limit);
-  if (auto* error = std::get_if<std::string>(&read)) return std::move(*error);
-  const bounded_bytes& in = std::get<bounded_bytes>(read);
+  result<bounded_bytes> read = read_bounded(path, limit);
+  if (!read) return failure(std::move(read).error());
+  const bounded_bytes& in = *read;
   if (in.over_limit) {
-    return path + ": the archive is " + in.over_limit_message(limit, limits.max_bytes);
+    return failure(path + ": the archive is " + in.over_limit_message(limit, limits.max_bytes));
   }
-  auto archive = read_har(in.bytes, limits);
-  if (auto* error = std::get_if<std::string>(&archive)) return path + ": " + *error;
+  result<std::vector<har_entry>> archive = read_har(in.bytes, limits);
+  if (!archive) return failure(path + ": " + archive.error());
   return archive;
 }
 
@@ -50,12 +48,12 @@ int replay_with(const replay_args& args, command_output& output) {
   std::vector<std::vector<har_entry>> archives;
   archives.reserve(args.paths.size());
   for (const std::string& path : args.paths) {
-    auto archive = read_archive(path, args.limits);
-    if (auto* error = std::get_if<std::string>(&archive)) {
-      output.message(*error);
+    result<std::vector<har_entry>> archive = read_archive(path, args.limits);
+    if (!archive) {
+      output.message(archive.error());
       return 2;
     }
-    archives.push_back(std::move(std::get<std::vector<har_entry>>(archive)));
+    archives.push_back(*std::move(archive));
   }
   return output.publish(replay(std::move(archives), replay_options{args.max_pages}), args.format,
                         args.junit_path);

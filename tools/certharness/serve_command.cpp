@@ -25,7 +25,6 @@
 #include <string>
 #include <system_error>
 #include <thread>
-#include <variant>
 #include <vector>
 
 #include "certharness/fake_api/fake_api.hpp"
@@ -217,8 +216,8 @@ class connection {
     const auto started_at = clock_type::now();
     auto parsed =
         parse_request_head(std::string_view(buffer_).substr(0, *head_end), k_max_request_body);
-    if (auto* e = std::get_if<head_error>(&parsed)) return refuse(e->status, e->message, "-");
-    request_head head = std::move(std::get<request_head>(parsed));
+    if (!parsed) return refuse(parsed.error().status, parsed.error().message, "-");
+    request_head head = *std::move(parsed);
     buffer_.erase(0, *head_end);
 
     if (head.expect_continue && head.framing != body_framing::none &&

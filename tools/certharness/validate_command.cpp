@@ -46,16 +46,17 @@ int validate_with(const validate_args& args, command_output& output) {
   options.limits = args.limits;
   options.jobs = args.jobs;
 
-  std::vector<validate_input> inputs;
-  if (auto err = collect_inputs(args.paths, inputs)) {
-    output.message(err->message);
+  const result<std::vector<validate_input>> inputs = collect_inputs(args.paths);
+  if (!inputs) {
+    output.message(inputs.error());
     return 2;
   }
-  validate_report report;
-  if (auto err = validate_inputs(inputs, options, report)) {
-    output.message(err->message);
+  const result<validate_report> validated = validate_inputs(*inputs, options);
+  if (!validated) {
+    output.message(validated.error());
     return 2;
   }
+  const validate_report& report = *validated;
   if (args.format == "json") {
     output.report(render_json(report));
   } else {

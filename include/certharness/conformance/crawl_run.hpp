@@ -58,6 +58,8 @@ struct crawl_outcome {
   bool interrupted = false;
 };
 
+// Nothing the server sends makes it throw (problems are findings, or `fatal`); an exception from
+// should_stop, on_progress or on_exchange propagates, and otherwise only std::bad_alloc.
 crawl_outcome run_crawl(const crawl_options& options);
 
 }  // namespace certharness

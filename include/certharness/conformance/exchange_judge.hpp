@@ -87,7 +87,7 @@ class exchange_judge {
                         const std::string& request);
 
   // Tallies `check` in `group`; a failure is an error finding at `pointer`.
-  void verdict(const std::string& group, std::string_view check, bool ok,
+  void verdict(const std::string& group, check_id check, bool ok,
                const std::string& request, std::string pointer, std::string message);
 
   // Findings and tallies judged elsewhere (list_walk's list.* checks).

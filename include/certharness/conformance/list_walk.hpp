@@ -72,7 +72,8 @@ using page_fetcher =
 // Walks with after = the previous page's last_id until has_more is false, an empty page, a
 // stalled cursor (repeated or not advancing), a page that cannot be read (fetch gave nullopt,
 // no data array, has_more not a boolean), or max_pages (at least one page is always fetched);
-// then runs check_walk on what it got. Ends whatever fetch returns.
+// then runs check_walk on what it got. Ends whatever fetch returns; an exception from fetch
+// propagates (walk_list itself throws only std::bad_alloc).
 walk_result walk_list(const walk_spec& spec, const page_fetcher& fetch);
 
 // The per-walk checks over pages in hand (replay uses it on recorded walks): list.first_id,

@@ -32,7 +32,9 @@ struct checked_response {
 
 // Runs http.status, request.accepted_invalid, http.content_type, http.retry_after (see
 // retry_after.hpp), json.*, schema / schema.unknown_property (2xx) or error.shape (4xx/5xx),
-// tallying each in `tally`.
+// tallying each in `tally`. Throws std::invalid_argument when expect.success_schema is not a
+// schema_registry name (schema_registry::validate); the response itself, whatever it holds,
+// never makes it throw (only std::bad_alloc).
 checked_response check_response(const client_response& response, const response_expectation& expect,
                                 check_tally& tally);
 

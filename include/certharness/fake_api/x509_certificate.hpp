@@ -5,7 +5,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <variant>
+
+#include "certharness/findings/result.hpp"
 
 namespace certharness {
 
@@ -16,7 +17,7 @@ struct certificate_validity {
 
 // The first certificate of a PEM text. Error: one line saying what is wrong, e.g.
 // "no PEM certificate found", "malformed certificate". Only std::bad_alloc escapes.
-std::variant<certificate_validity, std::string> read_pem_certificate(std::string_view pem);
+result<certificate_validity> read_pem_certificate(std::string_view pem);
 
 struct self_signed_request {
   std::string common_name = "certharness";

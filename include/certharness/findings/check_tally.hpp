@@ -19,7 +19,7 @@ struct check_count {
 // By check id, sorted.
 using check_tally = std::map<std::string, check_count>;
 
-void record(check_tally& tally, const std::string& check, bool passed);
+void record(check_tally& tally, check_id check, bool passed);
 void merge_into(check_tally& into, const check_tally& from);
 
 // A finding of a conformance run: which request showed it ("GET https://host/v1/...", never a

@@ -7,11 +7,9 @@
 #include <string_view>
 #include <vector>
 
+#include "certharness/findings/check_catalogue.hpp"
+
 namespace certharness {
-
-enum class severity { note, warning, error };
-
-std::string_view to_string(severity s) noexcept;
 
 // Where in the raw bytes a syntax-level finding happened. Line and column are 1-based;
 // the column counts bytes, as RapidJSON's offsets do.
@@ -22,8 +20,13 @@ struct text_position {
 };
 
 struct finding {
-  std::string check;  // stable id, e.g. "json.syntax", "schema", "schema.unknown_property"
-  severity level = severity::error;
+  finding() = default;
+  // The check's id and severity come from the catalogue: checks::json_syntax, never its text.
+  finding(check_id check, std::string pointer, std::string keyword, std::string message,
+          std::optional<text_position> position = std::nullopt);
+
+  std::string check;                 // a catalogue id, e.g. checks::schema_unknown_property's
+  severity level = severity::error;  // the catalogue's severity for `check`
   std::string pointer;  // RFC 6901 JSON Pointer of the offending value ("" is the root)
   std::string keyword;  // schema keyword for "schema" findings, else empty
   std::string message;  // what a person can act on
@@ -40,6 +43,6 @@ inline constexpr std::size_t k_max_findings_per_check = 100;
 
 // The finding that stands for `count` findings of `check` left out by that cap; `at_least` when
 // the count itself is a lower bound.
-finding left_out(std::string check, severity level, std::size_t count, bool at_least = false);
+finding left_out(check_id check, std::size_t count, bool at_least = false);
 
 }  // namespace certharness

@@ -8,9 +8,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <variant>
 #include <vector>
 
+#include "certharness/findings/result.hpp"
 #include "certharness/http/http_message.hpp"
 #include "certharness/json/json_document.hpp"
 
@@ -86,7 +86,7 @@ inline constexpr decode_limits k_har_archive_limits{std::size_t{256} << 20, 64};
 // repeated keys (the last wins, as in JSON.parse), missing optional fields, base64 bodies,
 // extra and "_" fields. Requires log.entries and each entry's request.method and request.url.
 // Error: one line (not a HAR archive: ..., entry N: ..., N counting from 0).
-std::variant<std::vector<har_entry>, std::string> read_har(
-    std::string_view bytes, const decode_limits& limits = k_har_archive_limits);
+result<std::vector<har_entry>> read_har(std::string_view bytes,
+                                        const decode_limits& limits = k_har_archive_limits);
 
 }  // namespace certharness

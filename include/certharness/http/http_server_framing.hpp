@@ -9,8 +9,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <variant>
 
+#include "certharness/findings/result.hpp"
 #include "certharness/http/http_message.hpp"
 
 namespace certharness {
@@ -43,8 +43,7 @@ std::optional<std::size_t> find_request_head_end(std::string_view buffered);
 
 // Parses a complete head (up to find_request_head_end). A body declared larger than
 // `max_body` is refused with 413 here, before any of it is read.
-std::variant<request_head, head_error> parse_request_head(std::string_view head,
-                                                          std::uint64_t max_body);
+result<request_head, head_error> parse_request_head(std::string_view head, std::uint64_t max_body);
 
 // A chunked request body decoded from what has arrived so far.
 struct chunked_body {

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "certharness/findings/result.hpp"
+
 namespace certharness {
 
 // An output file written piece by piece and published whole at commit(). Where `path` leads:
@@ -33,15 +35,15 @@ class atomic_output {
   atomic_output& operator=(const atomic_output&) = delete;
   ~atomic_output() { abandon(); }
 
-  std::optional<std::string> open(const std::string& path);
-  std::optional<std::string> write(std::string_view data);
+  result<void> open(const std::string& path);
+  result<void> write(std::string_view data);
   // Publishes what was written (see above); the output is closed afterwards, whatever happens.
-  std::optional<std::string> commit();
+  result<void> commit();
   // Closes without publishing: a temporary file is removed, a direct write is left as it is.
   void abandon();
 
  private:
-  std::optional<std::string> fail(std::string_view step, int error);
+  result<void> fail(std::string_view step, int error);
 
   std::string path_;    // as given, for messages
   std::string target_;  // the file written or replaced
@@ -51,7 +53,6 @@ class atomic_output {
 };
 
 // open + write + commit of `contents` (see atomic_output).
-std::optional<std::string> write_file_atomically(const std::string& path,
-                                                 std::string_view contents);
+result<void> write_file_atomically(const std::string& path, std::string_view contents);
 
 }  // namespace certharness

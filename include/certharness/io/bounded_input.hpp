@@ -7,7 +7,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <variant>
+
+#include "certharness/findings/result.hpp"
 
 namespace certharness {
 
@@ -34,7 +35,7 @@ class bounded_input {
  public:
   // "-" is standard input (left open). Anything else is opened read-only without waiting for
   // a FIFO's writer; a directory is refused. Error: one line naming the path.
-  static std::variant<bounded_input, std::string> open(const std::string& path);
+  static result<bounded_input> open(const std::string& path);
 
   bounded_input(bounded_input&& other) noexcept;
   bounded_input& operator=(bounded_input&& other) noexcept;
@@ -49,7 +50,7 @@ class bounded_input {
   std::size_t bytes_to_hold(std::size_t limit) const noexcept;
 
   // Reads the input, at most limit + 1 bytes of it. Error: one line naming the path.
-  std::variant<bounded_bytes, std::string> read_at_most(std::size_t limit);
+  result<bounded_bytes> read_at_most(std::size_t limit);
 
  private:
   bounded_input(std::string path, int fd, bool owned, bool pipe,
@@ -63,6 +64,6 @@ class bounded_input {
 };
 
 // open() then read_at_most().
-std::variant<bounded_bytes, std::string> read_bounded(const std::string& path, std::size_t limit);
+result<bounded_bytes> read_bounded(const std::string& path, std::size_t limit);
 
 }  // namespace certharness

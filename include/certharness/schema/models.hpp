@@ -145,7 +145,8 @@ std::string encode(const toggle_certificates_request& v);
 std::string encode(const error_response& v);
 
 // By schema name: decodes with the matching function and returns std::nullopt on success or
-// the decode_error. Unknown name -> decode_error with check "schema.unknown".
+// the decode_error. Unknown name -> decode_error with check schema.unplaced (no schema of that
+// name to place the document in), its message naming the name.
 std::optional<decode_error> check_decodes(std::string_view schema_name, const json_value& v);
 
 // By schema name: decode then encode (the canonical form); nullopt when it does not decode.

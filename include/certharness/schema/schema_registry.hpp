@@ -14,7 +14,9 @@ namespace certharness {
 class schema_registry {
  public:
   // Every schema compiled into the library from schemas/ (cross-file $refs resolved by name).
-  // Built once, on first use; safe to use from several threads at once.
+  // Built once, on first use; safe to use from several threads at once. Throws
+  // std::logic_error if an embedded schema does not compile: a defect of the build, never of
+  // any input (schema_registry_test compiles them all).
   static const schema_registry& builtin();
 
   ~schema_registry();
@@ -28,7 +30,8 @@ class schema_registry {
   // Every violation as {check "schema", error, pointer, keyword, message}, then one
   // {check "schema.unknown_property", note} per property the schema does not declare.
   // Integer semantics are JSON Schema 2020-12's (see json_value::is_integer).
-  // Precondition: contains(name).
+  // Throws std::invalid_argument when !contains(name); whatever the document, nothing else
+  // but std::bad_alloc escapes.
   findings validate(const json_value& root, std::string_view name) const;
 
   struct impl;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "certharness/findings/finding.hpp"
+#include "certharness/findings/result.hpp"
 #include "certharness/json/json_document.hpp"
 
 namespace certharness {
@@ -35,7 +36,9 @@ struct validate_report {
   summary_counts summary;
 };
 
-// One document. `bytes` may be anything.
+// One document. `bytes` may be anything. Throws std::invalid_argument when options.schema is
+// set to a name schema_registry does not contain (the CLI checks it first); otherwise only
+// std::bad_alloc.
 subject_report validate_document(std::string subject, std::string_view bytes,
                                  const validate_options& options);
 
@@ -44,17 +47,12 @@ struct validate_input {
   std::string subject;
 };
 
-struct input_error {
-  std::string message;  // one line, names the path
-};
-
 // Expands PATH arguments: files as given, directories walked recursively for *.json regular
 // files (sorted; symbolic links to directories are not followed), "-" at most once. Fails on a
 // path that does not exist, and on any entry of a directory that cannot be examined (a
 // subdirectory that cannot be listed, a *.json that is a broken or looping symbolic link),
-// naming that entry: a run never leaves out a file silently.
-std::optional<input_error> collect_inputs(const std::vector<std::string>& paths,
-                                          std::vector<validate_input>& out);
+// naming that entry: a run never leaves out a file silently. Error: one line naming the path.
+result<std::vector<validate_input>> collect_inputs(const std::vector<std::string>& paths);
 
 // Validates every input on `options.jobs` threads; the report keeps input order.
 // - Each input is read through bounded_input: at most limits.max_bytes + 1 bytes (a regular
@@ -62,14 +60,14 @@ std::optional<input_error> collect_inputs(const std::vector<std::string>& paths,
 //   the file's real size, or "over the limit" when it has none (a pipe, a device).
 // - The workers together hold at most limits.max_bytes + 1 input bytes at once (a byte_budget;
 //   an input larger than that runs alone), so memory does not grow with `jobs`.
-// - An input that cannot be read (or a FIFO with no writer) is an input_error: the run could
-//   not be carried out. The first one in input order is returned.
+// - An input that cannot be read (or a FIFO with no writer) is the error (one line naming the
+//   path): the run could not be carried out. The first one in input order is returned.
 // - When threads cannot be started, the inputs are validated on those that could (at least the
-//   caller's). std::bad_alloc (or any other exception) from any worker is rethrown here, after
-//   every worker has stopped.
-std::optional<input_error> validate_inputs(const std::vector<validate_input>& inputs,
-                                           const validate_options& options,
-                                           validate_report& report);
+//   caller's). std::bad_alloc (or any other exception: std::invalid_argument for an unknown
+//   options.schema, see validate_document) from any worker is rethrown here, after every
+//   worker has stopped.
+result<validate_report> validate_inputs(const std::vector<validate_input>& inputs,
+                                        const validate_options& options);
 
 summary_counts summarize(const std::vector<subject_report>& subjects);
 

@@ -70,9 +70,9 @@ void check_certificate_validity(const json_value& certificate, const std::string
   const json_value* to = d->find("expires_at");
   if (!from || !to || !from->is_number() || !to->is_number()) return;
   const bool ok = from->as_double() <= to->as_double();
-  record(tally, "cert.validity", ok);
+  record(tally, checks::cert_validity, ok);
   if (!ok) {
-    out.push_back(finding{"cert.validity", severity::error, pointer + "/certificate_details", "",
+    out.push_back(finding{checks::cert_validity, pointer + "/certificate_details", "",
                           "valid_at " + std::string(from->number_text()) + " is after expires_at " +
                               std::string(to->number_text()),
                           std::nullopt});
@@ -81,14 +81,13 @@ void check_certificate_validity(const json_value& certificate, const std::string
 
 void check_fetched_certificate(const json_value& certificate, check_tally& tally, findings& out) {
   const json_value* object = certificate.find("object");
-  const bool right_object =
-      object && object->is_string() && object->as_string() == "certificate";
-  record(tally, "cert.object", right_object);
+  const bool right_object = object && object->is_string() && object->as_string() == "certificate";
+  record(tally, checks::cert_object, right_object);
   if (!right_object) {
-    out.push_back(finding{"cert.object", severity::error, "/object", "",
-                          "GET by id answered object " + value_text(object) +
-                              ", expected \"certificate\"",
-                          std::nullopt});
+    out.push_back(
+        finding{checks::cert_object, "/object", "",
+                "GET by id answered object " + value_text(object) + ", expected \"certificate\"",
+                std::nullopt});
   }
   check_certificate_validity(certificate, "", tally, out);
 }

@@ -183,9 +183,8 @@ class crawler final : public crawl_session {
   void over_budget(const std::string& request, std::string message) {
     if (budget_hit_) return;
     budget_hit_ = true;  // first: add() below keeps bytes too
-    add(run_finding{
-        "run", request,
-        finding{"run.budget", severity::error, "", "", std::move(message), std::nullopt}});
+    add(run_finding{"run", request,
+                    finding{checks::run_budget, "", "", std::move(message), std::nullopt}});
   }
 
   void progress() {
@@ -271,7 +270,7 @@ class crawler final : public crawl_session {
   }
 
   crawl_outcome finish(crawl_outcome out) {
-    record(report_.groups["run"], "run.budget", !budget_hit_);
+    record(report_.groups["run"], checks::run_budget, !budget_hit_);
     out.report = std::move(report_);
     out.fatal = fatal_;
     out.interrupted = !fatal_ && options_.should_stop && options_.should_stop();

@@ -35,21 +35,20 @@ void exchange_judge::retried_attempt(int status, const header_list& headers,
   if (status != 429) return;
   const std::optional<std::string> problem =
       retry_after_problem(find_header(headers, "Retry-After"));
-  record(report_.groups[group], "http.retry_after", !problem);
+  record(report_.groups[group], checks::http_retry_after, !problem);
   if (problem) {
-    add(group, request,
-        finding{"http.retry_after", severity::warning, "", "", *problem, std::nullopt});
+    add(group, request, finding{checks::http_retry_after, "", "", *problem, std::nullopt});
   }
 }
 
 void exchange_judge::transport(const request_record& sent, const std::string& group) {
   const bool answered = sent.status != 0;
-  record(report_.groups[group], "http.transport", answered);
+  record(report_.groups[group], checks::http_transport, answered);
   if (answered) return;
   std::string message = sent.error.empty() ? "no response recorded" : sent.error;
   if (sent.attempts > 1) message += " (after " + std::to_string(sent.attempts) + " attempts)";
   add(group, sent.request,
-      finding{"http.transport", severity::error, "", "", std::move(message), std::nullopt});
+      finding{checks::http_transport, "", "", std::move(message), std::nullopt});
 }
 
 checked_response exchange_judge::response(const client_response& response,
@@ -96,10 +95,10 @@ void exchange_judge::compare_with_list(const certificate_fields& got, const std:
   const auto listed = listed_.find(id);
   if (listed == listed_.end()) return;  // nothing to compare with
   const auto differences = certificate_differences(got, id, listed->second, with_content);
-  record(report_.groups[group], "cert.consistency", differences.empty());
+  record(report_.groups[group], checks::cert_consistency, differences.empty());
   for (const auto& [pointer, message] : differences) {
     add(group, request,
-        finding{"cert.consistency", severity::error, pointer, "",
+        finding{checks::cert_consistency, pointer, "",
                 "GET by id disagrees with the list: " + message, std::nullopt});
   }
 }
@@ -108,18 +107,16 @@ bool exchange_judge::get_after_delete(const client_response& answer, const std::
                                       const std::string& request) {
   const bool answered_404 = answer.status == 404;
   if (answered_404) response(answer, get_deleted_certificate_expectation(), group, request);
-  verdict(group, "delete.still_present", answered_404, request, "",
+  verdict(group, checks::delete_still_present, answered_404, request, "",
           "GET by id answered " + std::to_string(answer.status) + " after the delete, not 404");
   return answered_404;
 }
 
-void exchange_judge::verdict(const std::string& group, std::string_view check, bool ok,
+void exchange_judge::verdict(const std::string& group, check_id check, bool ok,
                              const std::string& request, std::string pointer, std::string message) {
-  record(report_.groups[group], std::string(check), ok);
+  record(report_.groups[group], check, ok);
   if (!ok) {
-    add(group, request,
-        finding{std::string(check), severity::error, std::move(pointer), "", std::move(message),
-                std::nullopt});
+    add(group, request, finding{check, std::move(pointer), "", std::move(message), std::nullopt});
   }
 }
 

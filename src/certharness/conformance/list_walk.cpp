@@ -29,17 +29,6 @@
 namespace certharness {
 namespace {
 
-constexpr char k_first_id[] = "list.first_id";
-constexpr char k_last_id[] = "list.last_id";
-constexpr char k_empty_ids[] = "list.empty_ids";
-constexpr char k_limit[] = "list.limit";
-constexpr char k_order[] = "list.order";
-constexpr char k_duplicate_id[] = "list.duplicate_id";
-constexpr char k_cursor_stall[] = "list.cursor_stall";
-constexpr char k_has_more[] = "list.has_more";
-constexpr char k_max_pages[] = "list.max_pages";
-constexpr char k_consistency[] = "list.consistency";
-
 constexpr std::size_t k_named_ids = 3;  // ids a message names before "and N more"
 
 struct string_hash {
@@ -163,15 +152,15 @@ class walk_judge {
   };
 
   // Records the verdict; true when it failed (the caller then says why).
-  bool failed(const char* check, bool passed) {
+  bool failed(check_id check, bool passed) {
     record(walk_.tally, check, passed);
     return !passed;
   }
 
-  void report(const list_page& p, const char* check, std::string pointer, std::string message) {
-    walk_.findings.push_back(run_finding{
-        group_, p.request,
-        finding{check, severity::error, std::move(pointer), {}, std::move(message), std::nullopt}});
+  void report(const list_page& p, check_id check, std::string pointer, std::string message) {
+    walk_.findings.push_back(
+        run_finding{group_, p.request,
+                    finding{check, std::move(pointer), {}, std::move(message), std::nullopt}});
   }
 
   // Returns whether the page stalls the walk.
@@ -201,8 +190,8 @@ class walk_judge {
       if (pointer.empty()) pointer = std::string("/") + member;
       what += (what.empty() ? "" : " and ") + std::string(member) + " is " + describe(*field);
     }
-    if (failed(k_empty_ids, what.empty())) {
-      report(p, k_empty_ids, std::move(pointer),
+    if (failed(checks::list_empty_ids, what.empty())) {
+      report(p, checks::list_empty_ids, std::move(pointer),
              page_name(k, p) + (empty ? " has no items but its " : " has items but its ") + what +
                  ": first_id and last_id must be null exactly when data is empty");
     }
@@ -211,13 +200,13 @@ class walk_judge {
         p.items.empty() || p.items.front().index != 0 ? nullptr : &p.items.front();
     const list_item* last =
         p.items.empty() || p.items.back().index != p.data_size - 1 ? nullptr : &p.items.back();
-    check_end_id(k, p, k_first_id, "first", p.first_id, first);
-    check_end_id(k, p, k_last_id, "last", p.last_id, last);
+    check_end_id(k, p, checks::list_first_id, "first", p.first_id, first);
+    check_end_id(k, p, checks::list_last_id, "last", p.last_id, last);
   }
 
   // first_id / last_id against its item. Null is list.empty_ids' verdict, and an unreadable
   // item (no string id) leaves nothing to compare with: the schema check reports it.
-  void check_end_id(std::size_t k, const list_page& p, const char* check, std::string_view end,
+  void check_end_id(std::size_t k, const list_page& p, check_id check, std::string_view end,
                     const cursor_field& f, const list_item* item) {
     if (f.state == cursor_field::kind::null_value || item == nullptr) return;
     const bool same = f.state == cursor_field::kind::string_value && f.value == item->id;
@@ -231,8 +220,8 @@ class walk_judge {
 
   void check_limit(std::size_t k, const list_page& p) {
     const int limit = walk_.spec.limit;
-    if (failed(k_limit, !std::cmp_greater(p.data_size, limit))) {
-      report(p, k_limit, data_pointer(static_cast<std::size_t>(std::max(limit, 0))),
+    if (failed(checks::list_limit, !std::cmp_greater(p.data_size, limit))) {
+      report(p, checks::list_limit, data_pointer(static_cast<std::size_t>(std::max(limit, 0))),
              page_name(k, p) + " has " + std::to_string(p.data_size) +
                  " items, more than limit=" + std::to_string(limit) + " asked for");
     }
@@ -242,8 +231,8 @@ class walk_judge {
   bool check_cursor(std::size_t k, const list_page& p) {
     if (!promises_more(p)) return false;
     const std::string why = stall_reason(p, used_);
-    if (failed(k_cursor_stall, why.empty())) {
-      report(p, k_cursor_stall, "/last_id",
+    if (failed(checks::list_cursor_stall, why.empty())) {
+      report(p, checks::list_cursor_stall, "/last_id",
              page_name(k, p) + " says has_more: true, but " + why + "; the walk stops here");
     }
     return !why.empty();
@@ -275,9 +264,9 @@ class walk_judge {
       }
       previous_ = here;
     }
-    if (failed(k_order, inversions == 0)) {
+    if (failed(checks::list_order, inversions == 0)) {
       if (inversions > 1) message += " (" + std::to_string(inversions) + " places on this page)";
-      report(p, k_order, std::move(pointer), std::move(message));
+      report(p, checks::list_order, std::move(pointer), std::move(message));
     }
   }
 
@@ -296,11 +285,12 @@ class walk_judge {
                (fresh ? ", already listed on page " + std::to_string(earlier->second + 1)
                       : ", already at " + data_pointer(first->second) + " of this page");
     }
-    if (failed(k_duplicate_id, repeats == 0)) {
+    if (failed(checks::list_duplicate_id, repeats == 0)) {
       if (repeats > k_named_ids) {
         names += "; and " + std::to_string(repeats - k_named_ids) + " more";
       }
-      report(p, k_duplicate_id, std::move(pointer), page_name(k, p) + " repeats ids: " + names);
+      report(p, checks::list_duplicate_id, std::move(pointer),
+             page_name(k, p) + " repeats ids: " + names);
     }
     // The cursor moves past the items up to the one last_id names (see the top of the file).
     std::size_t through = p.items.size();
@@ -320,8 +310,8 @@ class walk_judge {
     const bool empty = p.data_size == 0;
     if (!promised && !empty) return;
     const bool broken = empty && (promised || p.has_more == true);
-    if (failed(k_has_more, !broken)) {
-      report(p, k_has_more, promised ? "/data" : "/has_more",
+    if (failed(checks::list_has_more, !broken)) {
+      report(p, checks::list_has_more, promised ? "/data" : "/has_more",
              page_name(k, p) + " is empty, but " +
                  (promised ? "page " + std::to_string(k) + " said has_more: true"
                            : "it says has_more: true itself"));
@@ -336,9 +326,9 @@ class walk_judge {
     walk_.complete = last.data_is_array && (last.data_size == 0 || last.has_more == false);
     walk_.hit_max_pages =
         promises_more(last) && !last_stalled && walk_.pages.size() >= page_bound(walk_.spec);
-    if (failed(k_max_pages, !walk_.hit_max_pages)) {
+    if (failed(checks::list_max_pages, !walk_.hit_max_pages)) {
       const std::string n = std::to_string(walk_.pages.size());
-      report(last, k_max_pages, "/has_more",
+      report(last, checks::list_max_pages, "/has_more",
              "the walk stopped after " + n +
                  " pages (max_pages=" + std::to_string(walk_.spec.max_pages) + ") although page " +
                  n + " says has_more: true: the rest of the list was not checked");
@@ -450,16 +440,16 @@ std::vector<run_finding> check_consistency(const std::vector<walk_result>& walks
     const std::string missing = ids_missing_from(*ref->second.walk, ids);
     const std::string extra = ids_missing_from(w, ref->second.ids);
     const bool same = missing.empty() && extra.empty();
-    record(tally, k_consistency, same);
+    record(tally, checks::list_consistency, same);
     if (same) continue;
     std::string message = walk_name(w.spec) + " saw " + std::to_string(ids.size()) + " ids, " +
                           walk_name(ref->second.walk->spec) + " saw " +
                           std::to_string(ref->second.ids.size());
     if (!missing.empty()) message += "; missing " + missing;
     if (!extra.empty()) message += "; extra " + extra;
-    out.push_back(run_finding{
-        w.spec.endpoint + " consistency", w.spec.label(),
-        finding{k_consistency, severity::error, "", {}, std::move(message), std::nullopt}});
+    out.push_back(
+        run_finding{w.spec.endpoint + " consistency", w.spec.label(),
+                    finding{checks::list_consistency, "", {}, std::move(message), std::nullopt}});
   }
   return out;
 }

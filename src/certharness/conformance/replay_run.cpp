@@ -310,14 +310,14 @@ class replayer {
     findings problems;
     if (!decoded.ok()) {
       const std::string why = decoded.problems.empty() ? "" : ": " + decoded.problems[0].message;
-      problems.push_back(finding{"schema", severity::error, "", "",
+      problems.push_back(finding{checks::schema, "", "",
                                  "the request body is not strict JSON" + why, std::nullopt});
     } else {
       problems = schema_registry::builtin().validate(decoded.document->root(), schema);
       for (finding& f : problems)
         f.message = "request body (" + std::string(schema) + "): " + f.message;
     }
-    record(tally, "schema", !has_error(problems));
+    record(tally, checks::schema, !has_error(problems));
     for (finding& f : problems) add(group, request, std::move(f));
   }
 

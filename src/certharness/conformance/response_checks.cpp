@@ -10,10 +10,9 @@
 namespace certharness {
 namespace {
 
-finding make(std::string check, severity level, std::string message, std::string pointer = "",
+finding make(check_id check, std::string message, std::string pointer = "",
              std::string keyword = "") {
-  return finding{std::move(check),   level,       std::move(pointer), std::move(keyword),
-                 std::move(message), std::nullopt};
+  return finding{check, std::move(pointer), std::move(keyword), std::move(message)};
 }
 
 // The ErrorResponse's message, to quote in an http.status finding.
@@ -44,24 +43,24 @@ checked_response check_response(const client_response& response, const response_
   out.document = std::move(decoded.document);
 
   if (expect.broken_rule) {
-    record(tally, "request.accepted_invalid", !ok_status);
+    record(tally, checks::request_accepted_invalid, !ok_status);
     if (ok_status) {
-      out.findings.push_back(make("request.accepted_invalid", severity::error,
+      out.findings.push_back(make(checks::request_accepted_invalid,
                                   "an invalid request was answered " + std::to_string(status) +
                                       " (" + *expect.broken_rule +
                                       "); expected a 4xx ErrorResponse"));
     } else if (!client_error) {
-      record(tally, "http.status", false);
-      out.findings.push_back(make("http.status", severity::error,
-                                  "expected a 4xx for an invalid request (" + *expect.broken_rule +
-                                      "), got " + std::to_string(status) +
-                                      error_message_of(out.document)));
+      record(tally, checks::http_status, false);
+      out.findings.push_back(make(checks::http_status, "expected a 4xx for an invalid request (" +
+                                                           *expect.broken_rule + "), got " +
+                                                           std::to_string(status) +
+                                                           error_message_of(out.document)));
     }
   } else {
-    record(tally, "http.status", ok_status);
+    record(tally, checks::http_status, ok_status);
     if (!ok_status) {
       out.findings.push_back(
-          make("http.status", severity::error,
+          make(checks::http_status,
                "expected 2xx, got " + std::to_string(status) + error_message_of(out.document)));
     }
   }
@@ -69,24 +68,25 @@ checked_response check_response(const client_response& response, const response_
   if (status == 429) {
     const std::optional<std::string> problem =
         retry_after_problem(find_header(response.headers, "Retry-After"));
-    record(tally, "http.retry_after", !problem);
-    if (problem) out.findings.push_back(make("http.retry_after", severity::warning, *problem));
+    record(tally, checks::http_retry_after, !problem);
+    if (problem) out.findings.push_back(make(checks::http_retry_after, *problem));
   }
 
   const std::optional<std::string_view> type = find_header(response.headers, "Content-Type");
   const bool json_type = type && is_json_content_type(*type);
-  record(tally, "http.content_type", json_type);
+  record(tally, checks::http_content_type, json_type);
   if (!json_type) {
-    out.findings.push_back(make("http.content_type", severity::error,
-                                type ? "Content-Type is \"" + excerpt(*type, 80) +
-                                           "\", expected application/json"
-                                     : "no Content-Type, expected application/json"));
+    out.findings.push_back(
+        make(checks::http_content_type,
+             type ? "Content-Type is \"" + excerpt(*type, 80) + "\", expected application/json"
+                  : "no Content-Type, expected application/json"));
   }
 
-  for (const std::string_view check : {"json.syntax", "json.duplicate_key", "json.limits"}) {
+  for (const check_id check :
+       {checks::json_syntax, checks::json_duplicate_key, checks::json_limits}) {
     const bool failed = std::any_of(decoded.problems.begin(), decoded.problems.end(),
                                     [&](const finding& f) { return f.check == check; });
-    record(tally, std::string(check), !failed);
+    record(tally, check, !failed);
   }
   for (finding& f : decoded.problems) out.findings.push_back(std::move(f));
 
@@ -96,13 +96,13 @@ checked_response check_response(const client_response& response, const response_
   if (out.document && (ok_status || error_body)) {
     const std::string schema = error_body ? "ErrorResponse" : expect.success_schema;
     findings schema_findings = schema_registry::builtin().validate(out.document->root(), schema);
-    const std::string check = error_body ? "error.shape" : "schema";
+    const check_id check = error_body ? checks::error_shape : checks::schema;
     const bool valid = std::none_of(schema_findings.begin(), schema_findings.end(),
                                     [](const finding& f) { return f.level == severity::error; });
     record(tally, check, valid);
     for (finding& f : schema_findings) {
-      if (error_body && f.check == "schema") {
-        f.check = "error.shape";
+      if (error_body && f.check == checks::schema) {
+        f.check = checks::error_shape.id();
         f.message = "error body is not an ErrorResponse: " + f.message;
       }
       out.findings.push_back(std::move(f));

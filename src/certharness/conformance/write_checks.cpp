@@ -79,8 +79,8 @@ class write_checker {
   }
 
  private:
-  // Tallies `check` in the write-checks group; a failure is an error finding.
-  void judge(const char* check, bool ok, const std::string& request, std::string pointer,
+  // Tallies `check` in the write-checks group; a failure is a finding.
+  void judge(check_id check, bool ok, const std::string& request, std::string pointer,
              std::string message) {
     session_.judge().verdict(group_, check, ok, request, std::move(pointer), std::move(message));
   }
@@ -103,7 +103,7 @@ class write_checker {
     const certificate_fields got = read_certificate_fields(certificate);
     const std::string want_from = std::to_string(s.validity.not_before);
     const std::string want_to = std::to_string(s.validity.not_after);
-    judge("upload.details", got.valid_at == want_from && got.expires_at == want_to, request,
+    judge(checks::upload_details, got.valid_at == want_from && got.expires_at == want_to, request,
           "/certificate_details",
           "valid_at " + (got.valid_at.empty() ? "absent" : got.valid_at) + " and expires_at " +
               (got.expires_at.empty() ? "absent" : got.expires_at) +
@@ -125,7 +125,7 @@ class write_checker {
     const std::string& request = last_request();
     check_details(*root, s, request);
     const json_value* active = root->find("active");
-    judge("upload.activates", !active || (active->is_bool() && !active->as_bool()), request,
+    judge(checks::upload_activates, !active || (active->is_bool() && !active->as_bool()), request,
           "/active", "the upload response says active " + value_text(active));
     return true;
   }
@@ -139,7 +139,7 @@ class write_checker {
     check_details(*root, s, request);
     const json_value* d = root->find("certificate_details");
     const json_value* content = d && d->is_object() ? d->find("content") : nullptr;
-    judge("upload.content",
+    judge(checks::upload_content,
           content && content->is_string() &&
               without_whitespace(content->as_string()) == without_whitespace(s.pem),
           request, "/certificate_details/content",
@@ -189,7 +189,7 @@ class write_checker {
 
   bool listed_inactive_step(write_state& s) {
     const std::optional<listed_state> listed = find_listed(s);
-    judge("upload.activates", listed && listed->active == false, last_request(), "",
+    judge(checks::upload_activates, listed && listed->active == false, last_request(), "",
           listed ? "the fresh upload " + *s.id + " is listed active"
                  : "the fresh upload " + *s.id + " is not in the organization list");
     return true;
@@ -211,7 +211,7 @@ class write_checker {
       const json_value* root = session_.object_root(r);
       if (!root) continue;
       const std::string got = value_text(root->find("name"));
-      judge("modify.name", got == want, last_request(), "/name",
+      judge(checks::modify_name, got == want, last_request(), "/name",
             std::string(q.what) + " has name " + (got.empty() ? "absent" : got) +
                 " after the rename to " + want);
     }
@@ -235,20 +235,20 @@ class write_checker {
           }
         }
       }
-      judge("toggle.result", active == on, last_request(), "/data",
+      judge(checks::toggle_result, active == on, last_request(), "/data",
             std::string(verb) + " answered " +
                 (active ? (*active ? "active" : "inactive") : "no item with its active state") +
                 " for " + *s.id);
     }
     const std::optional<listed_state> listed = find_listed(s);
     const std::string& request = last_request();
-    judge("toggle.result", listed && listed->active == on, request, "",
+    judge(checks::toggle_result, listed && listed->active == on, request, "",
           listed ? *s.id + " is listed with active " +
                        (listed->active ? (*listed->active ? "true" : "false") : "absent") +
                        " after " + verb
                  : *s.id + " is not in the organization list after " + verb);
     if (listed) {
-      judge("modify.name", listed->name == s.renamed, request, "",
+      judge(checks::modify_name, listed->name == s.renamed, request, "",
             *s.id + " is listed under " + (listed->name ? "\"" + *listed->name + "\"" : "no name") +
                 " after the rename to \"" + s.renamed + "\"");
     }
@@ -266,13 +266,13 @@ class write_checker {
     const json_value* id = root->find("id");
     std::string want;
     append_json_string(want, *s.id);
-    judge("delete.still_present", value_text(id) == want, last_request(), "/id",
+    judge(checks::delete_still_present, value_text(id) == want, last_request(), "/id",
           "the delete response names " + value_text(id) + ", not " + want);
     const auto after = session_.fetch("GET", certificate_path(s), std::nullopt, group_);
     if (!after) return false;
     const bool answered_404 = session_.judge().get_after_delete(*after, group_, last_request());
     const bool listed = find_listed(s).has_value();
-    judge("delete.still_present", !listed, last_request(), "",
+    judge(checks::delete_still_present, !listed, last_request(), "",
           *s.id + " is still listed after the delete");
     s.gone = answered_404 && !listed;
     return true;
@@ -293,18 +293,18 @@ class write_checker {
     const std::string& request = last_request();
     if (!ours.complete && !s.id) {
       clean = false;
-      judge("cleanup.failed", false, request, "",
+      judge(checks::cleanup_failed, false, request, "",
             "could not walk the list to find what the upload of \"" + s.name +
                 "\" made: look for certificates named " + std::string(k_write_name_prefix) + "*");
     }
     for (const std::string& id : left) {
       if (const std::optional<std::string> why = remove(id)) {
         clean = false;
-        judge("cleanup.failed", false, last_request(), "",
+        judge(checks::cleanup_failed, false, last_request(), "",
               "certificate " + id + " made by --write-checks is left behind: " + *why);
       }
     }
-    if (clean) judge("cleanup.failed", true, std::string(), "", "");
+    if (clean) judge(checks::cleanup_failed, true, std::string(), "", "");
     session_.end_cleanup();
   }
 
@@ -361,9 +361,8 @@ std::optional<write_identity> recorded_write_identity(std::string_view upload_bo
     return std::nullopt;
   }
   const auto validity = read_pem_certificate(pem->as_string());
-  if (!std::holds_alternative<certificate_validity>(validity)) return std::nullopt;
-  return write_identity{std::string(name->as_string()), std::string(pem->as_string()),
-                        std::get<certificate_validity>(validity)};
+  if (!validity) return std::nullopt;
+  return write_identity{std::string(name->as_string()), std::string(pem->as_string()), *validity};
 }
 
 void run_write_checks(crawl_session& session, std::size_t max_pages) {

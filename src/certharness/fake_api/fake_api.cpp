@@ -434,10 +434,8 @@ pem_profile make_profile(std::size_t index) {
   request.serial = index + 1;
   auto pem = std::make_shared<const std::string>(make_self_signed_certificate(request));
   auto read = read_pem_certificate(*pem);
-  if (const auto* why = std::get_if<std::string>(&read)) {
-    throw std::runtime_error("cannot read a generated certificate back: " + *why);
-  }
-  return {std::get<certificate_validity>(read), std::move(pem)};
+  if (!read) throw std::runtime_error("cannot read a generated certificate back: " + read.error());
+  return {*read, std::move(pem)};
 }
 
 std::optional<std::string> seeded_name(std::size_t index, std::uint64_t draw) {
@@ -862,9 +860,9 @@ struct fake_api::impl {
       return reply(invalid_type("name", "a string", *name));
     }
     auto validity = read_pem_certificate(pem->as_string());
-    if (const auto* why = std::get_if<std::string>(&validity)) {
-      return reply(
-          api_error{400, "Invalid 'certificate': " + *why + ".", "certificate", "invalid_value"});
+    if (!validity) {
+      return reply(api_error{400, "Invalid 'certificate': " + validity.error() + ".", "certificate",
+                             "invalid_value"});
     }
     if (uploaded >= k_certificate_cap) {
       return reply(api_error{400,
@@ -875,7 +873,7 @@ struct fake_api::impl {
     c.id = new_id();
     if (name != nullptr) c.name = std::string(name->as_string());
     c.created_at = now++;
-    c.validity = std::get<certificate_validity>(validity);
+    c.validity = *validity;
     c.pem = std::make_shared<const std::string>(pem->as_string());
     c.active = has(fake_fault::upload_activates);
     c.uploaded = true;

@@ -82,24 +82,24 @@ void set_time(ASN1_TIME* field, std::int64_t seconds, const char* what) {
 
 }  // namespace
 
-std::variant<certificate_validity, std::string> read_pem_certificate(std::string_view pem) {
+result<certificate_validity> read_pem_certificate(std::string_view pem) {
   const error_queue_scope errors;
-  if (pem.empty()) return std::string("no PEM certificate found");
-  if (pem.size() > static_cast<std::size_t>(INT_MAX)) return std::string("PEM text too large");
+  if (pem.empty()) return failure("no PEM certificate found");
+  if (pem.size() > static_cast<std::size_t>(INT_MAX)) return failure("PEM text too large");
   const bio_ptr bio{BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()))};
   if (bio == nullptr) throw std::bad_alloc();
   const x509_ptr cert{PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)};
   if (cert == nullptr) {
     const unsigned long code = ERR_peek_last_error();
     if (ERR_GET_LIB(code) == ERR_LIB_PEM && ERR_GET_REASON(code) == PEM_R_NO_START_LINE) {
-      return std::string("no PEM certificate found");
+      return failure("no PEM certificate found");
     }
-    return "malformed certificate: " + openssl_reason("not a DER certificate");
+    return failure("malformed certificate: " + openssl_reason("not a DER certificate"));
   }
   const auto not_before = unix_seconds(X509_get0_notBefore(cert.get()));
   const auto not_after = unix_seconds(X509_get0_notAfter(cert.get()));
-  if (!not_before) return std::string("malformed certificate: invalid notBefore time");
-  if (!not_after) return std::string("malformed certificate: invalid notAfter time");
+  if (!not_before) return failure("malformed certificate: invalid notBefore time");
+  if (!not_after) return failure("malformed certificate: invalid notAfter time");
   return certificate_validity{*not_before, *not_after};
 }
 

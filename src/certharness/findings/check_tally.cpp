@@ -2,8 +2,8 @@
 
 namespace certharness {
 
-void record(check_tally& tally, const std::string& check, bool passed) {
-  check_count& c = tally[check];
+void record(check_tally& tally, check_id check, bool passed) {
+  check_count& c = tally[std::string(check.id())];
   ++(passed ? c.passed : c.failed);
 }
 

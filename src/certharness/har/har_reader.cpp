@@ -194,31 +194,30 @@ std::optional<std::string> read_entry(const json_value& e, har_entry& out) {
 
 }  // namespace
 
-std::variant<std::vector<har_entry>, std::string> read_har(std::string_view bytes,
-                                                           const decode_limits& limits) {
+result<std::vector<har_entry>> read_har(std::string_view bytes, const decode_limits& limits) {
   // HAR 1.2 asks readers to accept and ignore a byte order mark.
   if (bytes.starts_with("\xEF\xBB\xBF")) bytes.remove_prefix(3);
   const decode_result decoded = decode_json(bytes, limits);
   for (const finding& f : decoded.problems) {
     // A repeated key is the producer's sloppiness, not a reason to lose the archive.
-    if (f.level != severity::error || f.check == "json.duplicate_key") continue;
+    if (f.level != severity::error || f.check == checks::json_duplicate_key) continue;
     std::string error = "not a HAR archive: " + f.message;
     if (f.position) {
       error += " (line " + std::to_string(f.position->line) + ", column " +
                std::to_string(f.position->column) + ")";
     }
-    return error;
+    return failure(std::move(error));
   }
-  if (!decoded.document) return std::string("not a HAR archive: not JSON");
+  if (!decoded.document) return failure("not a HAR archive: not JSON");
   const json_value* entries =
       typed_member(member(&decoded.document->root(), "log"), "entries", json_type::array);
-  if (entries == nullptr) return std::string("not a HAR archive: no log.entries array");
+  if (entries == nullptr) return failure("not a HAR archive: no log.entries array");
 
   // Grown, not sized from the count: a hostile array of a billion junk items fails at its first.
   std::vector<har_entry> out;
   for (std::size_t i = 0; i < entries->size(); ++i) {
     if (auto error = read_entry((*entries)[i], out.emplace_back())) {
-      return "entry " + std::to_string(i) + ": " + *error;
+      return failure("entry " + std::to_string(i) + ": " + *error);
     }
   }
   return out;

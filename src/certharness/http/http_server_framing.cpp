@@ -69,10 +69,12 @@ bool is_known_method(std::string_view m) {
   return std::find(known.begin(), known.end(), m) != known.end();
 }
 
-head_error error(int status, std::string message) { return {status, std::move(message)}; }
+failure<head_error> error(int status, std::string message) {
+  return failure(head_error{status, std::move(message)});
+}
 
 // Decides the body's framing (RFC 9112 section 6) from the parsed fields.
-std::optional<head_error> read_framing(request_head& h, std::uint64_t max_body) {
+result<void, head_error> read_framing(request_head& h, std::uint64_t max_body) {
   const std::vector<std::string_view> lengths = values_of(h.headers, "Content-Length");
   const std::vector<std::string_view> codings = values_of(h.headers, "Transfer-Encoding");
   if (!codings.empty()) {
@@ -87,9 +89,9 @@ std::optional<head_error> read_framing(request_head& h, std::uint64_t max_body) 
     }
     if (all.size() > 1) return error(501, "only the chunked transfer coding is implemented");
     h.framing = body_framing::chunked;
-    return std::nullopt;
+    return {};
   }
-  if (lengths.empty()) return std::nullopt;
+  if (lengths.empty()) return {};
   if (lengths.size() > 1) return error(400, "more than one Content-Length");
   const std::string_view v = lengths.front();
   if (v.empty() || !std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; })) {
@@ -105,7 +107,7 @@ std::optional<head_error> read_framing(request_head& h, std::uint64_t max_body) 
   }
   h.framing = n == 0 ? body_framing::none : body_framing::content_length;
   h.content_length = n;
-  return std::nullopt;
+  return {};
 }
 
 }  // namespace
@@ -117,8 +119,7 @@ std::optional<std::size_t> find_request_head_end(std::string_view buffered) {
   return end + 4;
 }
 
-std::variant<request_head, head_error> parse_request_head(std::string_view head,
-                                                          std::uint64_t max_body) {
+result<request_head, head_error> parse_request_head(std::string_view head, std::uint64_t max_body) {
   head.remove_prefix(leading_empty_lines(head));
   if (head.size() < 4 || head.substr(head.size() - 4) != "\r\n\r\n") {
     return error(400, "the request head does not end with an empty line");
@@ -169,7 +170,9 @@ std::variant<request_head, head_error> parse_request_head(std::string_view head,
   const std::vector<std::string_view> hosts = values_of(h.headers, "Host");
   if (hosts.size() > 1) return error(400, "more than one Host header");
   if (hosts.empty() && h.minor_version >= 1) return error(400, "an HTTP/1.1 request without Host");
-  if (std::optional<head_error> e = read_framing(h, max_body)) return std::move(*e);
+  if (result<void, head_error> framed = read_framing(h, max_body); !framed) {
+    return failure(std::move(framed).error());
+  }
 
   // HTTP/1.0's keep-alive extension is not offered: a 1.0 connection ends after one answer.
   h.keep_alive = h.minor_version >= 1;

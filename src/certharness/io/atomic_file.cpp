@@ -72,13 +72,13 @@ fd_link proc_fd_link(const std::string& link) {
 
 }  // namespace
 
-std::optional<std::string> atomic_output::fail(std::string_view step, int error) {
+result<void> atomic_output::fail(std::string_view step, int error) {
   abandon();
   error_ = "cannot write " + path_ + ": " + std::string(step) + ": " + std::strerror(error);
-  return error_;
+  return failure(*error_);
 }
 
-std::optional<std::string> atomic_output::open(const std::string& path) {
+result<void> atomic_output::open(const std::string& path) {
   abandon();
   error_.reset();
   path_ = path;
@@ -99,7 +99,7 @@ std::optional<std::string> atomic_output::open(const std::string& path) {
         fd_ = fd.own_fd >= 0 ? ::fcntl(fd.own_fd, F_DUPFD_CLOEXEC, 0)
                              : ::open(at.c_str(), O_WRONLY | O_APPEND | O_NOCTTY | O_CLOEXEC);
         if (fd_ < 0) return fail("opening it", errno);
-        return std::nullopt;
+        return {};
       }
       std::string text(PATH_MAX, '\0');
       const ssize_t n = ::readlink(at.c_str(), text.data(), text.size());
@@ -116,7 +116,7 @@ std::optional<std::string> atomic_output::open(const std::string& path) {
       target_ = at;
       fd_ = ::open(at.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC);
       if (fd_ < 0) return fail("opening it", errno);
-      return std::nullopt;
+      return {};
     }
     target_ = at;
     break;
@@ -137,24 +137,25 @@ std::optional<std::string> atomic_output::open(const std::string& path) {
   }
   // A report replacing a 0600 one must not become readable by others.
   if (replacing && ::fchmod(fd_, old.st_mode & 07777) != 0) return fail("setting its mode", errno);
-  return std::nullopt;
+  return {};
 }
 
-std::optional<std::string> atomic_output::write(std::string_view data) {
-  if (error_) return error_;
+result<void> atomic_output::write(std::string_view data) {
+  if (error_) return failure(*error_);
   if (fd_ < 0) return fail("writing", EBADF);
   if (const int error = write_all(fd_, data)) return fail("writing", error);
-  return std::nullopt;
+  return {};
 }
 
-std::optional<std::string> atomic_output::commit() {
-  if (error_) return error_;
+result<void> atomic_output::commit() {
+  if (error_) return failure(*error_);
   if (fd_ < 0) return fail("committing", EBADF);
   const int fd = fd_;
   fd_ = -1;
   if (temp_.empty()) {
     // Written straight into a FIFO, a device or an open file: closing is all there is.
-    return ::close(fd) != 0 && errno != EINTR ? fail("closing", errno) : std::nullopt;
+    if (::close(fd) != 0 && errno != EINTR) return fail("closing", errno);
+    return {};
   }
   // From here every failure removes the temporary file, so the target is the old one or none.
   if (::fsync(fd) != 0) {
@@ -174,7 +175,7 @@ std::optional<std::string> atomic_output::commit() {
   const int error = ::fsync(dir_fd) != 0 && errno != EINVAL ? errno : 0;
   ::close(dir_fd);
   if (error != 0) return fail("syncing its directory", error);
-  return std::nullopt;
+  return {};
 }
 
 void atomic_output::abandon() {
@@ -184,11 +185,10 @@ void atomic_output::abandon() {
   temp_.clear();
 }
 
-std::optional<std::string> write_file_atomically(const std::string& path,
-                                                 std::string_view contents) {
+result<void> write_file_atomically(const std::string& path, std::string_view contents) {
   atomic_output out;
-  if (auto error = out.open(path)) return error;
-  if (auto error = out.write(contents)) return error;
+  if (result<void> opened = out.open(path); !opened) return opened;
+  if (result<void> written = out.write(contents); !written) return written;
   return out.commit();
 }
 

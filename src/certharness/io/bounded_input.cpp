@@ -46,7 +46,7 @@ bounded_input::~bounded_input() {
   if (owned_) ::close(fd_);
 }
 
-std::variant<bounded_input, std::string> bounded_input::open(const std::string& path) {
+result<bounded_input> bounded_input::open(const std::string& path) {
   if (path == "-") return bounded_input("-", STDIN_FILENO, false, false, std::nullopt);
   // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer, forever if none
   // comes. read_at_most() tells "no writer" from "no data yet" by the first read.
@@ -54,11 +54,11 @@ std::variant<bounded_input, std::string> bounded_input::open(const std::string& 
   do {
     fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
   } while (fd < 0 && errno == EINTR);
-  if (fd < 0) return path + ": cannot open: " + std::strerror(errno);
+  if (fd < 0) return failure(path + ": cannot open: " + std::strerror(errno));
   bounded_input in(path, fd, true, false, std::nullopt);
   struct stat st {};
-  if (::fstat(fd, &st) != 0) return path + ": cannot open: " + std::strerror(errno);
-  if (S_ISDIR(st.st_mode)) return path + ": is a directory";
+  if (::fstat(fd, &st) != 0) return failure(path + ": cannot open: " + std::strerror(errno));
+  if (S_ISDIR(st.st_mode)) return failure(path + ": is a directory");
   if (S_ISREG(st.st_mode)) in.size_ = static_cast<std::uint64_t>(st.st_size);
   in.pipe_ = S_ISFIFO(st.st_mode);
   return in;
@@ -69,7 +69,7 @@ std::size_t bounded_input::bytes_to_hold(std::size_t limit) const noexcept {
   return limit == std::numeric_limits<std::size_t>::max() ? limit : limit + 1;
 }
 
-std::variant<bounded_bytes, std::string> bounded_input::read_at_most(std::size_t limit) {
+result<bounded_bytes> bounded_input::read_at_most(std::size_t limit) {
   bounded_bytes out;
   out.size = size_;
   if (size_ && *size_ > limit) {  // the file system says so: nothing to read
@@ -94,16 +94,16 @@ std::variant<bounded_bytes, std::string> bounded_input::read_at_most(std::size_t
       first = false;
       pollfd p{fd_, POLLIN, 0};
       if (::poll(&p, 1, -1) < 0 && errno != EINTR) {
-        return path_ + ": cannot read: " + std::strerror(errno);
+        return failure(path_ + ": cannot read: " + std::strerror(errno));
       }
       continue;
     }
-    if (n < 0) return path_ + ": cannot read: " + std::strerror(errno);
+    if (n < 0) return failure(path_ + ": cannot read: " + std::strerror(errno));
     if (n == 0) {
       if (first && pipe_) {
-        return path_ +
-               ": a FIFO or pipe with no writer (it is read only while a writer has it "
-               "open)";
+        return failure(path_ +
+                       ": a FIFO or pipe with no writer (it is read only while a writer has it "
+                       "open)");
       }
       break;
     }
@@ -123,10 +123,10 @@ std::variant<bounded_bytes, std::string> bounded_input::read_at_most(std::size_t
   return out;
 }
 
-std::variant<bounded_bytes, std::string> read_bounded(const std::string& path, std::size_t limit) {
-  auto opened = bounded_input::open(path);
-  if (auto* error = std::get_if<std::string>(&opened)) return std::move(*error);
-  return std::get<bounded_input>(opened).read_at_most(limit);
+result<bounded_bytes> read_bounded(const std::string& path, std::size_t limit) {
+  result<bounded_input> opened = bounded_input::open(path);
+  if (!opened) return failure(std::move(opened).error());
+  return opened->read_at_most(limit);
 }
 
 }  // namespace certharness

@@ -444,12 +444,9 @@ class json_builder {
     }
     const number_facts f = classify_number(text);
     if (f.integer && f.beyond_safe) {
-      report("json.number_range", severity::warning, [&] {
+      report(checks::json_number_range, [&] {
         return finding{
-            "json.number_range",
-            severity::warning,
-            current_pointer(),
-            "",
+            checks::json_number_range, current_pointer(), "",
             "integer " + abbreviate(text) +
                 (f.out_of_double_range ? " is beyond the range of a double: most clients cannot "
                                          "represent it"
@@ -512,10 +509,9 @@ class json_builder {
 
   // Lists what the findings cap left out, and puts the root right after the last block.
   void finish() {
-    for (const auto& [check, count] : reported_) {
+    for (const auto& [id, count] : reported_) {
       if (count.first > k_max_findings_per_check) {
-        out_.push_back(
-            left_out(std::string(check), count.second, count.first - k_max_findings_per_check));
+        out_.push_back(left_out(count.second, count.first - k_max_findings_per_check));
       }
     }
     nodes_[front_] = nodes_[low_];
@@ -561,12 +557,8 @@ class json_builder {
   }
 
   finding surrogate_finding(std::string pointer) const {
-    return finding{"json.syntax",
-                   severity::error,
-                   std::move(pointer),
-                   "",
-                   "unpaired UTF-16 surrogate escape in string",
-                   at(string_start())};
+    return finding{checks::json_syntax, std::move(pointer), "",
+                   "unpaired UTF-16 surrogate escape in string", at(string_start())};
   }
 
   static std::string abbreviate(std::string_view text) {
@@ -583,9 +575,8 @@ class json_builder {
   // Capped at k_max_findings_per_check (finding.hpp); the finding (and its pointer, whose cost
   // grows with the depth) is built only when it is kept.
   template <class make_finding>
-  void report(std::string_view check, severity level, make_finding make) {
-    auto& [count, last_level] = reported_[check];
-    last_level = level;
+  void report(check_id check, make_finding make) {
+    std::size_t& count = reported_.try_emplace(check.id(), 0, check).first->second.first;
     if (++count <= k_max_findings_per_check) out_.push_back(make());
   }
 
@@ -658,8 +649,7 @@ class json_builder {
   bool push(std::uint64_t word) {
     if (low_ == front_) {  // cannot happen: the pre-scan bounds every prefix the reader accepts
       stop([&] {
-        return finding{"json.limits", severity::error, "", "", "more values than pre-scanned",
-                       std::nullopt};
+        return finding{checks::json_limits, "", "", "more values than pre-scanned", std::nullopt};
       });
       return false;
     }
@@ -671,10 +661,7 @@ class json_builder {
   bool start(json_type t) {
     if (frames_.size() >= limits_.max_depth) {
       stop([&] {
-        return finding{"json.limits",
-                       severity::error,
-                       container_pointer(frames_.size()),
-                       "",
+        return finding{checks::json_limits, container_pointer(frames_.size()), "",
                        "nesting deeper than the limit of " + std::to_string(limits_.max_depth) +
                            " (raise it with --max-depth)",
                        std::nullopt};
@@ -725,14 +712,11 @@ class json_builder {
 
   void find_duplicates(const json_value* members, std::size_t count) {
     auto report_duplicate = [&](std::string_view key) {
-      report("json.duplicate_key", severity::error, [&] {
+      report(checks::json_duplicate_key, [&] {
         std::string p = container_pointer(frames_.size());
         append_pointer_token(p, key);
         ++pointer_tokens_;
-        return finding{"json.duplicate_key",
-                       severity::error,
-                       std::move(p),
-                       "",
+        return finding{checks::json_duplicate_key, std::move(p), "",
                        "key \"" + std::string(key) +
                            "\" appears more than once in this object; clients disagree "
                            "on which value wins",
@@ -774,7 +758,7 @@ class json_builder {
   bool keyed_ = false;  // the open item holds a key waiting for its value
   std::uint32_t key_len_ = 0;
   std::optional<finding> stop_reason_;
-  std::map<std::string_view, std::pair<std::size_t, severity>> reported_;
+  std::map<std::string_view, std::pair<std::size_t, check_id>> reported_;  // by id, for order
   std::size_t pointer_tokens_ = 0;
 };
 
@@ -844,8 +828,7 @@ void resolve_positions(std::string_view bytes, findings& fs) {
 }
 
 finding syntax_finding(std::string message, std::string_view bytes, std::size_t offset) {
-  return finding{"json.syntax",      severity::error,           "", "",
-                 std::move(message), position_of(bytes, offset)};
+  return finding{checks::json_syntax, "", "", std::move(message), position_of(bytes, offset)};
 }
 
 }  // namespace
@@ -855,7 +838,7 @@ decode_result decode_json(std::string_view bytes, const decode_limits& limits) {
   const std::size_t max_bytes = std::min(limits.max_bytes, k_max_bytes_ceiling);
   if (bytes.size() > max_bytes) {
     result.problems.push_back(finding{
-        "json.limits", severity::error, "", "",
+        checks::json_limits, "", "",
         "body is " + std::to_string(bytes.size()) + " bytes, over the limit of " +
             std::to_string(max_bytes) +
             (max_bytes < limits.max_bytes ? " (the hard ceiling)" : " (raise it with --max-bytes)"),
@@ -864,7 +847,7 @@ decode_result decode_json(std::string_view bytes, const decode_limits& limits) {
   }
   if (bytes.size() > k_number_guard_threshold && longest_number_token(bytes) > k_max_number_chars) {
     result.problems.push_back(finding{
-        "json.limits", severity::error, "", "",
+        checks::json_limits, "", "",
         "a number token is longer than " + std::to_string(k_max_number_chars) + " characters",
         std::nullopt});
     return result;
@@ -922,7 +905,7 @@ decode_result decode_json(std::string_view bytes, const decode_limits& limits) {
       result.problems.push_back(
           syntax_finding("NUL byte (U+0000) outside a string escape", bytes, parse_len));
     } else if (pr.Code() == rapidjson::kParseErrorNumberTooBig) {
-      result.problems.push_back(finding{"json.limits", severity::error, "", "",
+      result.problems.push_back(finding{checks::json_limits, "", "",
                                         "more than " + std::to_string(k_max_overflow_numbers) +
                                             " numbers beyond the range of a double",
                                         position_of(bytes, pr.Offset())});

@@ -48,15 +48,15 @@ struct problems {
   std::optional<decode_error> number_range;  // the first one in document order
 };
 
-void describe(decode_error& e, std::string_view check, const path& at, std::string message) {
-  e.check = check;
+void describe(decode_error& e, check_id check, const path& at, std::string message) {
+  e.check = check.id();
   e.pointer.clear();
   append_pointer(e.pointer, at);
   e.message = std::move(message);
 }
 
 bool fail(problems& err, const path& at, std::string message) {
-  describe(err.schema, "schema", at, std::move(message));
+  describe(err.schema, checks::schema, at, std::move(message));
   return false;
 }
 
@@ -107,7 +107,7 @@ bool read_int64(const json_value& v, const path& at, std::int64_t& out, problems
     message += text.substr(0, shown);
     if (text.size() > shown) message += "...";
     message += " does not fit in int64";
-    describe(err.number_range.emplace(), "json.number_range", at, std::move(message));
+    describe(err.number_range.emplace(), checks::json_number_range, at, std::move(message));
     return true;
   }
   out = v.as_int64();
@@ -691,7 +691,7 @@ std::string encode(const error_response& v) { return encoded(v); }
 std::optional<decode_error> check_decodes(std::string_view schema_name, const json_value& v) {
   if (const schema_entry* s = find_schema(schema_name)) return s->check(v);
   decode_error err;
-  err.check = "schema.unknown";
+  err.check = checks::schema_unplaced.id();
   err.message = "unknown schema name ";
   append_json_string(err.message, schema_name);
   return err;

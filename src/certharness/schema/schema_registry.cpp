@@ -535,7 +535,7 @@ findings violations(const valijson::ValidationResults& results, const json_value
     location at = locate(root, schema, e.error->context);
     std::string message = message_for(*e.rule, e.error->description, at);
     located.emplace_back(std::move(at.order),
-                         finding{"schema", severity::error, std::move(at.pointer),
+                         finding{checks::schema, std::move(at.pointer),
                                  std::string(e.rule->keyword), std::move(message), std::nullopt});
   }
   std::stable_sort(located.begin(), located.end(),
@@ -603,7 +603,7 @@ void note_unknown_properties(const json_value& value, const schema_node* schema,
       if (const schema_node* declared = schema->property(member.key())) {
         note_unknown_properties(member, declared, path, noted, out);
       } else if (++noted <= k_max_findings_per_check) {
-        out.push_back(finding{"schema.unknown_property", severity::note, pointer_of(path),
+        out.push_back(finding{checks::schema_unknown_property, pointer_of(path),
                               "additionalProperties",
                               "property " + quoted(member.key()) +
                                   " is not in the spec (allowed: additional properties are "
@@ -696,7 +696,7 @@ findings explain(const valijson::Schema& compiled, const json_value& root,
   if (out.empty()) {  // the violation lies only beyond the window (e.g. a late duplicate)
     std::vector<step> path;
     if (window.first_cut && !window.cut_several) path_to(root, window.first_cut, path);
-    out.push_back(finding{"schema", severity::error, pointer_of(path), "",
+    out.push_back(finding{checks::schema, pointer_of(path), "",
                           "the document breaks its schema beyond the first " +
                               std::to_string(k_explained_items) + " items of " +
                               (path.empty() ? "an array" : "this array") +
@@ -706,7 +706,7 @@ findings explain(const valijson::Schema& compiled, const json_value& root,
     // Beyond a cut array the count is of the window's violations only.
     const std::size_t more = out.size() - k_max_findings_per_check;
     out.resize(k_max_findings_per_check);
-    out.push_back(left_out("schema", severity::error, more, window.first_cut != nullptr));
+    out.push_back(left_out(checks::schema, more, window.first_cut != nullptr));
   }
   return out;
 }
@@ -755,8 +755,7 @@ findings schema_registry::validate(const json_value& root, std::string_view name
   std::size_t noted = 0;
   note_unknown_properties(root, schema, path, noted, out);
   if (noted > k_max_findings_per_check) {
-    out.push_back(
-        left_out("schema.unknown_property", severity::note, noted - k_max_findings_per_check));
+    out.push_back(left_out(checks::schema_unknown_property, noted - k_max_findings_per_check));
   }
   return out;
 }

@@ -8,7 +8,6 @@
 #include <system_error>
 #include <thread>
 #include <utility>
-#include <variant>
 
 #include "certharness/io/bounded_input.hpp"
 #include "certharness/io/byte_budget.hpp"
@@ -35,7 +34,7 @@ subject_report validate_document(std::string subject, std::string_view bytes,
         r.schema = std::move(p.schema);
         r.placed_by = std::move(p.reason);
       } else {
-        r.problems.push_back(finding{"schema.unplaced", severity::error, "", "",
+        r.problems.push_back(finding{checks::schema_unplaced, "", "",
                                      "cannot tell which schema applies: " + p.reason,
                                      std::nullopt});
       }
@@ -52,9 +51,10 @@ subject_report validate_document(std::string subject, std::string_view bytes,
 
 namespace {
 
-// Adds the *.json regular files under `top` to `found`. A directory is listed with its own
-// iterator so that an error names the entry or directory it is about, not `top`.
-std::optional<input_error> walk_directory(const fs::path& top, std::vector<std::string>& found) {
+// The *.json regular files under `top`. A directory is listed with its own iterator so that an
+// error names the entry or directory it is about, not `top`.
+result<std::vector<std::string>> walk_directory(const fs::path& top) {
+  std::vector<std::string> found;
   std::vector<fs::path> pending{top};
   while (!pending.empty()) {
     const fs::path dir = std::move(pending.back());
@@ -70,38 +70,33 @@ std::optional<input_error> walk_directory(const fs::path& top, std::vector<std::
         pending.push_back(entry.path());
         continue;
       }
-      if (entry_ec) return input_error{entry.path().string() + ": " + entry_ec.message()};
+      if (entry_ec) return failure(entry.path().string() + ": " + entry_ec.message());
       if (entry.path().extension() != ".json") continue;
       const fs::file_status target = entry.status(entry_ec);
-      if (entry_ec)
-        return input_error{entry.path().string() + ": cannot read: " + entry_ec.message()};
+      if (entry_ec) return failure(entry.path().string() + ": cannot read: " + entry_ec.message());
       if (fs::is_regular_file(target)) found.push_back(entry.path().string());
     }
-    if (ec) return input_error{dir.string() + ": cannot list directory: " + ec.message()};
+    if (ec) return failure(dir.string() + ": cannot list directory: " + ec.message());
   }
-  return std::nullopt;
+  return found;
 }
 
 // The json.limits finding for an input over the byte limit, with its real size when known
 // (a file) rather than the limit + 1 bytes read to tell.
 finding over_limit_finding(const bounded_bytes& in, const decode_limits& limits) {
   const std::size_t limit = std::min(limits.max_bytes, k_max_bytes_ceiling);
-  return finding{"json.limits",
-                 severity::error,
-                 "",
-                 "",
-                 "the input is " + in.over_limit_message(limit, limits.max_bytes),
-                 std::nullopt};
+  return finding{checks::json_limits, "", "",
+                 "the input is " + in.over_limit_message(limit, limits.max_bytes), std::nullopt};
 }
 
 }  // namespace
 
-std::optional<input_error> collect_inputs(const std::vector<std::string>& paths,
-                                          std::vector<validate_input>& out) {
+result<std::vector<validate_input>> collect_inputs(const std::vector<std::string>& paths) {
+  std::vector<validate_input> out;
   bool stdin_taken = false;
   for (const std::string& path : paths) {
     if (path == "-") {
-      if (stdin_taken) return input_error{"-: standard input can be read only once"};
+      if (stdin_taken) return failure("-: standard input can be read only once");
       stdin_taken = true;
       out.push_back(validate_input{"-"});
       continue;
@@ -109,38 +104,39 @@ std::optional<input_error> collect_inputs(const std::vector<std::string>& paths,
     std::error_code ec;
     const fs::file_status st = fs::status(path, ec);
     if (ec && ec != std::errc::no_such_file_or_directory) {
-      return input_error{path + ": " + ec.message()};
+      return failure(path + ": " + ec.message());
     }
-    if (!fs::exists(st)) return input_error{path + ": no such file or directory"};
+    if (!fs::exists(st)) return failure(path + ": no such file or directory");
     if (!fs::is_directory(st)) {
       out.push_back(validate_input{path});
       continue;
     }
-    std::vector<std::string> found;
-    if (auto error = walk_directory(path, found)) return error;
-    if (found.empty()) return input_error{path + ": no *.json file in this directory"};
+    result<std::vector<std::string>> walked = walk_directory(path);
+    if (!walked) return failure(std::move(walked).error());
+    std::vector<std::string>& found = *walked;
+    if (found.empty()) return failure(path + ": no *.json file in this directory");
     std::sort(found.begin(), found.end());
     for (std::string& f : found) out.push_back(validate_input{std::move(f)});
   }
-  return std::nullopt;
+  return out;
 }
 
-std::optional<input_error> validate_inputs(const std::vector<validate_input>& inputs,
-                                           const validate_options& options,
-                                           validate_report& report) {
+result<validate_report> validate_inputs(const std::vector<validate_input>& inputs,
+                                        const validate_options& options) {
   schema_registry::builtin();  // compile once before the workers start
+  validate_report report;
   report.subjects.assign(inputs.size(), subject_report{});
   const std::size_t limit = std::min(options.limits.max_bytes, k_max_bytes_ceiling);
   byte_budget budget(limit + 1);
   std::atomic<std::size_t> next{0};
   std::atomic<bool> stop{false};
   std::mutex failure_mutex;
-  std::optional<std::pair<std::size_t, input_error>> first_error;  // lowest input index
-  std::exception_ptr failure;
+  std::optional<std::pair<std::size_t, std::string>> first_error;  // lowest input index
+  std::exception_ptr thrown;
 
   const auto input_failed = [&](std::size_t i, std::string message) {
     std::lock_guard lock(failure_mutex);
-    if (!first_error || i < first_error->first) first_error.emplace(i, input_error{message});
+    if (!first_error || i < first_error->first) first_error.emplace(i, std::move(message));
     stop = true;  // inputs before i are taken already: the first error in input order stays
   };
   // noexcept: nothing may escape a thread (std::terminate); failures are kept and rethrown.
@@ -148,20 +144,20 @@ std::optional<input_error> validate_inputs(const std::vector<validate_input>& in
     try {
       for (std::size_t i; !stop && (i = next.fetch_add(1)) < inputs.size();) {
         const std::string& subject = inputs[i].subject;
-        auto opened = bounded_input::open(subject);
-        if (auto* error = std::get_if<std::string>(&opened)) {
-          input_failed(i, std::move(*error));
+        result<bounded_input> opened = bounded_input::open(subject);
+        if (!opened) {
+          input_failed(i, std::move(opened).error());
           continue;
         }
-        bounded_input& in = std::get<bounded_input>(opened);
+        bounded_input& in = *opened;
         // Held from the read to the end of the decoding, which costs a multiple of the bytes.
         const byte_budget::reservation held = budget.reserve(in.bytes_to_hold(limit));
-        auto read = in.read_at_most(limit);
-        if (auto* error = std::get_if<std::string>(&read)) {
-          input_failed(i, std::move(*error));
+        result<bounded_bytes> read = in.read_at_most(limit);
+        if (!read) {
+          input_failed(i, std::move(read).error());
           continue;
         }
-        const bounded_bytes& bytes = std::get<bounded_bytes>(read);
+        const bounded_bytes& bytes = *read;
         if (bytes.over_limit) {
           subject_report& r = report.subjects[i];
           r.subject = subject;
@@ -172,7 +168,7 @@ std::optional<input_error> validate_inputs(const std::vector<validate_input>& in
       }
     } catch (...) {
       std::lock_guard lock(failure_mutex);
-      if (!failure) failure = std::current_exception();
+      if (!thrown) thrown = std::current_exception();
       stop = true;
     }
   };
@@ -191,10 +187,10 @@ std::optional<input_error> validate_inputs(const std::vector<validate_input>& in
   }
   work();
   for (std::thread& t : workers) t.join();
-  if (failure) std::rethrow_exception(failure);
-  if (first_error) return std::move(first_error->second);
+  if (thrown) std::rethrow_exception(thrown);
+  if (first_error) return failure(std::move(first_error->second));
   report.summary = summarize(report.subjects);
-  return std::nullopt;
+  return report;
 }
 
 summary_counts summarize(const std::vector<subject_report>& subjects) {
