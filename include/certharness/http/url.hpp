@@ -5,6 +5,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace certharness {
 
@@ -43,5 +45,10 @@ struct base_url_check {
   std::optional<std::string> problem;
 };
 base_url_check check_base_url(std::string_view text, std::string_view option = "--base-url");
+
+// `path` followed by the query "?name=value&..." (nothing when `query` is empty), each name and
+// value percent-encoded, in order: how every request target with a query is built.
+std::string append_query(std::string path,
+                         const std::vector<std::pair<std::string, std::string>>& query);
 
 }  // namespace certharness

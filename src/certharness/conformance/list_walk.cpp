@@ -23,7 +23,7 @@
 #include <unordered_set>
 #include <utility>
 
-#include "certharness/http/http_client.hpp"
+#include "certharness/http/url.hpp"
 #include "certharness/json/json_pointer.hpp"
 
 namespace certharness {
@@ -373,10 +373,10 @@ cursor_field read_cursor(const json_value* v) {
 std::string walk_spec::label() const { return "GET " + endpoint + " " + walk_name(*this); }
 
 std::string walk_spec::page_target(const std::optional<std::string>& after) const {
-  std::string target =
-      endpoint + "?limit=" + std::to_string(limit) + "&order=" + percent_encode(order);
-  if (after) target += "&after=" + percent_encode(*after);
-  return target;
+  std::vector<std::pair<std::string, std::string>> query{{"limit", std::to_string(limit)},
+                                                         {"order", order}};
+  if (after) query.emplace_back("after", *after);
+  return append_query(endpoint, query);
 }
 
 list_page read_list_page(const json_value& root) {

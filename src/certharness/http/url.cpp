@@ -5,6 +5,8 @@
 #include <memory>
 #include <new>
 
+#include "certharness/http/http_client.hpp"  // percent_encode
+
 namespace certharness {
 namespace {
 
@@ -134,6 +136,15 @@ base_url_check check_base_url(std::string_view text, std::string_view option) {
   out.url = p->url;
   while (!out.url.empty() && out.url.back() == '/') out.url.pop_back();
   return out;
+}
+
+std::string append_query(std::string path,
+                         const std::vector<std::pair<std::string, std::string>>& query) {
+  for (std::size_t i = 0; i < query.size(); ++i) {
+    path += (i == 0 ? '?' : '&') + percent_encode(query[i].first) + '=' +
+            percent_encode(query[i].second);
+  }
+  return path;
 }
 
 }  // namespace certharness
