@@ -6,16 +6,20 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "certharness/fake_api/fake_api.hpp"
 #include "certharness/json/json_document.hpp"
 #include "cli_process.hpp"
 #include "corpus_files.hpp"
@@ -92,6 +96,121 @@ INSTANTIATE_TEST_SUITE_P(clean_and_faulty, record_then_replay,
                                            "429-without-retry-after"),
                          [](const ::testing::TestParamInfo<const char*>& info) {
                            std::string name = *info.param ? info.param : "clean";
+                           for (char& c : name) {
+                             if (c == '-') c = '_';
+                           }
+                           return "f_" + name;
+                         });
+
+// What a JSON report says of a run, field by field, for comparing a crawl with the replay of
+// its recording. Nothing is left out: every field may differ only if replay judges otherwise.
+struct run_facts {
+  // subject, group, check, severity, pointer, keyword, message: as a multiset, since replay
+  // reports a walk's list.* findings when the whole archive is read, crawl as it walks.
+  std::multiset<std::vector<std::string>> findings;
+  // subject, status, attempts, valid, retries, error: in order (replay keeps the archive's).
+  std::vector<std::vector<std::string>> subjects;
+  std::map<std::string, std::pair<std::int64_t, std::int64_t>> checks;  // id -> passed, failed
+  std::map<std::string, std::int64_t> summary;                          // "skipped" left out
+};
+
+std::string text_of(const json_value* v) {
+  if (!v) return "(absent)";
+  if (v->is_string()) return std::string(v->as_string());
+  if (v->is_number()) return std::string(v->number_text());
+  if (v->is_bool()) return v->as_bool() ? "true" : "false";
+  return v->is_null() ? "null" : "(other)";
+}
+
+run_facts facts_of(const json_value& report) {
+  run_facts out;
+  for (const json_value& f : *report.find("findings")) {
+    std::vector<std::string> row;
+    for (const char* name : {"subject", "group", "check", "severity", "pointer", "keyword",
+                             "message", "offset", "line", "column"}) {
+      row.push_back(text_of(f.find(name)));
+    }
+    out.findings.insert(std::move(row));
+  }
+  for (const json_value& s : *report.find("subjects")) {
+    std::vector<std::string> row;
+    for (const char* name : {"subject", "status", "attempts", "valid", "retries", "error"}) {
+      row.push_back(text_of(s.find(name)));
+    }
+    out.subjects.push_back(std::move(row));
+  }
+  for (const json_value& c : *report.find("checks")) {
+    out.checks[std::string(c.key())] = {c.find("passed")->as_int64(), c.find("failed")->as_int64()};
+  }
+  for (const json_value& n : *report.find("summary")) {
+    if (n.key() != "skipped") out.summary[std::string(n.key())] = n.as_int64();
+  }
+  return out;
+}
+
+std::string joined(const std::vector<std::string>& row) {
+  std::string out;
+  for (const std::string& field : row) out += (out.empty() ? "" : " | ") + field;
+  return out;
+}
+
+// Rows of `a` that `b` lacks (multiset difference), one a line, for a failure message.
+std::string missing_from(const std::multiset<std::vector<std::string>>& a,
+                         const std::multiset<std::vector<std::string>>& b) {
+  std::vector<std::vector<std::string>> rows;
+  std::set_difference(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(rows));
+  std::string out;
+  for (const auto& row : rows) out += "\n  " + joined(row);
+  return out;
+}
+
+// Every fault `serve` knows, from the fake API's own catalogue (a new fault is covered without
+// an edit here).
+std::vector<std::string> every_fault() {
+  std::vector<std::string> out;
+  for (const fault_info& f : fault_catalogue()) out.emplace_back(f.name);
+  return out;
+}
+
+class record_then_replay_every_fault : public replay,
+                                       public ::testing::WithParamInterface<std::string> {};
+
+// Issue 10: for every fault, the replay of a crawl's recording reports exactly what the crawl
+// reported: the same findings (every field), the same subjects (status, attempts, retries,
+// error), the same check tallies and summary, and the same exit code.
+TEST_P(record_then_replay_every_fault, gives_the_crawls_whole_report) {
+  const std::string fault = GetParam();
+  serve_process server({"--seed-certs", "12", "--fault", fault});
+  const fs::path har = dir_ / "run.har";
+  // The slow fault delays every answer by 15 s: a short timeout makes each a transport failure.
+  const std::string timeout = fault == "slow" ? " --timeout 0.3 --retries 0" : "";
+  const cli_result crawled =
+      run("crawl --format json --limits 5,100 --backoff-ms 10 --project proj_e2e" + timeout +
+          " --base-url '" + server.base_url() + "' --record '" + har.string() + "'");
+  ASSERT_TRUE(crawled.report.has_value()) << crawled.out << crawled.err;
+  server.stop();
+
+  const cli_result replayed = run("replay --format json '" + har.string() + "'");
+  ASSERT_TRUE(replayed.report.has_value()) << replayed.out << replayed.err;
+  EXPECT_EQ(replayed.exit_code, crawled.exit_code) << replayed.err;
+  const run_facts live = facts_of(crawled.report->root());
+  const run_facts again = facts_of(replayed.report->root());
+  EXPECT_EQ(again.findings, live.findings)
+      << fault << ": only the crawl found:" << missing_from(live.findings, again.findings)
+      << "\nonly the replay found:" << missing_from(again.findings, live.findings);
+  EXPECT_EQ(again.subjects.size(), live.subjects.size()) << fault;
+  for (std::size_t i = 0; i < std::min(again.subjects.size(), live.subjects.size()); ++i) {
+    EXPECT_EQ(joined(again.subjects[i]), joined(live.subjects[i])) << fault << " subject " << i;
+  }
+  EXPECT_EQ(again.checks, live.checks) << fault;
+  EXPECT_EQ(again.summary, live.summary) << fault;
+  EXPECT_EQ(replayed.report->root().find("summary")->find("skipped")->as_int64(), 0) << fault;
+}
+
+INSTANTIATE_TEST_SUITE_P(serve_faults, record_then_replay_every_fault,
+                         ::testing::ValuesIn(every_fault()),
+                         [](const ::testing::TestParamInfo<std::string>& info) {
+                           std::string name = info.param;
                            for (char& c : name) {
                              if (c == '-') c = '_';
                            }

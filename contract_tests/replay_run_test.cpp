@@ -335,6 +335,31 @@ TEST(replay_entries, transport_errors_and_retries_as_crawl_records_them) {
   EXPECT_EQ(failures(r), expected);
 }
 
+// Replay judged a GET of a deleted id answered 200 as request.accepted_invalid (plus the
+// Certificate schema), crawl's write checks as delete.still_present only. Crawl's verdict won:
+// the GET is a valid request; what is wrong is that the delete did not take. A 404 still gets
+// the common checks (its body must be an ErrorResponse).
+TEST(replay_entries, a_get_of_a_deleted_id_is_delete_still_present_as_in_crawl) {
+  const std::string id_url = k_base + "/organization/certificates/cert_1";
+  const std::string deleted = R"({"object":"certificate.deleted","id":"cert_1"})";
+  const run_report kept = replay_one({exchange("DELETE", id_url, 200, deleted),
+                                      exchange("GET", id_url, 200, item_json("cert_1", 10))});
+  const std::set<std::pair<std::string, std::string>> expected{
+      {"delete.still_present", "write checks"}};
+  EXPECT_EQ(failures(kept), expected);
+  ASSERT_EQ(kept.findings.size(), 1u);
+  EXPECT_EQ(kept.findings[0].what.message, "GET by id answered 200 after the delete, not 404");
+  EXPECT_FALSE(kept.checks().contains("request.accepted_invalid"));
+
+  const run_report gone =
+      replay_one({exchange("DELETE", id_url, 200, deleted), exchange("GET", id_url, 404, k_error)});
+  EXPECT_TRUE(failures(gone).empty()) << ::testing::PrintToString(failures(gone));
+  const check_tally& writes = gone.groups.at("write checks");
+  EXPECT_EQ(counts(writes).at("delete.still_present"),
+            std::make_pair(std::size_t{1}, std::size_t{0}));
+  EXPECT_EQ(counts(writes).at("error.shape"), std::make_pair(std::size_t{1}, std::size_t{0}));
+}
+
 run_report replay_corpus(const std::string& name) {
   std::ifstream in(std::string(CERTHARNESS_CORPUS_DIR) + "/har/" + name, std::ios::binary);
   const std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};

@@ -7,11 +7,11 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "certharness/conformance/exchange_judge.hpp"
 #include "certharness/conformance/list_walk.hpp"
 #include "certharness/conformance/negative_probes.hpp"
 #include "certharness/conformance/response_checks.hpp"
 #include "certharness/http/http_client.hpp"
-#include "certharness/http/retry_after.hpp"
 #include "certharness/schema/schema_registry.hpp"
 
 namespace certharness {
@@ -27,20 +27,12 @@ std::optional<std::string_view> query_value(const routed_request& r, std::string
 // Writes change the certificate set; GETs do not.
 bool writes(const operation& op) { return !op.is_list && op.method != "GET"; }
 
-// Attempts crawl would have retried: no response, 429 or 5xx.
-bool retryable(const har_entry& e) { return e.status == 0 || e.status == 429 || e.status >= 500; }
-
-// As crawl words a retry in request_record::retries.
-std::string retry_reason(const har_entry& e) {
-  if (e.status == 0) return "transport error";
-  std::string why = std::to_string(e.status);
-  // A date counts from when the answer came, as crawl counted it.
+// Why crawl would have retried an attempt; nullopt when it would not have. A date counts from
+// when the answer came, as crawl counted it.
+std::optional<retry_cause> recorded_retry_cause(const har_entry& e) {
   const auto received = e.started + std::chrono::duration_cast<std::chrono::system_clock::duration>(
                                         std::chrono::duration<double, std::milli>(e.time_ms));
-  if (const auto delay = requested_retry_delay(e.response_headers, received)) {
-    why += " (Retry-After " + std::to_string(delay->count()) + " s)";
-  }
-  return why;
+  return retry_cause_of(e.status, e.response_headers, received);
 }
 
 // Which walk a list page belongs to: crawl's walk_spec without the bound.
@@ -84,7 +76,9 @@ struct fetched_certificate {
 
 class replayer {
  public:
-  explicit replayer(const replay_options& options) : options_(options) {
+  explicit replayer(const replay_options& options)
+      : options_(options),
+        judge_(report_, [this](run_finding f) { report_.findings.push_back(std::move(f)); }) {
     report_.command = "replay";
   }
 
@@ -97,9 +91,12 @@ class replayer {
           ++report_.skipped;
           continue;
         }
-        const bool retried = i + 1 < archive.size() && retryable(e) &&
-                             archive[i + 1].method == e.method && archive[i + 1].url == e.url;
-        entry(e, *routed, retried);
+        std::optional<retry_cause> retry;
+        if (i + 1 < archive.size() && archive[i + 1].method == e.method &&
+            archive[i + 1].url == e.url) {
+          retry = recorded_retry_cause(e);
+        }
+        entry(e, *routed, retry);
       }
     }
     judge_walks();
@@ -114,9 +111,10 @@ class replayer {
 
   // Where crawl would have put a request, and what it expects of the answer.
   struct judgement {
-    std::string group = "write checks";
+    std::string group = std::string(k_write_checks_group);
     response_expectation expect;
     std::optional<walk_key> walk;  // for a list page
+    bool after_delete = false;     // a GET of an id deleted earlier in the archive
   };
 
   judgement classify(const routed_request& r) const {
@@ -128,7 +126,7 @@ class replayer {
       const std::optional<std::string_view> limit = query_value(r, "limit");
       j.expect = list_expectation(success, r.query);
       if (j.expect.broken_rule) {
-        j.group = "negative probes";
+        j.group = k_negative_probes_group;
       } else {
         const int n = limit ? std::stoi(std::string(*limit)) : 20;
         j.walk = walk_key{r.endpoint, order, n};
@@ -136,35 +134,26 @@ class replayer {
       }
     } else if (r.operation == certificate_operation::get_certificate) {
       if (is_unknown_certificate_probe(r.certificate_id)) {
-        j.group = "negative probes";
+        j.group = k_negative_probes_group;
         j.expect = get_certificate_expectation(r.certificate_id);
       } else if (deleted_.contains(r.certificate_id)) {
-        j.expect = get_deleted_certificate_expectation();  // a GET after its DELETE must be a 404
+        j.after_delete = true;  // judged as crawl's write checks judge it: delete.still_present
       } else {
-        j.group = "get by id";
+        j.group = k_get_by_id_group;
       }
     }
     return j;
   }
 
-  void entry(har_entry& e, const routed_request& r, bool retried) {
+  void entry(har_entry& e, const routed_request& r, const std::optional<retry_cause>& retry) {
     using op = certificate_operation;
     const std::string request = e.method + " " + e.url;
-    const auto [group, expect, walk] = classify(r);
+    const auto [group, expect, walk, after_delete] = classify(r);
     check_tally& tally = report_.groups[group];
 
-    if (retried) {
-      // Crawl judges a retried attempt only for the Retry-After it owed.
-      if (e.status == 429) {
-        const std::optional<std::string> problem =
-            retry_after_problem(find_header(e.response_headers, "Retry-After"));
-        record(tally, "http.retry_after", !problem);
-        if (problem) {
-          add(group, request,
-              finding{"http.retry_after", severity::warning, "", "", *problem, std::nullopt});
-        }
-      }
-      pending_retries_ += (pending_retries_.empty() ? "" : "; ") + retry_reason(e);
+    if (retry) {
+      judge_.retried_attempt(e.status, e.response_headers, group, request);
+      pending_retries_ += (pending_retries_.empty() ? "" : "; ") + retry->reason;
       ++pending_attempts_;
       return;
     }
@@ -177,35 +166,34 @@ class replayer {
     if (const auto& schema = r.contract->request_schema; schema && e.request_body) {
       check_request_body(*e.request_body, *schema, group, request, tally);
     }
-    if (e.status == 0) {
-      record(tally, "http.transport", false);
-      std::string message = e.error.empty() ? "no response recorded" : e.error;
-      if (sent.attempts > 1) message += " (after " + std::to_string(sent.attempts) + " attempts)";
-      add(group, request,
-          finding{"http.transport", severity::error, "", "", message, std::nullopt});
-      return;
-    }
-    record(tally, "http.transport", true);
-    if (!e.response_body_recorded) return;
+    judge_.transport(sent, group);
+    if (e.status == 0 || !e.response_body_recorded) return;
 
     const client_response response{
         e.status, std::move(e.response_headers), std::move(e.response_body), {}};
-    checked_response checked = check_response(response, expect, tally);
-    for (finding& f : checked.findings) add(group, request, std::move(f));
+    if (after_delete) {
+      judge_.get_after_delete(response, group, request);
+      return;
+    }
+    checked_response checked = judge_.response(response, expect, group, request);
     // Only a 2xx answer is a page or a certificate: an error body that looks like one is not.
     if (!checked.document || e.status < 200 || e.status >= 300) return;
     const json_value& root = checked.document->root();
     if (walk) {
       list_page page = read_list_page(root);
       page.request = request;
-      check_items(root, group, request, r.operation == op::list_certificates);
+      judge_.list_items(root, group, request, r.operation == op::list_certificates);
       page_pool& pool = pools_[*walk];
       if (pool.pages.empty()) walk_order_.push_back(*walk);
       std::optional<std::string> after(query_value(r, "after"));
       if (after) pool.by_after[*after].push_back(pool.pages.size());
       pool.pages.push_back(recorded_page{std::move(after), std::move(page), writes_});
-    } else if (r.operation == op::get_certificate && group == "get by id" && root.is_object()) {
-      check_fetched(root, r, group, request, tally);
+    } else if (r.operation == op::get_certificate && group == k_get_by_id_group &&
+               root.is_object()) {
+      // Compared with the list once every page is in: the archive may hold it later.
+      const std::optional<std::string_view> include = query_value(r, "include[]");
+      fetched_.push_back(fetched_certificate{r.certificate_id, include && *include == "content",
+                                             request, judge_.fetched(root, group, request)});
     } else if (checked.success && writes(*r.contract)) {
       ++writes_;
       if (r.operation == op::delete_certificate) deleted_.insert(r.certificate_id);
@@ -227,26 +215,6 @@ class replayer {
     }
     record(tally, "schema", !has_error(problems));
     for (finding& f : problems) add(group, request, std::move(f));
-  }
-
-  // cert.validity for every listed item; organization items are what GET by id is compared to.
-  void check_items(const json_value& root, const std::string& group, const std::string& request,
-                   bool org) {
-    findings found;
-    auto items = check_list_items(root, report_.groups[group], found);
-    for (finding& f : found) add(group, request, std::move(f));
-    if (!org) return;
-    for (auto& [id, fields] : items) listed_.emplace(std::move(id), std::move(fields));
-  }
-
-  void check_fetched(const json_value& root, const routed_request& r, const std::string& group,
-                     const std::string& request, check_tally& tally) {
-    findings found;
-    check_fetched_certificate(root, tally, found);
-    for (finding& f : found) add(group, request, std::move(f));
-    const std::optional<std::string_view> include = query_value(r, "include[]");
-    fetched_.push_back(fetched_certificate{r.certificate_id, include && *include == "content",
-                                           request, read_certificate_fields(root)});
   }
 
   void judge_walks() {
@@ -294,16 +262,8 @@ class replayer {
 
   void judge_fetched() {
     for (const fetched_certificate& got : fetched_) {
-      const auto listed = listed_.find(got.id);
-      if (listed == listed_.end()) continue;  // nothing to compare with
-      const auto differences =
-          certificate_differences(got.fields, got.id, listed->second, got.with_content);
-      record(report_.groups["get by id"], "cert.consistency", differences.empty());
-      for (const auto& [pointer, message] : differences) {
-        add("get by id", got.request,
-            finding{"cert.consistency", severity::error, pointer, "",
-                    "GET by id disagrees with the list: " + message, std::nullopt});
-      }
+      judge_.compare_with_list(got.fields, got.id, got.with_content, std::string(k_get_by_id_group),
+                               got.request);
     }
   }
 
@@ -313,7 +273,7 @@ class replayer {
   std::string pending_retries_;  // and why
   std::map<walk_key, page_pool> pools_;
   std::vector<walk_key> walk_order_;  // as first recorded
-  std::map<std::string, certificate_fields> listed_;
+  exchange_judge judge_;
   std::vector<fetched_certificate> fetched_;
   std::set<std::string> deleted_;
   std::size_t writes_ = 0;  // successful writes so far: the certificate set may have changed

@@ -1,0 +1,90 @@
+#include "certharness/conformance/crawl_walks.hpp"
+
+#include <algorithm>
+#include <vector>
+
+#include "certharness/conformance/list_walk.hpp"
+#include "certharness/http/http_client.hpp"
+
+namespace certharness {
+namespace {
+
+constexpr std::string_view k_org_endpoint = "/organization/certificates";
+
+walk_result walk(crawl_session& session, const walk_spec& spec, const std::string& schema) {
+  const std::string group = spec.label();
+  const bool org = spec.endpoint == k_org_endpoint;
+  exchange_judge& judge = session.judge();
+  const page_fetcher fetch =
+      [&](const std::optional<std::string>& after) -> std::optional<list_page> {
+    if (session.stopping()) return std::nullopt;
+    std::optional<checked_response> r =
+        session.get(spec.page_target(after), group, {schema, std::nullopt});
+    // Only a 2xx answer is a page: an error body that happens to look like one is not.
+    if (!r || !r->document || !session.last_answered_2xx()) return std::nullopt;
+    session.count_page();
+    const json_value& root = r->document->root();
+    list_page page = read_list_page(root);
+    page.request = session.last_request().request;
+    std::size_t bytes = sizeof page + page.request.size() + page.first_id.value.size() +
+                        page.last_id.value.size() + (page.after ? page.after->size() : 0);
+    for (const list_item& item : page.items) bytes += sizeof item + item.id.size();
+    session.keep(bytes);
+    judge.list_items(root, group, page.request, org,
+                     [&](std::size_t remembered) { session.keep(remembered); });
+    return page;
+  };
+  walk_result w = walk_list(spec, fetch);
+  for (run_finding& f : w.findings) judge.add(std::move(f));
+  judge.merge_tally(group, w.tally);
+  return w;
+}
+
+}  // namespace
+
+void walk_every_list(crawl_session& session, const crawl_options& options) {
+  std::vector<std::string> endpoints{std::string(k_org_endpoint)};
+  for (const std::string& p : options.projects) {
+    endpoints.push_back("/organization/projects/" + percent_encode(p) + "/certificates");
+  }
+  for (const std::string& endpoint : endpoints) {
+    const bool org = endpoint == k_org_endpoint;
+    std::vector<walk_result> walks;  // of this endpoint, for list.consistency
+    for (const std::string& order : options.orders) {
+      for (const int limit : options.limits) {
+        if (session.stopping()) break;
+        walk_spec spec{endpoint, order, limit, options.max_pages};
+        walks.push_back(walk(session, spec,
+                             org ? "ListCertificatesResponse" : "ListProjectCertificatesResponse"));
+        if (session.failed()) return;
+      }
+    }
+    check_tally consistency;
+    for (run_finding& f : check_consistency(walks, consistency)) session.judge().add(std::move(f));
+    session.judge().merge_tally(endpoint + " consistency", consistency);
+  }
+}
+
+void get_each_listed(crawl_session& session) {
+  const std::string group(k_get_by_id_group);
+  exchange_judge& judge = session.judge();
+  for (const auto& listed : judge.listed()) {
+    const std::string& id = listed.first;
+    // GET .../certificates/ would be the list itself (the schema check reported the empty id).
+    if (id.empty()) continue;
+    for (const bool with_content : {false, true}) {
+      if (session.stopping()) return;
+      const std::string q = std::string(k_org_endpoint) + "/" + percent_encode(id) +
+                            (with_content ? "?include%5B%5D=content" : "");
+      const std::optional<checked_response> r =
+          session.get(q, group, {"Certificate", std::nullopt});
+      const json_value* fetched = session.object_root(r);
+      if (!fetched) continue;
+      const std::string request = session.last_request().request;
+      judge.compare_with_list(judge.fetched(*fetched, group, request), id, with_content, group,
+                              request);
+    }
+  }
+}
+
+}  // namespace certharness

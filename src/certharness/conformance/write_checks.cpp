@@ -1,0 +1,355 @@
+#include "certharness/conformance/write_checks.hpp"
+
+#include <cctype>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <functional>
+#include <random>
+#include <set>
+#include <stdexcept>
+#include <utility>
+#include <vector>
+
+#include "certharness/conformance/certificate_checks.hpp"
+#include "certharness/conformance/list_walk.hpp"
+#include "certharness/fake_api/x509_certificate.hpp"
+#include "certharness/json/text_escaping.hpp"
+
+namespace certharness {
+namespace {
+
+constexpr std::string_view k_org_endpoint = "/organization/certificates";
+constexpr std::string_view k_write_name_prefix = "certharness-write-check-";
+
+struct write_state {
+  std::string name, renamed;
+  std::string pem;
+  certificate_validity validity;
+  bool upload_sent = false;
+  std::optional<std::string> id;  // from the upload response
+  bool gone = false;              // DELETE done, GET by id 404 and not listed
+};
+
+struct listed_state {
+  std::string id;
+  std::optional<std::string> name;
+  std::optional<bool> active;
+};
+
+struct list_search {
+  std::vector<listed_state> matches;
+  bool complete = false;  // the whole list was seen
+};
+
+// A ToggleCertificatesRequest for one id.
+std::string ids_body(const std::string& id) {
+  std::string body = R"({"certificate_ids":[)";
+  append_json_string(body, id);
+  return body + "]}";
+}
+
+std::string without_whitespace(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    if (!std::isspace(static_cast<unsigned char>(c))) out.push_back(c);
+  }
+  return out;
+}
+
+class write_checker {
+ public:
+  write_checker(crawl_session& session, std::size_t max_pages)
+      : session_(session), max_pages_(max_pages), group_(k_write_checks_group) {}
+
+  void run() {
+    write_state s;
+    std::random_device random;
+    const std::uint64_t nonce = (std::uint64_t{random()} << 32) | random();
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(nonce));
+    s.name = std::string(k_write_name_prefix) + hex;
+    s.renamed = s.name + "-renamed";
+    const std::int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count();
+    s.validity = {now - 3600, now + 86'400};
+    try {
+      s.pem = make_self_signed_certificate(
+          {s.name, s.validity.not_before, s.validity.not_after, (nonce >> 1) | 1});
+    } catch (const std::runtime_error& e) {
+      session_.fail(std::string("cannot make a throwaway certificate for --write-checks: ") +
+                    e.what());
+      return;
+    }
+    using step = bool (write_checker::*)(write_state&);
+    for (const step next : {&write_checker::upload_step, &write_checker::content_step,
+                            &write_checker::listed_inactive_step, &write_checker::rename_step,
+                            &write_checker::activate_step, &write_checker::deactivate_step,
+                            &write_checker::delete_step}) {
+      if (session_.stopping() || !(this->*next)(s)) break;
+    }
+    clean_up(s);
+  }
+
+ private:
+  // Tallies `check` in the write-checks group; a failure is an error finding.
+  void judge(const char* check, bool ok, const std::string& request, std::string pointer,
+             std::string message) {
+    session_.judge().verdict(group_, check, ok, request, std::move(pointer), std::move(message));
+  }
+
+  const std::string& last_request() const { return session_.last_request().request; }
+
+  std::optional<checked_response> write_exchange(const std::string& method,
+                                                 const std::string& path_query,
+                                                 const std::optional<std::string>& body,
+                                                 const std::string& schema) {
+    return session_.exchange(method, path_query, body, group_, {schema, std::nullopt});
+  }
+
+  std::string certificate_path(const write_state& s) const {
+    return std::string(k_org_endpoint) + "/" + percent_encode(*s.id);
+  }
+
+  void check_details(const json_value& certificate, const write_state& s,
+                     const std::string& request) {
+    const certificate_fields got = read_certificate_fields(certificate);
+    const std::string want_from = std::to_string(s.validity.not_before);
+    const std::string want_to = std::to_string(s.validity.not_after);
+    judge("upload.details", got.valid_at == want_from && got.expires_at == want_to, request,
+          "/certificate_details",
+          "valid_at " + (got.valid_at.empty() ? "absent" : got.valid_at) + " and expires_at " +
+              (got.expires_at.empty() ? "absent" : got.expires_at) +
+              ", but the uploaded PEM says notBefore " + want_from + " and notAfter " + want_to);
+  }
+
+  bool upload_step(write_state& s) {
+    std::string body = R"({"name":)";
+    append_json_string(body, s.name);
+    body += R"(,"certificate":)";
+    append_json_string(body, s.pem);
+    body += '}';
+    s.upload_sent = true;
+    const auto r = write_exchange("POST", std::string(k_org_endpoint), body, "Certificate");
+    const json_value* root = session_.object_root(r);
+    const json_value* id = root ? root->find("id") : nullptr;
+    if (!id || !id->is_string()) return false;
+    s.id = std::string(id->as_string());
+    const std::string& request = last_request();
+    check_details(*root, s, request);
+    const json_value* active = root->find("active");
+    judge("upload.activates", !active || (active->is_bool() && !active->as_bool()), request,
+          "/active", "the upload response says active " + value_text(active));
+    return true;
+  }
+
+  bool content_step(write_state& s) {
+    const auto r = write_exchange("GET", certificate_path(s) + "?include%5B%5D=content",
+                                  std::nullopt, "Certificate");
+    const json_value* root = session_.object_root(r);
+    if (!root) return true;  // nothing to compare; the rest of the life cycle can still run
+    const std::string& request = last_request();
+    check_details(*root, s, request);
+    const json_value* d = root->find("certificate_details");
+    const json_value* content = d && d->is_object() ? d->find("content") : nullptr;
+    judge("upload.content",
+          content && content->is_string() &&
+              without_whitespace(content->as_string()) == without_whitespace(s.pem),
+          request, "/certificate_details/content",
+          content && content->is_string()
+              ? "include[]=content returned PEM text other than the one uploaded"
+              : "include[]=content returned no content");
+    return true;
+  }
+
+  // Walks the organization list at limit 100 (bounded by max_pages) for items that `match`.
+  list_search search_list(const std::function<bool(const listed_state&)>& match) {
+    list_search out;
+    std::optional<std::string> after;
+    for (std::size_t page = 0; page < max_pages_ && !session_.stopping(); ++page) {
+      const walk_spec spec{std::string(k_org_endpoint), "desc", 100, max_pages_};
+      const auto r =
+          session_.get(spec.page_target(after), group_, {"ListCertificatesResponse", std::nullopt});
+      const json_value* root = session_.object_root(r);
+      const json_value* data = root ? root->find("data") : nullptr;
+      if (!data || !data->is_array()) return out;
+      for (const json_value& item : *data) {
+        const json_value* id = item.is_object() ? item.find("id") : nullptr;
+        if (!id || !id->is_string()) continue;
+        listed_state l{std::string(id->as_string()), std::nullopt, std::nullopt};
+        if (const json_value* n = item.find("name"); n && n->is_string()) {
+          l.name = std::string(n->as_string());
+        }
+        if (const json_value* a = item.find("active"); a && a->is_bool()) l.active = a->as_bool();
+        if (match(l)) out.matches.push_back(std::move(l));
+      }
+      const list_page read = read_list_page(*root);
+      if (read.has_more != true || read.last_id.state != cursor_field::kind::string_value ||
+          read.last_id.value == after) {
+        out.complete = read.has_more == false;
+        return out;
+      }
+      after = read.last_id.value;
+    }
+    return out;
+  }
+
+  std::optional<listed_state> find_listed(const write_state& s) {
+    list_search found = search_list([&](const listed_state& l) { return l.id == *s.id; });
+    if (found.matches.empty()) return std::nullopt;
+    return std::move(found.matches.front());
+  }
+
+  bool listed_inactive_step(write_state& s) {
+    const std::optional<listed_state> listed = find_listed(s);
+    judge("upload.activates", listed && listed->active == false, last_request(), "",
+          listed ? "the fresh upload " + *s.id + " is listed active"
+                 : "the fresh upload " + *s.id + " is not in the organization list");
+    return true;
+  }
+
+  bool rename_step(write_state& s) {
+    std::string body = R"({"name":)";
+    append_json_string(body, s.renamed);
+    body += '}';
+    std::string want;
+    append_json_string(want, s.renamed);
+    const struct {
+      const char* method;
+      std::optional<std::string> body;
+      const char* what;
+    } requests[] = {{"POST", body, "the rename response"}, {"GET", std::nullopt, "GET by id"}};
+    for (const auto& q : requests) {
+      const auto r = write_exchange(q.method, certificate_path(s), q.body, "Certificate");
+      const json_value* root = session_.object_root(r);
+      if (!root) continue;
+      const std::string got = value_text(root->find("name"));
+      judge("modify.name", got == want, last_request(), "/name",
+            std::string(q.what) + " has name " + (got.empty() ? "absent" : got) +
+                " after the rename to " + want);
+    }
+    return true;
+  }
+
+  bool toggle_step(write_state& s, bool on) {
+    const char* verb = on ? "activate" : "deactivate";
+    const auto r = write_exchange("POST", std::string(k_org_endpoint) + "/" + verb, ids_body(*s.id),
+                                  on ? "OrganizationCertificateActivationResponse"
+                                     : "OrganizationCertificateDeactivationResponse");
+    if (const json_value* root = session_.object_root(r)) {
+      const json_value* data = root->find("data");
+      std::optional<bool> active;
+      if (data && data->is_array()) {
+        for (const json_value& item : *data) {
+          const json_value* id = item.is_object() ? item.find("id") : nullptr;
+          const json_value* a = id ? item.find("active") : nullptr;
+          if (a && id->is_string() && id->as_string() == *s.id && a->is_bool()) {
+            active = a->as_bool();
+          }
+        }
+      }
+      judge("toggle.result", active == on, last_request(), "/data",
+            std::string(verb) + " answered " +
+                (active ? (*active ? "active" : "inactive") : "no item with its active state") +
+                " for " + *s.id);
+    }
+    const std::optional<listed_state> listed = find_listed(s);
+    const std::string& request = last_request();
+    judge("toggle.result", listed && listed->active == on, request, "",
+          listed ? *s.id + " is listed with active " +
+                       (listed->active ? (*listed->active ? "true" : "false") : "absent") +
+                       " after " + verb
+                 : *s.id + " is not in the organization list after " + verb);
+    if (listed) {
+      judge("modify.name", listed->name == s.renamed, request, "",
+            *s.id + " is listed under " + (listed->name ? "\"" + *listed->name + "\"" : "no name") +
+                " after the rename to \"" + s.renamed + "\"");
+    }
+    return true;
+  }
+
+  bool activate_step(write_state& s) { return toggle_step(s, true); }
+  bool deactivate_step(write_state& s) { return toggle_step(s, false); }
+
+  bool delete_step(write_state& s) {
+    const auto r =
+        write_exchange("DELETE", certificate_path(s), std::nullopt, "DeleteCertificateResponse");
+    const json_value* root = session_.object_root(r);
+    if (!root) return false;
+    const json_value* id = root->find("id");
+    std::string want;
+    append_json_string(want, *s.id);
+    judge("delete.still_present", value_text(id) == want, last_request(), "/id",
+          "the delete response names " + value_text(id) + ", not " + want);
+    const auto after = session_.fetch("GET", certificate_path(s), std::nullopt, group_);
+    if (!after) return false;
+    const bool answered_404 = session_.judge().get_after_delete(*after, group_, last_request());
+    const bool listed = find_listed(s).has_value();
+    judge("delete.still_present", !listed, last_request(), "",
+          *s.id + " is still listed after the delete");
+    s.gone = answered_404 && !listed;
+    return true;
+  }
+
+  // Removes whatever the write checks made: the uploaded id unless it is proven gone, and any
+  // listed certificate under our names (a retried or timed-out upload may have made one whose
+  // id we never saw). Runs after an interrupt too, under the session's cleanup deadline.
+  void clean_up(const write_state& s) {
+    if (!s.upload_sent) return;
+    session_.begin_cleanup();
+    std::set<std::string> left;
+    if (s.id && !s.gone) left.insert(*s.id);
+    const list_search ours =
+        search_list([&](const listed_state& l) { return l.name == s.name || l.name == s.renamed; });
+    for (const listed_state& l : ours.matches) left.insert(l.id);
+    bool clean = true;
+    const std::string& request = last_request();
+    if (!ours.complete && !s.id) {
+      clean = false;
+      judge("cleanup.failed", false, request, "",
+            "could not walk the list to find what the upload of \"" + s.name +
+                "\" made: look for certificates named " + std::string(k_write_name_prefix) + "*");
+    }
+    for (const std::string& id : left) {
+      if (const std::optional<std::string> why = remove(id)) {
+        clean = false;
+        judge("cleanup.failed", false, last_request(), "",
+              "certificate " + id + " made by --write-checks is left behind: " + *why);
+      }
+    }
+    if (clean) judge("cleanup.failed", true, std::string(), "", "");
+    session_.end_cleanup();
+  }
+
+  // Deactivates (a delete of an active certificate is refused) and deletes `id`. 404 counts as
+  // removed. Returns why it is still there, if it is.
+  std::optional<std::string> remove(const std::string& id) {
+    if (session_.stopping()) return "the cleanup deadline passed first";
+    session_.fetch("POST", std::string(k_org_endpoint) + "/deactivate", ids_body(id), group_);
+    const auto r = session_.fetch("DELETE", std::string(k_org_endpoint) + "/" + percent_encode(id),
+                                  std::nullopt, group_);
+    if (!r) return "DELETE failed: " + session_.last_request().error;
+    if ((r->status >= 200 && r->status < 300) || r->status == 404) return std::nullopt;
+    std::string why = "DELETE answered " + std::to_string(r->status);
+    const decode_result body = decode_json(r->body);
+    const json_value* error = body.ok() && body.document->root().is_object()
+                                  ? body.document->root().find("error")
+                                  : nullptr;
+    const json_value* message = error && error->is_object() ? error->find("message") : nullptr;
+    if (message && message->is_string()) why += ": " + std::string(message->as_string());
+    return why;
+  }
+
+  crawl_session& session_;
+  std::size_t max_pages_;
+  const std::string group_;
+};
+
+}  // namespace
+
+void run_write_checks(crawl_session& session, std::size_t max_pages) {
+  write_checker(session, max_pages).run();
+}
+
+}  // namespace certharness
