@@ -139,6 +139,13 @@ class operation_table {
   static std::string build_target(const operation& op, const path_parameters& parameters,
                                   const query_parameters& query);
 
+  // Shorthands over at(kind) for the callers that drive a known operation (they throw
+  // std::out_of_range as at() does, std::invalid_argument as build_path does).
+  std::string path(certificate_operation kind, const path_parameters& parameters = {}) const;
+  std::string target(certificate_operation kind, const path_parameters& parameters,
+                     const query_parameters& query) const;
+  std::string success_schema(certificate_operation kind) const;
+
   // The most segments any template has.
   std::size_t max_segments() const noexcept { return max_segments_; }
 

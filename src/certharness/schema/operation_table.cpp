@@ -337,4 +337,18 @@ std::string operation_table::build_target(const operation& op, const path_parame
   return append_query(build_path(op, parameters), query);
 }
 
+std::string operation_table::path(certificate_operation kind,
+                                  const path_parameters& parameters) const {
+  return build_path(at(kind), parameters);
+}
+
+std::string operation_table::target(certificate_operation kind, const path_parameters& parameters,
+                                    const query_parameters& query) const {
+  return build_target(at(kind), parameters, query);
+}
+
+std::string operation_table::success_schema(certificate_operation kind) const {
+  return std::string(at(kind).success_schema());
+}
+
 }  // namespace certharness
