@@ -24,6 +24,12 @@ std::optional<std::string_view> query_value(const routed_request& r, std::string
   return std::nullopt;
 }
 
+// A query parameter's documented default ("desc" for order), "" when none.
+std::string default_of(const operation& op, std::string_view name) {
+  const operation_parameter* p = op.parameter(name);
+  return p && p->default_value ? *p->default_value : std::string();
+}
+
 // Writes change the certificate set; GETs do not.
 bool writes(const operation& op) { return !op.is_list && op.method != "GET"; }
 
@@ -122,13 +128,15 @@ class replayer {
     const std::string success(r.contract->success_schema());
     j.expect = {success, std::nullopt};
     if (r.contract->is_list) {
-      const std::string order(query_value(r, "order").value_or("desc"));
+      // As the API reads an absent order and limit: by their documented defaults.
+      const std::string order(query_value(r, "order").value_or(default_of(*r.contract, "order")));
       const std::optional<std::string_view> limit = query_value(r, "limit");
       j.expect = list_expectation(success, r.query);
       if (j.expect.broken_rule) {
         j.group = k_negative_probes_group;
       } else {
-        const int n = limit ? std::stoi(std::string(*limit)) : 20;
+        const std::string text = limit ? std::string(*limit) : default_of(*r.contract, "limit");
+        const int n = text.empty() ? 0 : std::stoi(text);  // broken_list_rule refused the rest
         j.walk = walk_key{r.endpoint, order, n};
         j.group = walk_spec{r.endpoint, order, n, options_.max_pages}.label();
       }
@@ -191,7 +199,9 @@ class replayer {
     } else if (r.operation == op::get_certificate && group == k_get_by_id_group &&
                root.is_object()) {
       // Compared with the list once every page is in: the archive may hold it later.
-      const std::optional<std::string_view> include = query_value(r, "include[]");
+      const operation_parameter* rule = r.contract->parameter("include");
+      const std::optional<std::string_view> include =
+          rule ? query_value(r, rule->query_name()) : std::nullopt;
       fetched_.push_back(fetched_certificate{r.certificate_id, include && *include == "content",
                                              request, judge_.fetched(root, group, request)});
     } else if (checked.success && writes(*r.contract)) {

@@ -61,6 +61,7 @@ constexpr std::string_view k_made_up_id = "cert_000000000000000000000000";
 // ---- Routing: the operation table says which operation a path and method are.
 
 struct target {
+  const operation* op = nullptr;  // its row: the parameters' rules
   certificate_operation what = certificate_operation::list_certificates;
   std::optional<std::string> project;  // project routes only
   std::string certificate_id;          // the routes with {certificate_id} only
@@ -333,6 +334,7 @@ struct fake_api::impl {
         break;
     }
     target t;
+    t.op = op;
     t.what = *op->kind;
     if (op->scope == operation_scope::project) t.project = path->parameter("project_id");
     t.certificate_id = path->parameter("certificate_id");
@@ -378,7 +380,7 @@ struct fake_api::impl {
   }
 
   http_response list(const http_request& r, const target& t) {
-    auto parsed = parse_page_query(r.query, has(fake_fault::accepts_invalid_limit));
+    auto parsed = parse_page_query(r.query, *t.op, has(fake_fault::accepts_invalid_limit));
     if (const auto* e = std::get_if<api_error>(&parsed)) return reply(*e);
     const page_query& q = std::get<page_query>(parsed);
     const std::vector<const stored_certificate*> view = ordered(q.ascending);

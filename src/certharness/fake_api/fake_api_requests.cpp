@@ -65,7 +65,13 @@ result<std::optional<std::string_view>> single_value(const query_list& query,
   return value;
 }
 
-result<std::int64_t> parse_limit(std::string_view text, bool clamp) {
+// limit's bounds as the operation table states them (none when it states none).
+struct limit_bounds {
+  std::int64_t min = std::numeric_limits<std::int64_t>::min();
+  std::int64_t max = std::numeric_limits<std::int64_t>::max();
+};
+
+result<std::int64_t> parse_limit(std::string_view text, limit_bounds bounds, bool clamp) {
   std::int64_t limit = 0;
   const char* end = text.data() + text.size();
   const auto [stop, ec] = std::from_chars(text.data(), end, limit);
@@ -77,13 +83,17 @@ result<std::int64_t> parse_limit(std::string_view text, bool clamp) {
     limit = text.front() == '-' ? std::numeric_limits<std::int64_t>::min()
                                 : std::numeric_limits<std::int64_t>::max();
   }
-  if (clamp) return std::clamp(limit, k_min_limit, k_max_limit);
-  if (limit < k_min_limit) {
-    return api_error{400, "Invalid 'limit': integer below minimum value. Expected a value >= 1.",
+  if (clamp) return std::clamp(limit, bounds.min, bounds.max);
+  if (limit < bounds.min) {
+    return api_error{400,
+                     "Invalid 'limit': integer below minimum value. Expected a value >= " +
+                         std::to_string(bounds.min) + ".",
                      "limit", "integer_below_min_value"};
   }
-  if (limit > k_max_limit) {
-    return api_error{400, "Invalid 'limit': integer above maximum value. Expected a value <= 100.",
+  if (limit > bounds.max) {
+    return api_error{400,
+                     "Invalid 'limit': integer above maximum value. Expected a value <= " +
+                         std::to_string(bounds.max) + ".",
                      "limit", "integer_above_max_value"};
   }
   return limit;
@@ -145,22 +155,50 @@ credentials bearer_credentials(const header_list& headers) {
   return clean ? credentials::present : credentials::malformed;
 }
 
-result<page_query> parse_page_query(const query_list& query, bool clamp_limit) {
+namespace {
+
+// "'asc' and 'desc'", "'a', 'b' and 'c'".
+std::string quoted_list(const std::vector<std::string>& values) {
+  std::string out;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out += i + 1 == values.size() ? " and " : ", ";
+    out += "'" + values[i] + "'";
+  }
+  return out;
+}
+
+}  // namespace
+
+result<page_query> parse_page_query(const query_list& query, const operation& list,
+                                    bool clamp_limit) {
+  // The rules are the operation table's: limit's default and bounds, order's default and enum.
+  const operation_parameter* limit_rule = list.parameter("limit");
+  const operation_parameter* order_rule = list.parameter("order");
+  limit_bounds bounds;
   page_query q;
+  if (limit_rule) {
+    bounds.min = limit_rule->minimum.value_or(bounds.min);
+    bounds.max = limit_rule->maximum.value_or(bounds.max);
+    const std::string fallback = limit_rule->default_value.value_or("");
+    std::from_chars(fallback.data(), fallback.data() + fallback.size(), q.limit);
+  }
+  if (order_rule) q.ascending = order_rule->default_value == "asc";
   auto limit = single_value(query, "limit");
   if (auto* e = std::get_if<api_error>(&limit)) return std::move(*e);
   if (const auto& text = std::get<0>(limit)) {
-    auto parsed = parse_limit(*text, clamp_limit);
+    auto parsed = parse_limit(*text, bounds, clamp_limit);
     if (auto* e = std::get_if<api_error>(&parsed)) return std::move(*e);
     q.limit = std::get<std::int64_t>(parsed);
   }
   auto order = single_value(query, "order");
   if (auto* e = std::get_if<api_error>(&order)) return std::move(*e);
   if (const auto& text = std::get<0>(order)) {
-    if (*text != "asc" && *text != "desc") {
+    const std::vector<std::string> orders =
+        order_rule ? order_rule->allowed : std::vector<std::string>{};
+    if (std::find(orders.begin(), orders.end(), *text) == orders.end()) {
       return api_error{400,
                        "Invalid value for 'order': '" + echo(*text) +
-                           "'. Supported values are: 'asc' and 'desc'.",
+                           "'. Supported values are: " + quoted_list(orders) + ".",
                        "order", "invalid_value"};
     }
     q.ascending = *text == "asc";

@@ -12,12 +12,10 @@
 
 #include "certharness/http/http_message.hpp"
 #include "certharness/json/json_document.hpp"
+#include "certharness/schema/operation_table.hpp"
 
 namespace certharness::fake_api_internal {
 
-inline constexpr std::int64_t k_default_limit = 20;
-inline constexpr std::int64_t k_min_limit = 1;
-inline constexpr std::int64_t k_max_limit = 100;
 inline constexpr std::size_t k_max_toggle_ids = 10;
 
 struct api_error {
@@ -46,14 +44,16 @@ credentials bearer_credentials(const header_list& headers);
 using query_list = std::vector<std::pair<std::string, std::string>>;
 
 struct page_query {
-  std::int64_t limit = k_default_limit;
+  std::int64_t limit = 0;  // the table's default when not given
   bool ascending = false;
   std::optional<std::string_view> after;
 };
 
-// limit (1..100; clamped instead of refused when `clamp_limit`), order (asc/desc), after; each
-// at most once.
-result<page_query> parse_page_query(const query_list& query, bool clamp_limit);
+// limit, order and after of a request to `list`, each at most once, by the operation table's
+// rules for `list` (limit's default and bounds -- clamped instead of refused when
+// `clamp_limit` -- and order's default and enum).
+result<page_query> parse_page_query(const query_list& query, const operation& list,
+                                    bool clamp_limit);
 
 // The body as a JSON object (strictly decoded), or the 400 to answer.
 result<json_document> json_object_body(std::string_view body);
