@@ -16,6 +16,7 @@
 
 #include "certharness/conformance/certificate_checks.hpp"
 #include "certharness/conformance/response_checks.hpp"
+#include "certharness/har/har.hpp"
 #include "certharness/http/http_message.hpp"
 #include "certharness/report/run_report.hpp"
 
@@ -38,6 +39,9 @@ struct retry_cause {
 // from it (see requested_retry_delay).
 std::optional<retry_cause> retry_cause_of(int status, const header_list& headers,
                                           std::chrono::system_clock::time_point received);
+
+// The same, of a recorded attempt: its answer came time_ms after it started.
+std::optional<retry_cause> retry_cause_of(const har_entry& attempt);
 
 // Judges exchanges into a run_report: tallies go to report.groups, findings to `add` (crawl
 // counts their bytes against its budget; replay appends them).

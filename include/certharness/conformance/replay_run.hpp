@@ -48,6 +48,9 @@ struct replay_options {
 //   (http.retry_after), the last attempt gets every check;
 // - request bodies of uploads, modifications and toggles are validated against their schema
 //   (check "schema", messages saying "request body");
+// - crawl's --write-checks (from an upload whose name starts "certharness-write-check-" and whose
+//   certificate is a readable PEM): the write checks run again, each request answered by the
+//   next recorded exchange, so they give the findings crawl gave (group "write checks");
 // - responses: status 0 is http.transport; otherwise check_response with the operation's
 //   success schema; an entry without a recorded body (browsers leave some out) gets no
 //   response checks at all, as nothing about it can be judged fairly;

@@ -16,6 +16,13 @@ std::optional<retry_cause> retry_cause_of(int status, const header_list& headers
   return out;
 }
 
+std::optional<retry_cause> retry_cause_of(const har_entry& attempt) {
+  const auto received =
+      attempt.started + std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                            std::chrono::duration<double, std::milli>(attempt.time_ms));
+  return retry_cause_of(attempt.status, attempt.response_headers, received);
+}
+
 exchange_judge::exchange_judge(run_report& report, finding_sink add)
     : report_(report), add_(std::move(add)) {}
 

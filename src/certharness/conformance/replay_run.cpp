@@ -10,7 +10,9 @@
 #include "certharness/conformance/exchange_judge.hpp"
 #include "certharness/conformance/list_walk.hpp"
 #include "certharness/conformance/negative_probes.hpp"
+#include "certharness/conformance/recorded_session.hpp"
 #include "certharness/conformance/response_checks.hpp"
+#include "certharness/conformance/write_checks.hpp"
 #include "certharness/http/http_client.hpp"
 #include "certharness/schema/schema_registry.hpp"
 
@@ -32,14 +34,6 @@ std::string default_of(const operation& op, std::string_view name) {
 
 // Writes change the certificate set; GETs do not.
 bool writes(const operation& op) { return !op.is_list && op.method != "GET"; }
-
-// Why crawl would have retried an attempt; nullopt when it would not have. A date counts from
-// when the answer came, as crawl counted it.
-std::optional<retry_cause> recorded_retry_cause(const har_entry& e) {
-  const auto received = e.started + std::chrono::duration_cast<std::chrono::system_clock::duration>(
-                                        std::chrono::duration<double, std::milli>(e.time_ms));
-  return retry_cause_of(e.status, e.response_headers, received);
-}
 
 // Which walk a list page belongs to: crawl's walk_spec without the bound.
 using walk_key = std::tuple<std::string, std::string, int>;  // endpoint, order, limit
@@ -97,10 +91,21 @@ class replayer {
           ++report_.skipped;
           continue;
         }
+        // Crawl's --write-checks, recorded: run again over their recording, as crawl ran them.
+        if (routed->operation == certificate_operation::upload_certificate && e.request_body) {
+          if (const auto identity = recorded_write_identity(*e.request_body)) {
+            recorded_session session(archive, i, report_, judge_);
+            run_write_checks(session, options_.max_pages, *identity);
+            if (session.next() > i) {
+              i = session.next() - 1;
+              continue;
+            }
+          }
+        }
         std::optional<retry_cause> retry;
         if (i + 1 < archive.size() && archive[i + 1].method == e.method &&
             archive[i + 1].url == e.url) {
-          retry = recorded_retry_cause(e);
+          retry = retry_cause_of(e);
         }
         entry(e, *routed, retry);
       }

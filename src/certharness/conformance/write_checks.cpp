@@ -62,26 +62,12 @@ class write_checker {
   write_checker(crawl_session& session, std::size_t max_pages)
       : session_(session), max_pages_(max_pages), group_(k_write_checks_group) {}
 
-  void run() {
+  void run(const write_identity& identity) {
     write_state s;
-    std::random_device random;
-    const std::uint64_t nonce = (std::uint64_t{random()} << 32) | random();
-    char hex[17];
-    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(nonce));
-    s.name = std::string(k_write_name_prefix) + hex;
+    s.name = identity.name;
     s.renamed = s.name + "-renamed";
-    const std::int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
-                                 std::chrono::system_clock::now().time_since_epoch())
-                                 .count();
-    s.validity = {now - 3600, now + 86'400};
-    try {
-      s.pem = make_self_signed_certificate(
-          {s.name, s.validity.not_before, s.validity.not_after, (nonce >> 1) | 1});
-    } catch (const std::runtime_error& e) {
-      session_.fail(std::string("cannot make a throwaway certificate for --write-checks: ") +
-                    e.what());
-      return;
-    }
+    s.pem = identity.pem;
+    s.validity = identity.validity;
     using step = bool (write_checker::*)(write_state&);
     for (const step next : {&write_checker::upload_step, &write_checker::content_step,
                             &write_checker::listed_inactive_step, &write_checker::rename_step,
@@ -366,8 +352,53 @@ class write_checker {
 
 }  // namespace
 
+std::variant<write_identity, std::string> make_write_identity() {
+  write_identity out;
+  std::random_device random;
+  const std::uint64_t nonce = (std::uint64_t{random()} << 32) | random();
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(nonce));
+  out.name = std::string(k_write_name_prefix) + hex;
+  const std::int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+  out.validity = {now - 3600, now + 86'400};
+  try {
+    out.pem = make_self_signed_certificate(
+        {out.name, out.validity.not_before, out.validity.not_after, (nonce >> 1) | 1});
+  } catch (const std::runtime_error& e) {
+    return std::string("cannot make a throwaway certificate for --write-checks: ") + e.what();
+  }
+  return out;
+}
+
+std::optional<write_identity> recorded_write_identity(std::string_view upload_body) {
+  const decode_result body = decode_json(upload_body);
+  if (!body.ok() || !body.document->root().is_object()) return std::nullopt;
+  const json_value* name = body.document->root().find("name");
+  const json_value* pem = body.document->root().find("certificate");
+  if (!name || !name->is_string() || !name->as_string().starts_with(k_write_name_prefix) || !pem ||
+      !pem->is_string()) {
+    return std::nullopt;
+  }
+  const auto validity = read_pem_certificate(pem->as_string());
+  if (!std::holds_alternative<certificate_validity>(validity)) return std::nullopt;
+  return write_identity{std::string(name->as_string()), std::string(pem->as_string()),
+                        std::get<certificate_validity>(validity)};
+}
+
 void run_write_checks(crawl_session& session, std::size_t max_pages) {
-  write_checker(session, max_pages).run();
+  std::variant<write_identity, std::string> identity = make_write_identity();
+  if (const std::string* why = std::get_if<std::string>(&identity)) {
+    session.fail(*why);
+    return;
+  }
+  run_write_checks(session, max_pages, std::get<write_identity>(identity));
+}
+
+void run_write_checks(crawl_session& session, std::size_t max_pages,
+                      const write_identity& identity) {
+  write_checker(session, max_pages).run(identity);
 }
 
 }  // namespace certharness

@@ -4,13 +4,37 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
 
 #include "certharness/conformance/crawl_session.hpp"
+#include "certharness/fake_api/x509_certificate.hpp"
 
 namespace certharness {
 
-// `max_pages` bounds each walk of the organization list that looks for the certificate. Cleanup
-// runs even when the session is stopping, under the session's cleanup deadline.
+// What the throwaway certificate is: its name (renamed to name + "-renamed"), its PEM, and the
+// validity the PEM states.
+struct write_identity {
+  std::string name;
+  std::string pem;
+  certificate_validity validity;
+};
+
+// A fresh identity: a random name starting "certharness-write-check-", valid from an hour ago
+// for a day. Error: why OpenSSL could not make the certificate.
+std::variant<write_identity, std::string> make_write_identity();
+
+// The identity of a recorded upload body, when it is the upload of a write check (its name has
+// the prefix above and its certificate is a readable PEM); nullopt otherwise.
+std::optional<write_identity> recorded_write_identity(std::string_view upload_body);
+
+// Runs the write checks with a fresh identity (replay passes the recorded one). `max_pages`
+// bounds each walk of the organization list that looks for the certificate. Cleanup runs even
+// when the session is stopping, under the session's cleanup deadline.
 void run_write_checks(crawl_session& session, std::size_t max_pages);
+void run_write_checks(crawl_session& session, std::size_t max_pages,
+                      const write_identity& identity);
 
 }  // namespace certharness
