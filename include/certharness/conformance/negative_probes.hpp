@@ -27,7 +27,7 @@ bool is_unknown_certificate_probe(std::string_view id);
 
 // The rule a list request's query breaks and where the spec states it, e.g. "limit=0 is out of
 // range (the spec's description says 1..100; its schema sets no bounds)"; nullopt when none.
-// The last value of a repeated parameter counts.
+// The first value of a repeated parameter counts.
 std::optional<std::string> broken_list_rule(const query_list& query);
 
 // What the answer to a list request with `query` is judged by: the list's schema, and the rule
