@@ -5,8 +5,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <utility>
-#include <vector>
 
 namespace certharness {
 
@@ -46,9 +44,8 @@ struct base_url_check {
 };
 base_url_check check_base_url(std::string_view text, std::string_view option = "--base-url");
 
-// `path` followed by the query "?name=value&..." (nothing when `query` is empty), each name and
-// value percent-encoded, in order: how every request target with a query is built.
-std::string append_query(std::string path,
-                         const std::vector<std::pair<std::string, std::string>>& query);
+// Appends "name=value" to a target, both percent-encoded: after '?' when the target has no
+// query yet, after '&' when it has.
+void append_query(std::string& target, std::string_view name, std::string_view value);
 
 }  // namespace certharness

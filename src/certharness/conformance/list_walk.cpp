@@ -373,10 +373,11 @@ cursor_field read_cursor(const json_value* v) {
 std::string walk_spec::label() const { return "GET " + endpoint + " " + walk_name(*this); }
 
 std::string walk_spec::page_target(const std::optional<std::string>& after) const {
-  std::vector<std::pair<std::string, std::string>> query{{"limit", std::to_string(limit)},
-                                                         {"order", order}};
-  if (after) query.emplace_back("after", *after);
-  return append_query(endpoint, query);
+  std::string target = endpoint;
+  append_query(target, "limit", std::to_string(limit));
+  append_query(target, "order", order);
+  if (after) append_query(target, "after", *after);
+  return target;
 }
 
 list_page read_list_page(const json_value& root) {

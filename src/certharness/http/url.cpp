@@ -138,13 +138,11 @@ base_url_check check_base_url(std::string_view text, std::string_view option) {
   return out;
 }
 
-std::string append_query(std::string path,
-                         const std::vector<std::pair<std::string, std::string>>& query) {
-  for (std::size_t i = 0; i < query.size(); ++i) {
-    path += (i == 0 ? '?' : '&') + percent_encode(query[i].first) + '=' +
-            percent_encode(query[i].second);
-  }
-  return path;
+void append_query(std::string& target, std::string_view name, std::string_view value) {
+  target += target.find('?') == std::string::npos ? '?' : '&';
+  target += percent_encode(name);
+  target += '=';
+  target += percent_encode(value);
 }
 
 }  // namespace certharness

@@ -334,7 +334,9 @@ std::string operation_table::build_path(const operation& op, const path_paramete
 
 std::string operation_table::build_target(const operation& op, const path_parameters& parameters,
                                           const query_parameters& query) {
-  return append_query(build_path(op, parameters), query);
+  std::string target = build_path(op, parameters);
+  for (const auto& [name, value] : query) append_query(target, name, value);
+  return target;
 }
 
 std::string operation_table::path(certificate_operation kind,
