@@ -123,6 +123,14 @@ TEST(replay_routing, other_apis_are_skipped_and_counted) {
            {"GET", "https://h/v1/organization/certificates/bad%zzescape"}}) {
     EXPECT_FALSE(route_request(method, url).has_value()) << method << " " << url;
   }
+  // The concrete toggle paths are no certificate ids (OpenAPI matches concrete paths first, as
+  // the fake does: 405): GET or DELETE on them is no operation.
+  for (const char* method : {"GET", "DELETE"}) {
+    for (const char* word : {"activate", "deactivate"}) {
+      const std::string url = k_base + "/organization/certificates/" + word;
+      EXPECT_FALSE(route_request(method, url).has_value()) << method << " " << url;
+    }
+  }
   std::vector<har_entry> entries{
       exchange("GET", k_base + "/models", 200, "{}"),
       exchange("GET", k_base + "/organization/users", 200, "{}"),

@@ -26,6 +26,7 @@
 #include "certharness/conformance/list_walk.hpp"
 #include "certharness/conformance/response_checks.hpp"
 #include "fuzz_support.hpp"
+#include "certharness/schema/operation_table.hpp"
 #include "pagination_reference_model.hpp"
 
 namespace {
@@ -94,8 +95,8 @@ std::string generated_page(provider& in, long& clock, bool asc,
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace certharness;
   provider in{data, size};
-  walk_spec spec{"/organization/certificates", in.pick(2) ? "asc" : "desc",
-                 static_cast<int>(in.pick(6)) - 1, in.pick(6)};
+  walk_spec spec{operation_table::builtin().path(certificate_operation::list_certificates),
+                 in.pick(2) ? "asc" : "desc", static_cast<int>(in.pick(6)) - 1, in.pick(6)};
   const std::size_t bound = std::max<std::size_t>(spec.max_pages, 1);
   long clock = 1700000000;
 

@@ -9,6 +9,9 @@
 // it to the operation it was built for, with the same ids and the same endpoint name; no raw
 // segment is empty, "." or "..". Ids with '/', '?', '%', '#', '.', unicode never land on a
 // different path. Empty ids are not built into paths (crawl skips them; --project refuses one).
+// Every operation of the operation table, its path built with the ids, matches back to itself
+// with the same ids -- unless an id is a literal segment of the table ("activate"), which the
+// concrete path takes, as OpenAPI matches.
 //
 // Oracle (loopback gate): the bytes after the selectors, and "http://" + the id, as a --base-url.
 // A base check_base_url accepts is http or https; request URLs built on it, read again by
@@ -25,6 +28,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
@@ -34,6 +38,7 @@
 #include "certharness/conformance/replay_run.hpp"
 #include "certharness/http/http_message.hpp"
 #include "certharness/http/url.hpp"
+#include "certharness/schema/operation_table.hpp"
 #include "fuzz_support.hpp"
 
 namespace {
@@ -119,13 +124,74 @@ bool reference_loopback(const std::string& host) {
          std::string(reinterpret_cast<char*>(addr), 16) == std::string(15, '\0') + '\1';
 }
 
+// The path as parse_request_target decodes it: the template with the ids' exact bytes.
+std::string decoded_path(const operation& op, const path_parameters& ids) {
+  std::string path = op.path;
+  for (const auto& [name, value] : ids) {
+    const std::string placeholder = "{" + name + "}";
+    if (const std::size_t at = path.find(placeholder); at != std::string::npos) {
+      path.replace(at, placeholder.size(), value);
+    }
+  }
+  return path;
+}
+
+// Whether a value of a parameter of `op` is, at the parameter's place, a literal segment of a
+// template of the same length ("activate"): the concrete path takes it, as OpenAPI matches.
+bool shadowed(const operation_table& table, const operation& op, const path_parameters& ids) {
+  const auto segments = [](std::string_view path) {
+    std::vector<std::string> out;
+    for (std::size_t at = 1, end; at <= path.size(); at = end + 1) {
+      end = std::min(path.find('/', at), path.size());
+      out.emplace_back(path.substr(at, end - at));
+    }
+    return out;
+  };
+  const std::vector<std::string> mine = segments(op.path);
+  for (const operation& other : table.operations()) {
+    const std::vector<std::string> theirs = segments(other.path);
+    if (theirs.size() != mine.size()) continue;
+    for (std::size_t k = 0; k < mine.size(); ++k) {
+      for (const auto& [name, value] : ids) {
+        if (mine[k] == "{" + name + "}" && theirs[k] == value) return true;
+      }
+    }
+  }
+  return false;
+}
+
+// Every operation's built path matches back to it, with the same ids.
+void check_table(const std::string& id, const std::string& project) {
+  const operation_table& table = operation_table::builtin();
+  for (const operation& op : table.operations()) {
+    path_parameters ids;
+    for (const operation_parameter& p : op.parameters) {
+      if (p.in == parameter_location::path) {
+        ids.emplace_back(p.name, p.name == "project_id" ? project : id);
+      }
+    }
+    const bool empty =
+        std::any_of(ids.begin(), ids.end(), [](const auto& p) { return p.second.empty(); });
+    if (empty || shadowed(table, op, ids)) continue;
+    const std::string path = operation_table::build_path(op, ids);
+    const auto matched = table.match_path(path);
+    if (!matched || matched->with_method(op.method) != &op || matched->parameters != ids) {
+      fail("the table matched a built path elsewhere", op.method + " " + op.path,
+           path + (matched ? " -> allowed " + matched->allowed_methods() : " -> no match"));
+    }
+  }
+}
+
 void check_gate(const std::string& text) {
   const base_url_check got = check_base_url(text);
   if (got.problem) {
     if (!got.url.empty()) fail("a refused base yields a URL", "", got.url);
     return;
   }
-  const std::string sent = got.url + "/organization/certificates?limit=1";
+  const std::string sent =
+      got.url + operation_table::build_target(
+                    operation_table::builtin().at(certificate_operation::list_certificates), {},
+                    {{"limit", "1"}});
   const std::string scheme = curl_part(sent, CURLUPART_SCHEME).value_or("");
   const std::string host = curl_part(sent, CURLUPART_HOST).value_or("");
   if (scheme != "http" && scheme != "https") fail("gate passed a non-http(s) URL", text, sent);
@@ -155,22 +221,28 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string project = rest.size() > id.size() ? rest.substr(id.size() + 1) : "p";
   check_encoding(percent_encode(id));
 
-  spec.endpoint = "/organization/certificates";
+  const operation_table& table = operation_table::builtin();
+  const operation& list = table.at(certificate_operation::list_certificates);
+  spec.endpoint = operation_table::build_path(list, {});
   const query q = {{"limit", std::to_string(spec.limit)}, {"order", spec.order}, {"after", id}};
   check_target(spec.page_target(id), spec.endpoint, q, certificate_operation::list_certificates, "",
                "", spec.endpoint);
   check_target(spec.page_target(std::nullopt), spec.endpoint, {q[0], q[1]},
                certificate_operation::list_certificates, "", "", spec.endpoint);
-  if (!id.empty()) {
-    check_target("/organization/certificates/" + percent_encode(id),
-                 "/organization/certificates/" + id, {}, certificate_operation::get_certificate, id,
-                 "", "");
+  const operation& get = table.at(certificate_operation::get_certificate);
+  if (const path_parameters ids{{"certificate_id", id}};
+      !id.empty() && !shadowed(table, get, ids)) {
+    check_target(operation_table::build_path(get, ids), decoded_path(get, ids), {},
+                 certificate_operation::get_certificate, id, "", "");
   }
   if (!project.empty()) {
-    spec.endpoint = "/organization/projects/" + percent_encode(project) + "/certificates";
-    check_target(spec.page_target(id), "/organization/projects/" + project + "/certificates", q,
+    const operation& project_list = table.at(certificate_operation::list_project_certificates);
+    const path_parameters ids{{"project_id", project}};
+    spec.endpoint = operation_table::build_path(project_list, ids);
+    check_target(spec.page_target(id), decoded_path(project_list, ids), q,
                  certificate_operation::list_project_certificates, "", project, spec.endpoint);
   }
+  check_table(id, project);
   check_gate(rest);
   check_gate("http://" + id);
   return 0;

@@ -15,36 +15,25 @@
 #include "certharness/har/har.hpp"
 #include "certharness/json/json_document.hpp"
 #include "certharness/report/run_report.hpp"
+#include "certharness/schema/operation_table.hpp"
 
 namespace certharness {
 
-// The operations of the certificates API that replay knows.
-enum class certificate_operation {
-  list_certificates,                // GET  /organization/certificates
-  upload_certificate,               // POST /organization/certificates
-  get_certificate,                  // GET  /organization/certificates/{id}
-  modify_certificate,               // POST /organization/certificates/{id}
-  delete_certificate,               // DELETE /organization/certificates/{id}
-  activate_certificates,            // POST /organization/certificates/activate
-  deactivate_certificates,          // POST /organization/certificates/deactivate
-  list_project_certificates,        // GET  /organization/projects/{project_id}/certificates
-  activate_project_certificates,    // POST .../projects/{project_id}/certificates/activate
-  deactivate_project_certificates,  // POST .../projects/{project_id}/certificates/deactivate
-};
-
 struct routed_request {
   certificate_operation operation;
-  // For the list operations, the endpoint as crawl names its walks: "/organization/certificates"
-  // or "/organization/projects/<percent-encoded id>/certificates".
+  const struct operation* contract = nullptr;  // its row of the operation table
+  // The path of the scope's list, as crawl names its walks (the list's path built from the
+  // table, ids percent-encoded).
   std::string endpoint;
   std::string certificate_id;                              // {id}, decoded
   std::string project_id;                                  // {project_id}, decoded
   std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
 };
 
-// Routes an absolute URL by method and path template. The template is matched against a suffix
-// of the decoded path, so any base path ("/v1", a proxy prefix, none) is accepted. nullopt:
-// not an operation of the certificates API (another API, a malformed URL).
+// Routes an absolute URL by method and path template (operation_table::match_suffix): the
+// template is matched against a suffix of the decoded path, so any base path ("/v1", a proxy
+// prefix, none) is accepted. nullopt: not an operation of the certificates API (another API, a
+// method the path does not have, a malformed URL).
 std::optional<routed_request> route_request(std::string_view method, std::string_view url);
 
 struct replay_options {

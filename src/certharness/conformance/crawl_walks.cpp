@@ -4,16 +4,15 @@
 #include <vector>
 
 #include "certharness/conformance/list_walk.hpp"
-#include "certharness/http/url.hpp"
+#include "certharness/schema/operation_table.hpp"
 
 namespace certharness {
 namespace {
 
-constexpr std::string_view k_org_endpoint = "/organization/certificates";
-
-walk_result walk(crawl_session& session, const walk_spec& spec, const std::string& schema) {
+// `org`: the organization list, whose items GET by id is compared with.
+walk_result walk(crawl_session& session, const walk_spec& spec, const std::string& schema,
+                 bool org) {
   const std::string group = spec.label();
-  const bool org = spec.endpoint == k_org_endpoint;
   exchange_judge& judge = session.judge();
   const page_fetcher fetch =
       [&](const std::optional<std::string>& after) -> std::optional<list_page> {
@@ -43,19 +42,23 @@ walk_result walk(crawl_session& session, const walk_spec& spec, const std::strin
 }  // namespace
 
 void walk_every_list(crawl_session& session, const crawl_options& options) {
-  std::vector<std::string> endpoints{std::string(k_org_endpoint)};
+  using k = certificate_operation;
+  const operation_table& table = operation_table::builtin();
+  // The organization list, then each project's: the operation and its path.
+  std::vector<std::pair<k, std::string>> lists{
+      {k::list_certificates, table.path(k::list_certificates)}};
   for (const std::string& p : options.projects) {
-    endpoints.push_back("/organization/projects/" + percent_encode(p) + "/certificates");
+    lists.emplace_back(k::list_project_certificates,
+                       table.path(k::list_project_certificates, {{"project_id", p}}));
   }
-  for (const std::string& endpoint : endpoints) {
-    const bool org = endpoint == k_org_endpoint;
+  for (const auto& [list, endpoint] : lists) {
+    const std::string schema = table.success_schema(list);
     std::vector<walk_result> walks;  // of this endpoint, for list.consistency
     for (const std::string& order : options.orders) {
       for (const int limit : options.limits) {
         if (session.stopping()) break;
         walk_spec spec{endpoint, order, limit, options.max_pages};
-        walks.push_back(walk(session, spec,
-                             org ? "ListCertificatesResponse" : "ListProjectCertificatesResponse"));
+        walks.push_back(walk(session, spec, schema, list == k::list_certificates));
         if (session.failed()) return;
       }
     }
@@ -66,18 +69,22 @@ void walk_every_list(crawl_session& session, const crawl_options& options) {
 }
 
 void get_each_listed(crawl_session& session) {
+  using k = certificate_operation;
+  const operation_table& table = operation_table::builtin();
+  const std::string include = table.at(k::get_certificate).parameter("include")->query_name();
+  const std::string schema = table.success_schema(k::get_certificate);
   const std::string group(k_get_by_id_group);
   exchange_judge& judge = session.judge();
   for (const auto& listed : judge.listed()) {
     const std::string& id = listed.first;
-    // GET .../certificates/ would be the list itself (the schema check reported the empty id).
+    // An empty id would GET the list itself (the schema check reported the empty id).
     if (id.empty()) continue;
     for (const bool with_content : {false, true}) {
       if (session.stopping()) return;
-      const std::string q = std::string(k_org_endpoint) + "/" + percent_encode(id) +
-                            (with_content ? "?include%5B%5D=content" : "");
-      const std::optional<checked_response> r =
-          session.get(q, group, {"Certificate", std::nullopt});
+      const std::string q =
+          table.target(k::get_certificate, {{"certificate_id", id}},
+                       with_content ? query_parameters{{include, "content"}} : query_parameters{});
+      const std::optional<checked_response> r = session.get(q, group, {schema, std::nullopt});
       const json_value* fetched = session.object_root(r);
       if (!fetched) continue;
       const std::string request = session.last_request().request;

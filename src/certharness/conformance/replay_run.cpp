@@ -20,56 +20,6 @@
 namespace certharness {
 namespace {
 
-constexpr std::string_view k_org_endpoint = "/organization/certificates";
-
-// Matches the segments after a base path; nullopt when they are no template of ours.
-std::optional<routed_request> match_template(std::string_view method,
-                                             const std::vector<std::string_view>& s) {
-  using op = certificate_operation;
-  const bool get = method == "GET", post = method == "POST", del = method == "DELETE";
-  const auto toggle = [&](std::string_view word, op on, op off) -> std::optional<op> {
-    if (!post) return std::nullopt;
-    if (word == "activate") return on;
-    if (word == "deactivate") return off;
-    return std::nullopt;
-  };
-  routed_request r{};
-  if (s.size() >= 2 && s[0] == "organization" && s[1] == "certificates") {
-    r.endpoint = k_org_endpoint;
-    if (s.size() == 2 && (get || post)) {
-      r.operation = get ? op::list_certificates : op::upload_certificate;
-      return r;
-    }
-    if (s.size() != 3 || s[2].empty()) return std::nullopt;
-    if (const auto t = toggle(s[2], op::activate_certificates, op::deactivate_certificates)) {
-      r.operation = *t;
-      return r;
-    }
-    if (!get && !post && !del) return std::nullopt;
-    r.operation = get    ? op::get_certificate
-                  : post ? op::modify_certificate
-                         : op::delete_certificate;
-    r.certificate_id = s[2];
-    return r;
-  }
-  if (s.size() >= 4 && s.size() <= 5 && s[0] == "organization" && s[1] == "projects" &&
-      !s[2].empty() && s[3] == "certificates") {
-    r.project_id = s[2];
-    r.endpoint = "/organization/projects/" + percent_encode(s[2]) + "/certificates";
-    if (s.size() == 4 && get) {
-      r.operation = op::list_project_certificates;
-      return r;
-    }
-    if (s.size() != 5) return std::nullopt;
-    const auto t =
-        toggle(s[4], op::activate_project_certificates, op::deactivate_project_certificates);
-    if (!t) return std::nullopt;
-    r.operation = *t;
-    return r;
-  }
-  return std::nullopt;
-}
-
 std::optional<std::string_view> query_value(const routed_request& r, std::string_view name) {
   for (const auto& [k, v] : r.query) {
     if (k == name) return v;
@@ -77,57 +27,14 @@ std::optional<std::string_view> query_value(const routed_request& r, std::string
   return std::nullopt;
 }
 
-bool is_list(certificate_operation op) {
-  return op == certificate_operation::list_certificates ||
-         op == certificate_operation::list_project_certificates;
+// A query parameter's documented default ("desc" for order), "" when none.
+std::string default_of(const operation& op, std::string_view name) {
+  const operation_parameter* p = op.parameter(name);
+  return p && p->default_value ? *p->default_value : std::string();
 }
 
-bool writes(certificate_operation op) {
-  return !is_list(op) && op != certificate_operation::get_certificate;
-}
-
-// The schema of a request body, or nullptr for operations without one.
-const char* request_schema(certificate_operation op) {
-  using o = certificate_operation;
-  switch (op) {
-    case o::upload_certificate:
-      return "UploadCertificateRequest";
-    case o::modify_certificate:
-      return "ModifyCertificateRequest";
-    case o::activate_certificates:
-    case o::deactivate_certificates:
-    case o::activate_project_certificates:
-    case o::deactivate_project_certificates:
-      return "ToggleCertificatesRequest";
-    default:
-      return nullptr;
-  }
-}
-
-const char* success_schema(certificate_operation op) {
-  using o = certificate_operation;
-  switch (op) {
-    case o::list_certificates:
-      return "ListCertificatesResponse";
-    case o::list_project_certificates:
-      return "ListProjectCertificatesResponse";
-    case o::upload_certificate:
-    case o::get_certificate:
-    case o::modify_certificate:
-      return "Certificate";
-    case o::delete_certificate:
-      return "DeleteCertificateResponse";
-    case o::activate_certificates:
-      return "OrganizationCertificateActivationResponse";
-    case o::deactivate_certificates:
-      return "OrganizationCertificateDeactivationResponse";
-    case o::activate_project_certificates:
-      return "OrganizationProjectCertificateActivationResponse";
-    case o::deactivate_project_certificates:
-      return "OrganizationProjectCertificateDeactivationResponse";
-  }
-  return "";
-}
+// Writes change the certificate set; GETs do not.
+bool writes(const operation& op) { return !op.is_list && op.method != "GET"; }
 
 // Which walk a list page belongs to: crawl's walk_spec without the bound.
 using walk_key = std::tuple<std::string, std::string, int>;  // endpoint, order, limit
@@ -224,15 +131,18 @@ class replayer {
 
   judgement classify(const routed_request& r) const {
     judgement j;
-    j.expect = {success_schema(r.operation), std::nullopt};
-    if (is_list(r.operation)) {
-      const std::string order(query_value(r, "order").value_or("desc"));
+    const std::string success(r.contract->success_schema());
+    j.expect = {success, std::nullopt};
+    if (r.contract->is_list) {
+      // As the API reads an absent order and limit: by their documented defaults.
+      const std::string order(query_value(r, "order").value_or(default_of(*r.contract, "order")));
       const std::optional<std::string_view> limit = query_value(r, "limit");
-      j.expect = list_expectation(success_schema(r.operation), r.query);
+      j.expect = list_expectation(success, r.query);
       if (j.expect.broken_rule) {
         j.group = k_negative_probes_group;
       } else {
-        const int n = limit ? std::stoi(std::string(*limit)) : 20;
+        const std::string text = limit ? std::string(*limit) : default_of(*r.contract, "limit");
+        const int n = text.empty() ? 0 : std::stoi(text);  // broken_list_rule refused the rest
         j.walk = walk_key{r.endpoint, order, n};
         j.group = walk_spec{r.endpoint, order, n, options_.max_pages}.label();
       }
@@ -267,8 +177,8 @@ class replayer {
     pending_retries_.clear();
     const request_record& sent = report_.requests.back();
 
-    if (const char* schema = request_schema(r.operation); schema && e.request_body) {
-      check_request_body(*e.request_body, schema, group, request, tally);
+    if (const auto& schema = r.contract->request_schema; schema && e.request_body) {
+      check_request_body(*e.request_body, *schema, group, request, tally);
     }
     judge_.transport(sent, group);
     if (e.status == 0 || !e.response_body_recorded) return;
@@ -295,17 +205,20 @@ class replayer {
     } else if (r.operation == op::get_certificate && group == k_get_by_id_group &&
                root.is_object()) {
       // Compared with the list once every page is in: the archive may hold it later.
-      const std::optional<std::string_view> include = query_value(r, "include[]");
+      const operation_parameter* rule = r.contract->parameter("include");
+      const std::optional<std::string_view> include =
+          rule ? query_value(r, rule->query_name()) : std::nullopt;
       fetched_.push_back(fetched_certificate{r.certificate_id, include && *include == "content",
                                              request, judge_.fetched(root, group, request)});
-    } else if (checked.success && writes(r.operation)) {
+    } else if (checked.success && writes(*r.contract)) {
       ++writes_;
       if (r.operation == op::delete_certificate) deleted_.insert(r.certificate_id);
     }
   }
 
-  void check_request_body(const std::string& body, const char* schema, const std::string& group,
-                          const std::string& request, check_tally& tally) {
+  void check_request_body(const std::string& body, const std::string& schema,
+                          const std::string& group, const std::string& request,
+                          check_tally& tally) {
     const decode_result decoded = decode_json(body);
     findings problems;
     if (!decoded.ok()) {
@@ -314,8 +227,7 @@ class replayer {
                                  "the request body is not strict JSON" + why, std::nullopt});
     } else {
       problems = schema_registry::builtin().validate(decoded.document->root(), schema);
-      for (finding& f : problems)
-        f.message = "request body (" + std::string(schema) + "): " + f.message;
+      for (finding& f : problems) f.message = "request body (" + schema + "): " + f.message;
     }
     record(tally, checks::schema, !has_error(problems));
     for (finding& f : problems) add(group, request, std::move(f));
@@ -391,18 +303,21 @@ std::optional<routed_request> route_request(std::string_view method, std::string
   // Segments decoded one by one, so that an id with an encoded '/' stays one segment.
   std::optional<std::vector<std::string>> decoded = path_segments(parsed->raw_path);
   if (!decoded) return std::nullopt;
-  const std::vector<std::string_view> segments(decoded->begin(), decoded->end());
-  // The base path is whatever comes before the first "organization" a template matches from.
-  for (std::size_t i = 0; i < segments.size(); ++i) {
-    if (segments[i] != "organization") continue;
-    const std::vector<std::string_view> rest(segments.begin() + static_cast<std::ptrdiff_t>(i),
-                                             segments.end());
-    if (std::optional<routed_request> r = match_template(method, rest)) {
-      r->query = std::move(parsed->query);
-      return r;
+  const operation_table& table = operation_table::builtin();
+  std::optional<operation_match> matched = table.match_suffix(method, *decoded);
+  if (!matched || !matched->op->kind) return std::nullopt;
+  routed_request r{*matched->op->kind, matched->op, {}, {}, {}, {}};
+  r.certificate_id = matched->parameter("certificate_id");
+  r.project_id = matched->parameter("project_id");
+  // The scope's list names the walk: the list operation with the same path parameters.
+  for (const operation& list : table.operations()) {
+    if (list.is_list && list.scope == matched->op->scope) {
+      r.endpoint = operation_table::build_path(list, matched->parameters);
+      break;
     }
   }
-  return std::nullopt;
+  r.query = std::move(parsed->query);
+  return r;
 }
 
 run_report replay(std::vector<std::vector<har_entry>> archives, const replay_options& options) {

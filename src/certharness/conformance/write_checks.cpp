@@ -15,11 +15,11 @@
 #include "certharness/http/url.hpp"
 #include "certharness/io/ascii_text.hpp"
 #include "certharness/json/text_escaping.hpp"
+#include "certharness/schema/operation_table.hpp"
 
 namespace certharness {
 namespace {
 
-constexpr std::string_view k_org_endpoint = "/organization/certificates";
 constexpr std::string_view k_write_name_prefix = "certharness-write-check-";
 
 struct write_state {
@@ -87,15 +87,30 @@ class write_checker {
 
   const std::string& last_request() const { return session_.last_request().request; }
 
-  std::optional<checked_response> write_exchange(const std::string& method,
-                                                 const std::string& path_query,
+  // The request of `kind` (on the uploaded certificate, for the operations with its id), judged
+  // by the operation's success schema.
+  std::optional<checked_response> write_exchange(certificate_operation kind, const write_state& s,
                                                  const std::optional<std::string>& body,
-                                                 const std::string& schema) {
-    return session_.exchange(method, path_query, body, group_, {schema, std::nullopt});
+                                                 const query_parameters& query = {}) {
+    const operation& op = table_.at(kind);
+    const std::string target = operation_table::build_target(op, ids_of(op, s), query);
+    return session_.exchange(op.method, target, body, group_,
+                             {std::string(op.success_schema()), std::nullopt});
   }
 
-  std::string certificate_path(const write_state& s) const {
-    return std::string(k_org_endpoint) + "/" + percent_encode(*s.id);
+  static path_parameters ids_of(const operation& op, const write_state& s) {
+    if (!op.parameter("certificate_id") || !s.id) return {};
+    return {{"certificate_id", *s.id}};
+  }
+
+  // A request of `kind` on `id` outside the checks (no judgement but the common ones).
+  std::optional<client_response> fetch(certificate_operation kind, const std::string& id,
+                                       const std::optional<std::string>& body) {
+    const operation& op = table_.at(kind);
+    const path_parameters ids = op.parameter("certificate_id")
+                                    ? path_parameters{{"certificate_id", id}}
+                                    : path_parameters{};
+    return session_.fetch(op.method, operation_table::build_path(op, ids), body, group_);
   }
 
   void check_details(const json_value& certificate, const write_state& s,
@@ -117,7 +132,7 @@ class write_checker {
     append_json_string(body, s.pem);
     body += '}';
     s.upload_sent = true;
-    const auto r = write_exchange("POST", std::string(k_org_endpoint), body, "Certificate");
+    const auto r = write_exchange(certificate_operation::upload_certificate, s, body);
     const json_value* root = session_.object_root(r);
     const json_value* id = root ? root->find("id") : nullptr;
     if (!id || !id->is_string()) return false;
@@ -131,8 +146,9 @@ class write_checker {
   }
 
   bool content_step(write_state& s) {
-    const auto r = write_exchange("GET", certificate_path(s) + "?include%5B%5D=content",
-                                  std::nullopt, "Certificate");
+    const operation& get = table_.at(certificate_operation::get_certificate);
+    const auto r = write_exchange(certificate_operation::get_certificate, s, std::nullopt,
+                                  {{get.parameter("include")->query_name(), "content"}});
     const json_value* root = session_.object_root(r);
     if (!root) return true;  // nothing to compare; the rest of the life cycle can still run
     const std::string& request = last_request();
@@ -154,9 +170,11 @@ class write_checker {
     list_search out;
     std::optional<std::string> after;
     for (std::size_t page = 0; page < max_pages_ && !session_.stopping(); ++page) {
-      const walk_spec spec{std::string(k_org_endpoint), "desc", 100, max_pages_};
-      const auto r =
-          session_.get(spec.page_target(after), group_, {"ListCertificatesResponse", std::nullopt});
+      const walk_spec spec{table_.path(certificate_operation::list_certificates), "desc", 100,
+                           max_pages_};
+      const auto r = session_.get(
+          spec.page_target(after), group_,
+          {table_.success_schema(certificate_operation::list_certificates), std::nullopt});
       const json_value* root = session_.object_root(r);
       const json_value* data = root ? root->find("data") : nullptr;
       if (!data || !data->is_array()) return out;
@@ -202,12 +220,13 @@ class write_checker {
     std::string want;
     append_json_string(want, s.renamed);
     const struct {
-      const char* method;
+      certificate_operation kind;
       std::optional<std::string> body;
       const char* what;
-    } requests[] = {{"POST", body, "the rename response"}, {"GET", std::nullopt, "GET by id"}};
+    } requests[] = {{certificate_operation::modify_certificate, body, "the rename response"},
+                    {certificate_operation::get_certificate, std::nullopt, "GET by id"}};
     for (const auto& q : requests) {
-      const auto r = write_exchange(q.method, certificate_path(s), q.body, "Certificate");
+      const auto r = write_exchange(q.kind, s, q.body);
       const json_value* root = session_.object_root(r);
       if (!root) continue;
       const std::string got = value_text(root->find("name"));
@@ -220,9 +239,9 @@ class write_checker {
 
   bool toggle_step(write_state& s, bool on) {
     const char* verb = on ? "activate" : "deactivate";
-    const auto r = write_exchange("POST", std::string(k_org_endpoint) + "/" + verb, ids_body(*s.id),
-                                  on ? "OrganizationCertificateActivationResponse"
-                                     : "OrganizationCertificateDeactivationResponse");
+    const auto r = write_exchange(on ? certificate_operation::activate_certificates
+                                     : certificate_operation::deactivate_certificates,
+                                  s, ids_body(*s.id));
     if (const json_value* root = session_.object_root(r)) {
       const json_value* data = root->find("data");
       std::optional<bool> active;
@@ -259,8 +278,7 @@ class write_checker {
   bool deactivate_step(write_state& s) { return toggle_step(s, false); }
 
   bool delete_step(write_state& s) {
-    const auto r =
-        write_exchange("DELETE", certificate_path(s), std::nullopt, "DeleteCertificateResponse");
+    const auto r = write_exchange(certificate_operation::delete_certificate, s, std::nullopt);
     const json_value* root = session_.object_root(r);
     if (!root) return false;
     const json_value* id = root->find("id");
@@ -268,7 +286,7 @@ class write_checker {
     append_json_string(want, *s.id);
     judge(checks::delete_still_present, value_text(id) == want, last_request(), "/id",
           "the delete response names " + value_text(id) + ", not " + want);
-    const auto after = session_.fetch("GET", certificate_path(s), std::nullopt, group_);
+    const auto after = fetch(certificate_operation::get_certificate, *s.id, std::nullopt);
     if (!after) return false;
     const bool answered_404 = session_.judge().get_after_delete(*after, group_, last_request());
     const bool listed = find_listed(s).has_value();
@@ -312,9 +330,8 @@ class write_checker {
   // removed. Returns why it is still there, if it is.
   std::optional<std::string> remove(const std::string& id) {
     if (session_.stopping()) return "the cleanup deadline passed first";
-    session_.fetch("POST", std::string(k_org_endpoint) + "/deactivate", ids_body(id), group_);
-    const auto r = session_.fetch("DELETE", std::string(k_org_endpoint) + "/" + percent_encode(id),
-                                  std::nullopt, group_);
+    fetch(certificate_operation::deactivate_certificates, id, ids_body(id));
+    const auto r = fetch(certificate_operation::delete_certificate, id, std::nullopt);
     if (!r) return "DELETE failed: " + session_.last_request().error;
     if ((r->status >= 200 && r->status < 300) || r->status == 404) return std::nullopt;
     std::string why = "DELETE answered " + std::to_string(r->status);
@@ -328,6 +345,7 @@ class write_checker {
   }
 
   crawl_session& session_;
+  const operation_table& table_ = operation_table::builtin();
   std::size_t max_pages_;
   const std::string group_;
 };

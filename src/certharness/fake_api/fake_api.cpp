@@ -1,4 +1,7 @@
-// The fake certificates API: routing, auth, rate limit, the in-memory family, and the faults.
+// The fake certificates API: routing (by the operation table), auth, rate limit, and each
+// operation on the in-memory family, with the faults that belong to one operation. Request
+// parsing and errors are in fake_api_requests, stored state in fake_api_state, the fault
+// catalogue and body rewriting in fake_api_faults.
 //
 // Decisions where the official document is silent (each visible on the wire):
 // - Order of checks: rate limit (429), route (404), method (405 with Allow), auth (401), then
@@ -25,457 +28,44 @@
 #include "certharness/fake_api/fake_api.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <deque>
-#include <limits>
 #include <map>
 #include <mutex>
 #include <random>
-#include <span>
 #include <stdexcept>
-#include <tuple>
 #include <unordered_set>
 #include <utility>
 #include <variant>
 
-#include "certharness/json/json_document.hpp"
-#include "certharness/http/url.hpp"
 #include "certharness/io/ascii_text.hpp"
+#include "certharness/json/json_document.hpp"
 #include "certharness/schema/models.hpp"
-#include "certharness/fake_api/x509_certificate.hpp"
-#include "certharness/json/utf8.hpp"
+#include "certharness/schema/operation_table.hpp"
+#include "fake_api_faults.hpp"
+#include "fake_api_requests.hpp"
+#include "fake_api_state.hpp"
 
 namespace certharness {
 namespace {
 
-constexpr std::int64_t k_epoch = 1'735'689'600;  // 2025-01-01T00:00:00Z, the first created_at
-constexpr std::int64_t k_day = 86'400;
+using namespace fake_api_internal;
+
 constexpr std::size_t k_certificate_cap = 50;  // "Organizations can upload up to 50 certificates."
-constexpr std::int64_t k_default_limit = 20;
-constexpr std::int64_t k_min_limit = 1;
-constexpr std::int64_t k_max_limit = 100;
-constexpr std::size_t k_max_toggle_ids = 10;
 // Seeding signs this many PEMs and shares them: one signature per certificate would make
 // seeding 1000 certificates slow, and the PEMs' keys do not matter to any check.
 constexpr std::size_t k_validity_profiles = 8;
 constexpr std::size_t k_seed_stop_period = 1024;  // seeding asks stop_seeding this often
-constexpr std::uint64_t k_fault_429_period = 5;  // 429-without-retry-after: every 5th request
+constexpr std::uint64_t k_fault_429_period = 5;   // 429-without-retry-after: every 5th request
 constexpr std::string_view k_made_up_id = "cert_000000000000000000000000";
 
-const std::vector<fault_info> k_catalogue = {
-    {fake_fault::first_id_mismatch, "first-id-mismatch",
-     "list: first_id names the page's second item (a made-up id on one-item pages)"},
-    {fake_fault::last_id_mismatch, "last-id-mismatch",
-     "list: last_id names the page's second-to-last item (a made-up id on one-item pages)"},
-    {fake_fault::empty_ids_not_null, "empty-ids-not-null",
-     "list: an empty page has first_id and last_id \"\" instead of null"},
-    {fake_fault::over_limit, "over-limit",
-     "list: pages hold limit + 1 items when there are enough"},
-    {fake_fault::wrong_order, "wrong-order",
-     "list: two inner items of a page with different created_at are swapped"},
-    {fake_fault::duplicate_across_pages, "duplicate-across-pages",
-     "list: a page after a cursor starts with the cursor's item again (limit >= 2)"},
-    {fake_fault::cursor_loop, "cursor-loop",
-     "list: after is ignored and has_more is always true (the same page forever)"},
-    {fake_fault::has_more_lies, "has-more-lies",
-     "list: has_more is true on the last non-empty page"},
-    {fake_fault::asc_desc_inconsistent, "asc-desc-inconsistent",
-     "list: order=asc never shows the certificate with the smallest id"},
-    {fake_fault::bad_content_type, "bad-content-type", "every response: Content-Type text/html"},
-    {fake_fault::trailing_comma_json, "trailing-comma-json",
-     "every body: a comma before the final '}'"},
-    {fake_fault::truncated_body, "truncated-body",
-     "every response: Content-Length promises more bytes than are sent"},
-    {fake_fault::missing_required, "missing-required", "list: items lack the required \"active\""},
-    {fake_fault::wrong_type, "wrong-type", "every certificate's \"name\" is the number 42"},
-    {fake_fault::validity_inverted, "validity-inverted",
-     "every certificate: valid_at and expires_at swapped"},
-    {fake_fault::get_wrong_object, "get-wrong-object",
-     "GET by id answers object \"organization.certificate\""},
-    {fake_fault::get_mismatch, "get-mismatch",
-     "GET by id answers a name with \" (stale)\" appended, unlike the list"},
-    {fake_fault::error_shape, "error-shape", "404 bodies are {\"detail\":\"Not found\"}"},
-    {fake_fault::accepts_invalid_limit, "accepts-invalid-limit",
-     "list: an integer limit outside 1..100 is clamped and answered 200"},
-    {fake_fault::upload_activates, "upload-activates",
-     "upload activates the certificate for the organization"},
-    {fake_fault::details_mismatch, "details-mismatch",
-     "every certificate: valid_at and expires_at one day later than the PEM says"},
-    {fake_fault::content_mismatch, "content-mismatch",
-     "include=content answers the PEM of another certificate"},
-    {fake_fault::delete_keeps, "delete-keeps",
-     "a deleted certificate is still answered by GET by id"},
-    {fake_fault::too_many_requests_without_retry_after, "429-without-retry-after",
-     "every 5th request, and any rate-limited one, is a 429 without Retry-After"},
-    {fake_fault::slow, "slow", "every response is delayed by the slow delay (15 s by default)"},
-    {fake_fault::strict_deleted_cursor, "strict-deleted-cursor",
-     "list: an after naming a deleted certificate is a 400, not the page after its position"},
-};
-
-// ---- Errors.
-
-struct api_error {
-  int status = 400;
-  std::string message;
-  std::optional<std::string> param;
-  std::optional<std::string> code;
-  std::string type = "invalid_request_error";
-};
-
-template <typename T>
-using result = std::variant<T, api_error>;
-
-// Request text echoed in an error message. Paths and ids arrive percent-decoded, so they can
-// hold any byte: the echo is made valid UTF-8 (the body must stay JSON), without control
-// characters (it also ends up in logs), and short.
-std::string echo(std::string_view text) {
-  constexpr std::size_t max_bytes = 64;
-  std::string out;
-  for (std::size_t i = 0; i < text.size();) {
-    if (out.size() >= max_bytes) return out + "...";
-    const std::size_t n = utf8_sequence_length(text, i);
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (n == 0 || c < 0x20 || c == 0x7F) {
-      out.push_back('?');
-      ++i;
-    } else {
-      out.append(text.substr(i, n));
-      i += n;
-    }
-  }
-  return out;
-}
-
-api_error not_found(std::string_view id, std::string param) {
-  return {404, "No certificate found with id '" + echo(id) + "'.", std::move(param), std::nullopt};
-}
-
-api_error missing(std::string param) {
-  return {400, "Missing required parameter: '" + param + "'.", param, "missing_required_parameter"};
-}
-
-api_error invalid_type(std::string param, std::string_view expected, const json_value& got) {
-  std::string message = "Invalid type for '" + param + "': expected " + std::string(expected) +
-                        ", but got " + std::string(to_string(got.type())) + " instead.";
-  return {400, std::move(message), std::move(param), "invalid_type"};
-}
-
-// ---- Request parsing.
-
-enum class credentials { present, missing, malformed };
-
-// RFC 6750: "Bearer" (any case), one or more spaces, a non-empty token. The fake knows no keys,
-// so any well-formed token is accepted; the token itself is never looked at again.
-credentials bearer_credentials(const header_list& headers) {
-  const std::optional<std::string_view> header = find_header(headers, "Authorization");
-  const std::string_view value = header ? trim_blanks(*header) : std::string_view{};
-  if (value.empty()) return credentials::missing;
-  constexpr std::string_view scheme = "Bearer";
-  if (value.size() <= scheme.size() || !ascii_iequals(value.substr(0, scheme.size()), scheme) ||
-      value[scheme.size()] != ' ') {
-    return credentials::malformed;
-  }
-  const std::string_view token = trim_blanks(value.substr(scheme.size()));
-  const bool clean = !token.empty() && std::none_of(token.begin(), token.end(), [](char c) {
-    const auto u = static_cast<unsigned char>(c);
-    return u <= 0x20 || u == 0x7F;
-  });
-  return clean ? credentials::present : credentials::malformed;
-}
-
-using query_list = std::vector<std::pair<std::string, std::string>>;
-
-// A query parameter that may be given once: a repeat is ambiguous, so it is refused.
-result<std::optional<std::string_view>> single_value(const query_list& query,
-                                                     std::string_view name) {
-  std::optional<std::string_view> value;
-  for (const auto& [key, v] : query) {
-    if (key != name) continue;
-    if (value) {
-      return api_error{400, "Invalid '" + std::string(name) + "': given more than once.",
-                       std::string(name), "invalid_value"};
-    }
-    value = v;
-  }
-  return value;
-}
-
-result<std::int64_t> parse_limit(std::string_view text, bool clamp) {
-  std::int64_t limit = 0;
-  const char* end = text.data() + text.size();
-  const auto [stop, ec] = std::from_chars(text.data(), end, limit);
-  if (text.empty() || ec == std::errc::invalid_argument || stop != end) {
-    return api_error{400, "Invalid 'limit': expected an integer, but got '" + echo(text) + "'.",
-                     "limit", "invalid_type"};
-  }
-  if (ec == std::errc::result_out_of_range) {
-    limit = text.front() == '-' ? std::numeric_limits<std::int64_t>::min()
-                                : std::numeric_limits<std::int64_t>::max();
-  }
-  if (clamp) return std::clamp(limit, k_min_limit, k_max_limit);
-  if (limit < k_min_limit) {
-    return api_error{400, "Invalid 'limit': integer below minimum value. Expected a value >= 1.",
-                     "limit", "integer_below_min_value"};
-  }
-  if (limit > k_max_limit) {
-    return api_error{400, "Invalid 'limit': integer above maximum value. Expected a value <= 100.",
-                     "limit", "integer_above_max_value"};
-  }
-  return limit;
-}
-
-struct page_query {
-  std::int64_t limit = k_default_limit;
-  bool ascending = false;
-  std::optional<std::string_view> after;
-};
-
-result<page_query> parse_page_query(const query_list& query, bool clamp_limit) {
-  page_query q;
-  auto limit = single_value(query, "limit");
-  if (auto* e = std::get_if<api_error>(&limit)) return std::move(*e);
-  if (const auto& text = std::get<0>(limit)) {
-    auto parsed = parse_limit(*text, clamp_limit);
-    if (auto* e = std::get_if<api_error>(&parsed)) return std::move(*e);
-    q.limit = std::get<std::int64_t>(parsed);
-  }
-  auto order = single_value(query, "order");
-  if (auto* e = std::get_if<api_error>(&order)) return std::move(*e);
-  if (const auto& text = std::get<0>(order)) {
-    if (*text != "asc" && *text != "desc") {
-      return api_error{400,
-                       "Invalid value for 'order': '" + echo(*text) +
-                           "'. Supported values are: 'asc' and 'desc'.",
-                       "order", "invalid_value"};
-    }
-    q.ascending = *text == "asc";
-  }
-  auto after = single_value(query, "after");
-  if (auto* e = std::get_if<api_error>(&after)) return std::move(*e);
-  q.after = std::get<0>(after);
-  return q;
-}
-
-// The body as a JSON object (strictly decoded), or the 400 to answer.
-result<json_document> json_object_body(std::string_view body) {
-  decode_result decoded = decode_json(body);
-  if (!decoded.ok()) {
-    return api_error{400,
-                     "We could not parse the JSON body of your request. The API expects a JSON "
-                     "object.",
-                     std::nullopt, std::nullopt};
-  }
-  if (!decoded.document->root().is_object()) {
-    return api_error{400, "The request body must be a JSON object.", std::nullopt, std::nullopt};
-  }
-  return std::move(*decoded.document);
-}
-
-// ToggleCertificatesRequest: certificate_ids, 1..10 strings.
-result<std::vector<std::string_view>> certificate_ids(const json_value& body) {
-  const std::string param = "certificate_ids";
-  const json_value* ids = body.find(param);
-  if (ids == nullptr) return missing(param);
-  if (!ids->is_array()) return invalid_type(param, "an array of strings", *ids);
-  if (ids->size() == 0 || ids->size() > k_max_toggle_ids) {
-    return api_error{
-        400,
-        "Invalid '" + param + "': expected 1 to 10 ids, got " + std::to_string(ids->size()) + ".",
-        param, ids->size() == 0 ? "empty_array" : "array_above_max_length"};
-  }
-  std::vector<std::string_view> out;
-  for (const json_value& id : *ids) {
-    if (!id.is_string()) return invalid_type(param, "an array of strings", id);
-    out.push_back(id.as_string());
-  }
-  return out;
-}
-
-// ---- Routing.
-
-enum class resource { certificates, certificate, activate, deactivate };
+// ---- Routing: the operation table says which operation a path and method are.
 
 struct target {
-  resource what = resource::certificates;
+  const operation* op = nullptr;  // its row: the parameters' rules
+  certificate_operation what = certificate_operation::list_certificates;
   std::optional<std::string> project;  // project routes only
-  std::string certificate_id;          // resource::certificate only
-};
-
-// `path` is as sent: it is split at its '/' before each segment is decoded, so an id or a
-// project id may hold an encoded '/' ("cert%2Fx" is the one id "cert/x").
-std::optional<target> resolve(std::string_view path) {
-  constexpr std::ptrdiff_t max_segments = 5;  // organization/projects/P/certificates/activate
-  if (std::count(path.begin(), path.end(), '/') > max_segments) return std::nullopt;
-  std::optional<std::vector<std::string>> segments = path_segments(path);
-  if (!segments) return std::nullopt;
-  for (const std::string& segment : *segments) {
-    if (segment.empty()) return std::nullopt;
-  }
-  std::span<const std::string> s(*segments);
-  if (s.size() < 2 || s[0] != "organization") return std::nullopt;
-  target t;
-  s = s.subspan(1);
-  if (s[0] == "projects") {
-    if (s.size() < 3) return std::nullopt;
-    t.project = s[1];
-    s = s.subspan(2);
-  }
-  if (s[0] != "certificates" || s.size() > 2) return std::nullopt;
-  if (s.size() == 1) return t;
-  if (s[1] == "activate" || s[1] == "deactivate") {
-    t.what = s[1] == "activate" ? resource::activate : resource::deactivate;
-    return t;
-  }
-  if (t.project) return std::nullopt;  // certificates are read and changed at the organization
-  t.what = resource::certificate;
-  t.certificate_id = s[1];
-  return t;
-}
-
-std::string_view allowed_methods(const target& t) {
-  switch (t.what) {
-    case resource::certificates:
-      return t.project ? "GET" : "GET, POST";
-    case resource::certificate:
-      return "GET, POST, DELETE";
-    case resource::activate:
-    case resource::deactivate:
-      break;
-  }
-  return "POST";
-}
-
-bool allows(std::string_view allowed, std::string_view method) {
-  for (std::string_view rest = allowed; !rest.empty();) {
-    const std::size_t comma = rest.find(", ");
-    if (rest.substr(0, comma) == method) return true;
-    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 2);
-  }
-  return false;
-}
-
-// ---- Body rewriting for the faults that break a member's presence or type.
-
-// Replaces the value of every member `key` (or removes the member, when `value` is nullopt) in
-// compact JSON written by models::encode. Member names cannot be confused with string
-// contents: inside an encoded string every '"' is escaped, so '"key":' right after '{' or ','
-// only occurs at a member. Values are strings or literals here, never containers.
-void rewrite_member(std::string& json, std::string_view key,
-                    std::optional<std::string_view> value) {
-  const std::string pattern = "\"" + std::string(key) + "\":";
-  for (std::size_t at = json.find(pattern); at != std::string::npos; at = json.find(pattern, at)) {
-    if (at == 0 || (json[at - 1] != ',' && json[at - 1] != '{')) {
-      at += pattern.size();
-      continue;
-    }
-    std::size_t end = at + pattern.size();
-    if (end < json.size() && json[end] == '"') {
-      for (++end; end < json.size() && json[end] != '"'; ++end) {
-        if (json[end] == '\\') ++end;
-      }
-      ++end;
-    } else {
-      end = json.find_first_of(",}]", end);
-    }
-    end = std::min(end, json.size());
-    if (value) {
-      json.replace(at + pattern.size(), end - at - pattern.size(), *value);
-      at += pattern.size() + value->size();
-    } else if (json[at - 1] == ',') {
-      json.erase(at - 1, end - at + 1);
-      --at;
-    } else {
-      json.erase(at, end - at + (end < json.size() && json[end] == ',' ? 1 : 0));
-    }
-  }
-}
-
-// ---- State.
-
-struct stored_certificate {
-  std::string id;
-  std::optional<std::string> name;
-  std::int64_t created_at = 0;
-  certificate_validity validity;
-  std::shared_ptr<const std::string> pem;  // seeded certificates share a handful of PEMs
-  bool active = false;                     // at the organization
-  bool uploaded = false;                   // counts against the cap (seeded ones do not)
-};
-
-// Where a cursor stands in the (created_at, id) order; certificates need not exist for it.
-struct list_position {
-  std::int64_t created_at = 0;
-  std::string_view id;
-};
-
-bool before(const list_position& a, const list_position& b) {
-  return std::tie(a.created_at, a.id) < std::tie(b.created_at, b.id);
-}
-
-list_position position_of(const stored_certificate& c) { return {c.created_at, c.id}; }
-
-bool created_before(const stored_certificate& a, const stored_certificate& b) {
-  return before(position_of(a), position_of(b));
-}
-
-struct pem_profile {
-  certificate_validity validity;
-  std::shared_ptr<const std::string> pem;
-};
-
-// A fresh PEM whose validity is read back from it, so details agree with it by construction.
-pem_profile make_profile(std::size_t index) {
-  self_signed_request request;
-  request.common_name = "certharness seed " + std::to_string(index);
-  const auto k = static_cast<std::int64_t>(index);
-  request.not_before = k_epoch - 30 * (k + 1) * k_day;
-  request.not_after = request.not_before + (90 + 120 * k) * k_day;
-  request.serial = index + 1;
-  auto pem = std::make_shared<const std::string>(make_self_signed_certificate(request));
-  auto read = read_pem_certificate(*pem);
-  if (!read) throw std::runtime_error("cannot read a generated certificate back: " + read.error());
-  return {*read, std::move(pem)};
-}
-
-std::optional<std::string> seeded_name(std::size_t index, std::uint64_t draw) {
-  // Unicode, quotes, backslashes and control characters, so encoders are exercised.
-  static constexpr std::string_view stems[] = {
-      "Production mTLS", "staging-edge",  "Zertifikat für Köln",           "証明書",
-      "🔐 gateway",       "partner \"B\"", "C:\\certs\\tab\there\nnewline",
-  };
-  const std::size_t pick = draw % (std::size(stems) + 1);
-  if (pick == std::size(stems)) return std::nullopt;  // name is required but nullable
-  return std::string(stems[pick]) + " #" + std::to_string(index + 1);
-}
-
-class token_bucket {
- public:
-  using time_point = std::chrono::steady_clock::time_point;
-
-  token_bucket(double rate, time_point now)
-      : rate_(rate), burst_(std::max(1.0, rate)), tokens_(burst_), last_(now) {}
-
-  // Takes a token; when there is none, the whole seconds until there will be one (>= 1).
-  std::optional<std::int64_t> take(time_point now) {
-    const double elapsed = std::chrono::duration<double>(now - last_).count();
-    if (elapsed > 0) {
-      tokens_ = std::min(burst_, tokens_ + elapsed * rate_);
-      last_ = now;
-    }
-    if (tokens_ >= 1) {
-      tokens_ -= 1;
-      return std::nullopt;
-    }
-    const double wait = std::ceil((1 - tokens_) / rate_);
-    return static_cast<std::int64_t>(std::clamp(wait, 1.0, 1e9));  // 1e9: no overflow
-  }
-
- private:
-  double rate_;
-  double burst_;
-  double tokens_;
-  time_point last_;
+  std::string certificate_id;          // the routes with {certificate_id} only
 };
 
 // Object names of the two scopes activation lives in.
@@ -494,15 +84,6 @@ const scope_objects& objects_of(const target& t) {
 }
 
 }  // namespace
-
-const std::vector<fault_info>& fault_catalogue() { return k_catalogue; }
-
-std::optional<fake_fault> parse_fault(std::string_view name) {
-  for (const fault_info& f : k_catalogue) {
-    if (f.name == name) return f.fault;
-  }
-  return std::nullopt;
-}
 
 struct fake_api::impl {
   explicit impl(fake_api_options o) : options(std::move(o)), rng(options.seed) {
@@ -532,7 +113,7 @@ struct fake_api::impl {
   std::deque<position_map::iterator> deleted_order;
   std::size_t uploaded = 0;  // uploaded certificates not deleted: what the cap counts
   std::unordered_set<std::string> issued_ids;  // new_id's uniqueness test: constant time
-  std::shared_ptr<const std::string> decoy;  // content-mismatch's other PEM
+  std::shared_ptr<const std::string> decoy;    // content-mismatch's other PEM
   std::optional<token_bucket> bucket;
   std::uint64_t requests = 0;
   std::int64_t now = k_epoch;  // simulated clock of created_at
@@ -696,15 +277,24 @@ struct fake_api::impl {
 
   using handler = http_response (impl::*)(const http_request&, const target&);
 
-  static handler pick(const target& t, std::string_view method) {
-    if (!allows(allowed_methods(t), method)) return nullptr;
-    switch (t.what) {
-      case resource::certificates:
-        return method == "GET" ? &impl::list : &impl::upload;
-      case resource::certificate:
-        return method == "GET" ? &impl::retrieve : method == "POST" ? &impl::modify : &impl::remove;
-      case resource::activate:
-      case resource::deactivate:
+  static handler pick(certificate_operation what) {
+    using k = certificate_operation;
+    switch (what) {
+      case k::list_certificates:
+      case k::list_project_certificates:
+        return &impl::list;
+      case k::upload_certificate:
+        return &impl::upload;
+      case k::get_certificate:
+        return &impl::retrieve;
+      case k::modify_certificate:
+        return &impl::modify;
+      case k::delete_certificate:
+        return &impl::remove;
+      case k::activate_certificates:
+      case k::deactivate_certificates:
+      case k::activate_project_certificates:
+      case k::deactivate_project_certificates:
         break;
     }
     return &impl::toggle;
@@ -712,19 +302,20 @@ struct fake_api::impl {
 
   http_response dispatch(const http_request& r) {
     if (auto limited = throttle()) return std::move(*limited);
-    const std::optional<target> t = resolve(r.path);
-    if (!t) {
+    // `r.path` is as sent: the table splits it at '/' before decoding each segment, so an id
+    // may hold an encoded '/' ("cert%2Fx" is the one id "cert/x").
+    const std::optional<path_match> path = operation_table::builtin().match_path(r.path);
+    if (!path) {
       return reply(api_error{404, "Invalid URL (" + echo(r.method) + " " + echo(r.path) + ").",
                              std::nullopt, std::nullopt});
     }
-    const handler h = pick(*t, r.method);
-    if (h == nullptr) {
-      const std::string_view allowed = allowed_methods(*t);
-      http_response response = reply(api_error{
-          405,
-          "Method " + echo(r.method) + " is not allowed here; use " + std::string(allowed) + ".",
-          std::nullopt, std::nullopt});
-      response.headers.emplace_back("Allow", std::string(allowed));
+    const operation* op = path->with_method(r.method);
+    if (op == nullptr || !op->kind) {
+      const std::string allowed = path->allowed_methods();
+      http_response response = reply(
+          api_error{405, "Method " + echo(r.method) + " is not allowed here; use " + allowed + ".",
+                    std::nullopt, std::nullopt});
+      response.headers.emplace_back("Allow", allowed);
       return response;
     }
     switch (bearer_credentials(r.headers)) {
@@ -742,7 +333,12 @@ struct fake_api::impl {
       case credentials::present:
         break;
     }
-    return (this->*h)(r, *t);
+    target t;
+    t.op = op;
+    t.what = *op->kind;
+    if (op->scope == operation_scope::project) t.project = path->parameter("project_id");
+    t.certificate_id = path->parameter("certificate_id");
+    return (this->*pick(t.what))(r, t);
   }
 
   // ---- Operations.
@@ -784,7 +380,7 @@ struct fake_api::impl {
   }
 
   http_response list(const http_request& r, const target& t) {
-    auto parsed = parse_page_query(r.query, has(fake_fault::accepts_invalid_limit));
+    auto parsed = parse_page_query(r.query, *t.op, has(fake_fault::accepts_invalid_limit));
     if (const auto* e = std::get_if<api_error>(&parsed)) return reply(*e);
     const page_query& q = std::get<page_query>(parsed);
     const std::vector<const stored_certificate*> view = ordered(q.ascending);
@@ -954,7 +550,8 @@ struct fake_api::impl {
       if (c == nullptr) return reply(not_found(id, "certificate_ids"));
       found.push_back(c);
     }
-    const bool on = t.what == resource::activate;
+    const bool on = t.what == certificate_operation::activate_certificates ||
+                    t.what == certificate_operation::activate_project_certificates;
     models::certificate_toggle_response out;
     out.object = on ? objects_of(t).activation : objects_of(t).deactivation;
     for (stored_certificate* c : found) set_active(*c, t, on);

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "certharness/json/text_escaping.hpp"
+#include "certharness/schema/operation_table.hpp"
 
 namespace certharness {
 namespace {
@@ -35,6 +36,19 @@ placement placed(std::string_view schema, std::string reason) {
 
 placement unplaced(std::string reason) { return placement{std::nullopt, std::move(reason)}; }
 
+// The operation table says which schema answers which list and which body each request takes.
+std::string_view list_schema(operation_scope scope) {
+  for (const operation& op : operation_table::builtin().operations()) {
+    if (op.is_list && op.scope == scope) return op.success_schema();
+  }
+  return {};
+}
+
+std::string_view request_schema(certificate_operation kind) {
+  const operation* op = operation_table::builtin().find(kind);
+  return op && op->request_schema ? std::string_view(*op->request_schema) : std::string_view{};
+}
+
 // The two list schemas differ only in their items' `object`: the items decide.
 placement place_list(const json_value* data) {
   bool org = false, project = false;
@@ -52,16 +66,16 @@ placement place_list(const json_value* data) {
         "items: name the list schema with --schema");
   }
   if (project) {
-    return placed("ListProjectCertificatesResponse",
+    return placed(list_schema(operation_scope::project),
                   "\"object\": \"list\" with \"organization.project.certificate\" items");
   }
   if (org) {
-    return placed("ListCertificatesResponse",
+    return placed(list_schema(operation_scope::organization),
                   "\"object\": \"list\" with \"organization.certificate\" items");
   }
   // Empty, or no item says: both list schemas give the same verdict on everything but the
   // items' `object`, which is then wrong for both.
-  return placed("ListCertificatesResponse",
+  return placed(list_schema(operation_scope::organization),
                 "\"object\": \"list\"; no item names its kind, checked as the organization list");
 }
 
@@ -86,9 +100,13 @@ placement place_schema(const json_value& root) {
   }
   if (root.find("error")) return placed("ErrorResponse", "an \"error\" member");
   if (root.find("certificate_ids")) {
-    return placed("ToggleCertificatesRequest", "a \"certificate_ids\" member");
+    return placed(request_schema(certificate_operation::activate_certificates),
+                  "a \"certificate_ids\" member");
   }
-  if (root.find("certificate")) return placed("UploadCertificateRequest", "a \"certificate\" member");
+  if (root.find("certificate")) {
+    return placed(request_schema(certificate_operation::upload_certificate),
+                  "a \"certificate\" member");
+  }
   return unplaced(
       "no \"object\", \"error\", \"certificate_ids\" or \"certificate\" member says what this is: "
       "name the schema with --schema");
