@@ -15,7 +15,7 @@ std::string render_json(const validate_report& report) {
   w.begin_object().key("command").string("validate");
   w.key("subjects").begin_array();
   for (const subject_report& s : report.subjects) {
-    w.begin_object().key("subject").string(s.subject).key("schema");
+    w.begin_object().key("subject").string(s.subject).key("schema");  // vocabulary: not a check id
     if (s.schema) {
       w.string(*s.schema);
     } else {
