@@ -282,6 +282,20 @@ TEST_F(write_checks, sigint_during_the_reads_leaves_a_har_and_writes_nothing) {
   const fs::path har = dir_ / "run.har";
   crawl_process crawl(dir_, server.base_url(),
                       {"--write-checks", "--limits", "1", "--record", har.string()});
+  // The recording's temporary file is opened after crawl's signal handlers are installed and
+  // before its first request: signalling earlier would kill it, on a loaded machine, before it
+  // can say it was interrupted.
+  const auto recording_started = [&] {
+    for (const auto& e : fs::directory_iterator(dir_)) {
+      if (e.path().filename().string().starts_with("run.har.tmp.")) return true;
+    }
+    return false;
+  };
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (!recording_started()) {
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "the crawl never started recording";
+    std::this_thread::sleep_for(10ms);
+  }
   std::this_thread::sleep_for(300ms);
   crawl.signal(SIGINT);
   EXPECT_EQ(crawl.wait(), 2) << crawl.err();
