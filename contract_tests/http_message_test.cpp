@@ -10,7 +10,7 @@ TEST(is_http_token, takes_tchars_only) {
   for (const char* token : {"GET", "X-Api-Key", "!#$%&'*+-.^_`|~", "a1"}) {
     EXPECT_TRUE(is_http_token(token)) << token;
   }
-  for (const std::string text :
+  for (const std::string& text :
        {std::string(""), std::string("a b"), std::string("a:b"), std::string("a\r\nX: y"),
         std::string("a\0", 2), std::string("\xC3\xA9"), std::string("(a)"), std::string("a/b")}) {
     EXPECT_FALSE(is_http_token(text)) << text;
