@@ -4,6 +4,7 @@
 
 #include "certharness/json/json_writer.hpp"
 #include "certharness/json/text_escaping.hpp"
+#include "certharness/report/finding_json.hpp"
 
 namespace certharness {
 
@@ -29,14 +30,7 @@ std::string render_json(const validate_report& report) {
   for (const subject_report& s : report.subjects) {
     for (const finding& f : s.problems) {
       w.begin_object().key("subject").string(s.subject);
-      w.key("check").string(f.check).key("severity").string(to_string(f.level));
-      w.key("pointer").string(f.pointer);
-      if (!f.keyword.empty()) w.key("keyword").string(f.keyword);
-      w.key("message").string(f.message);
-      if (f.position) {
-        w.key("offset").number(f.position->offset).key("line").number(f.position->line);
-        w.key("column").number(f.position->column);
-      }
+      write_finding_members(w, f);
       w.end_object();
     }
   }

@@ -6,6 +6,7 @@
 
 #include "certharness/findings/check_catalogue.hpp"
 #include "certharness/json/json_writer.hpp"
+#include "certharness/report/finding_json.hpp"
 #include "certharness/json/text_escaping.hpp"
 
 namespace certharness {
@@ -49,14 +50,7 @@ void write_subject(json_writer& w, const request_record& r, bool valid) {
 void write_finding(json_writer& w, const run_finding& rf) {
   const finding& f = rf.what;
   w.begin_object().key("subject").string(rf.request).key("group").string(rf.group);
-  w.key("check").string(f.check).key("severity").string(to_string(f.level));
-  w.key("pointer").string(f.pointer);
-  if (!f.keyword.empty()) w.key("keyword").string(f.keyword);
-  w.key("message").string(f.message);
-  if (f.position) {
-    w.key("offset").number(f.position->offset).key("line").number(f.position->line);
-    w.key("column").number(f.position->column);
-  }
+  write_finding_members(w, f);
   w.end_object();
 }
 
