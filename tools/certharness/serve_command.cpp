@@ -32,6 +32,7 @@
 #include "certharness/http/http_server_framing.hpp"
 #include "certharness/http/url.hpp"
 #include "certharness/json/json_document.hpp"
+#include "certharness/json/json_writer.hpp"
 #include "commands.hpp"
 #include "option_checks.hpp"
 
@@ -53,11 +54,21 @@ struct serve_args {
 constexpr std::size_t k_max_request_body = std::size_t{1} << 20;
 
 std::string error_body(std::string_view message, std::string_view type) {
-  std::string body = "{\"error\":{\"message\":";
-  append_json_string(body, message);
-  body += ",\"type\":";
-  append_json_string(body, type);
-  body += ",\"param\":null,\"code\":null}}";
+  std::string body;
+  json_writer(body)
+      .begin_object()
+      .key("error")
+      .begin_object()
+      .key("message")
+      .string(message)
+      .key("type")
+      .string(type)
+      .key("param")
+      .null()
+      .key("code")
+      .null()
+      .end_object()
+      .end_object();
   return body;
 }
 

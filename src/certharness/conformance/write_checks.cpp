@@ -14,6 +14,7 @@
 #include "certharness/fake_api/x509_certificate.hpp"
 #include "certharness/http/url.hpp"
 #include "certharness/io/ascii_text.hpp"
+#include "certharness/json/json_writer.hpp"
 #include "certharness/json/text_escaping.hpp"
 #include "certharness/schema/operation_table.hpp"
 
@@ -44,9 +45,15 @@ struct list_search {
 
 // A ToggleCertificatesRequest for one id.
 std::string ids_body(const std::string& id) {
-  std::string body = R"({"certificate_ids":[)";
-  append_json_string(body, id);
-  return body + "]}";
+  std::string body;
+  json_writer(body)
+      .begin_object()
+      .key("certificate_ids")
+      .begin_array()
+      .string(id)
+      .end_array()
+      .end_object();
+  return body;
 }
 
 std::string without_whitespace(std::string_view text) {
@@ -126,11 +133,14 @@ class write_checker {
   }
 
   bool upload_step(write_state& s) {
-    std::string body = R"({"name":)";
-    append_json_string(body, s.name);
-    body += R"(,"certificate":)";
-    append_json_string(body, s.pem);
-    body += '}';
+    std::string body;
+    json_writer(body)
+        .begin_object()
+        .key("name")
+        .string(s.name)
+        .key("certificate")
+        .string(s.pem)
+        .end_object();
     s.upload_sent = true;
     const auto r = write_exchange(certificate_operation::upload_certificate, s, body);
     const json_value* root = session_.object_root(r);
@@ -214,9 +224,8 @@ class write_checker {
   }
 
   bool rename_step(write_state& s) {
-    std::string body = R"({"name":)";
-    append_json_string(body, s.renamed);
-    body += '}';
+    std::string body;
+    json_writer(body).begin_object().key("name").string(s.renamed).end_object();
     std::string want;
     append_json_string(want, s.renamed);
     const struct {
