@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <variant>
 #include <vector>
@@ -13,6 +14,14 @@
 #include <gtest/gtest.h>
 
 namespace certharness::fake_api_internal {
+
+// Failure messages name the credentials, not their bytes.
+void PrintTo(credentials c, std::ostream* out) {
+  *out << (c == credentials::present   ? "present"
+           : c == credentials::missing ? "missing"
+                                       : "malformed");
+}
+
 namespace {
 
 const operation& list_operation() {
