@@ -228,7 +228,7 @@ result<client_response, transport_error> http_client::send(const client_request&
   set(CURLOPT_PROTOCOLS_STR, "http,https");
   // Plain http carries the key in clear text and goes only to a loopback host (url.hpp's gate):
   // never to a proxy from http_proxy or all_proxy, which would be another host.
-  if (const std::optional<url_parts> target = parse_url(request.url);
+  if (const result<url_parts> target = parse_url(request.url);
       !target || target->scheme != "https") {
     set(CURLOPT_PROXY, "");
   }
