@@ -14,6 +14,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <new>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -189,26 +190,22 @@ client_options quick() {
 }
 
 client_response must_respond(http_client& client, const client_request& request) {
-  http_client::result r = client.send(request);
-  if (!r.response) {
-    ADD_FAILURE() << request.method << " " << request.url << ": "
-                  << (r.error ? r.error->message : "neither response nor error");
+  result<client_response, transport_error> r = client.send(request);
+  if (!r) {
+    ADD_FAILURE() << request.method << " " << request.url << ": " << r.error().message;
     return {};
   }
-  EXPECT_FALSE(r.error.has_value());
-  return *r.response;
+  return *std::move(r);
 }
 
 transport_error must_fail(http_client& client, const client_request& request) {
-  http_client::result r = client.send(request);
-  if (!r.error) {
-    ADD_FAILURE() << request.method << " " << request.url << " answered "
-                  << (r.response ? r.response->status : 0);
+  result<client_response, transport_error> r = client.send(request);
+  if (r) {
+    ADD_FAILURE() << request.method << " " << request.url << " answered " << r->status;
     return {};
   }
-  EXPECT_FALSE(r.response.has_value());
-  EXPECT_EQ(r.error->message.find('\n'), std::string::npos) << r.error->message;
-  return *r.error;
+  EXPECT_EQ(r.error().message.find('\n'), std::string::npos) << r.error().message;
+  return std::move(r).error();
 }
 
 client_request get(const std::string& url) {
@@ -336,17 +333,19 @@ TEST(http_client, a_header_line_over_libcurls_limit_is_a_transport_error) {
   http_client client(quick());
   for (const auto& c : refused) {
     raw_peer peer(c.answer);
-    http_client::result r;
+    std::optional<result<client_response, transport_error>> sent;
     try {
-      r = client.send(get(peer.url()));
+      sent.emplace(client.send(get(peer.url())));
     } catch (const std::bad_alloc&) {
       ADD_FAILURE() << c.name << ": std::bad_alloc";
       continue;
     }
-    ASSERT_TRUE(r.error.has_value()) << c.name << ": answered " << r.response->status;
-    EXPECT_FALSE(r.error->no_connection) << c.name;
-    EXPECT_TRUE(contains(r.error->message, "100 KB limit")) << c.name << ": " << r.error->message;
-    EXPECT_TRUE(contains(r.error->message, "(127.0.0.1:")) << c.name << ": " << r.error->message;
+    const result<client_response, transport_error>& r = *sent;
+    ASSERT_FALSE(r.has_value()) << c.name << ": answered " << r->status;
+    const transport_error& e = r.error();
+    EXPECT_FALSE(e.no_connection) << c.name;
+    EXPECT_TRUE(contains(e.message, "100 KB limit")) << c.name << ": " << e.message;
+    EXPECT_TRUE(contains(e.message, "(127.0.0.1:")) << c.name << ": " << e.message;
   }
   const std::string large(90'000, 'l');
   raw_peer peer("HTTP/1.1 200 OK\r\nX-Large: " + large +

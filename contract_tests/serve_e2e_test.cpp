@@ -13,11 +13,11 @@
 #include <vector>
 
 #include "certharness/fake_api/fake_api.hpp"
+#include "certharness/fake_api/x509_certificate.hpp"
 #include "certharness/http/http_client.hpp"
 #include "certharness/http/url.hpp"
 #include "certharness/json/json_document.hpp"
 #include "certharness/schema/schema_registry.hpp"
-#include "certharness/fake_api/x509_certificate.hpp"
 #include "serve_process.hpp"
 
 namespace certharness {
@@ -50,15 +50,15 @@ class api_client {
       r.headers.emplace_back("Content-Type", "application/json");
       r.body = std::move(body);
     }
-    http_client::result res = client_.send(r);
+    result<client_response, transport_error> res = client_.send(r);
     reply out;
-    if (!res.response) {
-      last_error_ = res.error ? res.error->message : "no response";
+    if (!res) {
+      last_error_ = res.error().message;
       return out;
     }
-    out.status = res.response->status;
-    out.headers = std::move(res.response->headers);
-    out.body = std::move(res.response->body);
+    out.status = res->status;
+    out.headers = std::move(res->headers);
+    out.body = std::move(res->body);
     decode_result d = decode_json(out.body);
     if (d.ok()) out.json = std::move(d.document);
     return out;
@@ -366,7 +366,8 @@ TEST(serve, malformed_requests_get_4xx_and_the_server_lives_on) {
     EXPECT_GE(r.status, 400) << c.method << " " << c.path << " " << api.last_error();
     EXPECT_LT(r.status, 500) << c.method << " " << c.path;
   }
-  for (const std::string& raw : std::vector<std::string>{"GARBAGE\r\n\r\n", "GET\r\n\r\n", "GET / HTTP/9.9\r\n\r\n",
+  for (const std::string& raw :
+       std::vector<std::string>{"GARBAGE\r\n\r\n", "GET\r\n\r\n", "GET / HTTP/9.9\r\n\r\n",
                                 "GET /v1/organization/certificates HTTP/1.1\r\nHost: x\r\n"
                                 "Content-Length: -5\r\n\r\n",
                                 std::string(100000, 'A') + "\r\n\r\n"}) {

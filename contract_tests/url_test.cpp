@@ -41,9 +41,9 @@ TEST(parse_url, refuses_what_curl_refuses) {
   for (const std::string& text :
        std::vector<std::string>{"", "127.0.0.1/v1", "http://", "http://127.0.0.1 /",
                                 "http://127.0.0.1:99999/", "http://127.0.0.1%00.evil/", with_nul}) {
-    std::string why;
-    EXPECT_FALSE(parse_url(text, &why).has_value()) << "\"" << text << "\"";
-    EXPECT_FALSE(why.empty()) << "\"" << text << "\"";
+    const result<url_parts> p = parse_url(text);
+    ASSERT_FALSE(p.has_value()) << "\"" << text << "\"";
+    EXPECT_FALSE(p.error().empty()) << "\"" << text << "\"";
   }
 }
 

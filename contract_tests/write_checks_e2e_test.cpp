@@ -59,13 +59,13 @@ std::map<std::string, std::string> server_certificates(const std::string& base_u
     request.url = base_url + "/organization/certificates?limit=100" +
                   (after ? "&after=" + percent_encode(*after) : "");
     request.headers.emplace_back("Authorization", std::string("Bearer ") + k_key);
-    const http_client::result r = client.send(request);
-    if (!r.response || r.response->status == 429) {
+    const result<client_response, transport_error> r = client.send(request);
+    if (!r || r->status == 429) {
       std::this_thread::sleep_for(100ms);
       continue;
     }
-    EXPECT_EQ(r.response->status, 200) << r.response->body;
-    decode_result page = decode_json(r.response->body);
+    EXPECT_EQ(r->status, 200) << r->body;
+    decode_result page = decode_json(r->body);
     if (!page.ok()) break;
     const json_value& root = page.document->root();
     for (const json_value& item : *root.find("data")) {

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "certharness/findings/result.hpp"
 #include "certharness/http/http_message.hpp"
 
 namespace certharness {
@@ -19,13 +20,14 @@ struct client_request {
 };
 
 struct transport_error {
-  std::string message;  // one line, e.g. "connection refused (127.0.0.1:4000)", "timed out after 10 s"
+  // One line, e.g. "connection refused (127.0.0.1:4000)", "timed out after 10 s".
+  std::string message;
   bool timed_out = false;
   bool no_connection = false;  // never reached the server (resolve, connect or TLS handshake)
 };
 
 struct client_options {
-  std::chrono::milliseconds timeout{30'000};          // whole exchange
+  std::chrono::milliseconds timeout{30'000};  // whole exchange
   std::chrono::milliseconds connect_timeout{10'000};
   std::size_t max_body_bytes = std::size_t{64} << 20;  // larger bodies are a transport_error
 };
@@ -42,11 +44,7 @@ class http_client {
   http_client& operator=(const http_client&) = delete;
 
   // Either a response (any status) or why there is none.
-  struct result {
-    std::optional<client_response> response;
-    std::optional<transport_error> error;
-  };
-  result send(const client_request& request);
+  result<client_response, transport_error> send(const client_request& request);
 
  private:
   struct impl;

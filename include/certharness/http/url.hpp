@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "certharness/findings/result.hpp"
+
 namespace certharness {
 
 // The parts of a URL as curl_url() reports them (the same parser curl_easy_perform uses, with
@@ -29,9 +31,9 @@ struct url_parts {
   std::string url;            // the whole URL as curl writes it back
 };
 
-// nullopt when curl_url() refuses the text (or it holds a NUL byte, which curl would cut at);
-// `why` then says why, in curl's words.
-std::optional<url_parts> parse_url(std::string_view text, std::string* why = nullptr);
+// A failure when curl_url() refuses the text (or it holds a NUL byte, which curl would cut at),
+// saying why in curl's words.
+result<url_parts> parse_url(std::string_view text);
 
 // Loopback as this project defines it: a dotted-quad IPv4 address in 127.0.0.0/8 written the
 // way curl_url() reports one (decimal, no leading zeros), "[::1]", or "localhost" in any case.

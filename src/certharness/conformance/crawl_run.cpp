@@ -33,23 +33,22 @@ har_entry attempt_entry(const client_request& request) {
 }
 
 // The answer (or the transport error) of an attempt, into its HAR entry.
-void record_answer(har_entry& entry, const http_client::result& result) {
-  if (result.response) {
-    entry.status = result.response->status;
-    entry.response_headers = result.response->headers;
-    entry.time_ms = std::chrono::duration<double, std::milli>(result.response->elapsed).count();
+void record_answer(har_entry& entry, const result<client_response, transport_error>& answer) {
+  if (answer) {
+    entry.status = answer->status;
+    entry.response_headers = answer->headers;
+    entry.time_ms = std::chrono::duration<double, std::milli>(answer->elapsed).count();
   } else {
-    entry.error = result.error ? result.error->message : "no response";
+    entry.error = answer.error().message;
   }
 }
 
 // The first request decides whether the run can be carried out at all: no connection, or the
 // key refused. nullopt: it can.
-std::optional<std::string> first_request_problem(const std::string& base,
-                                                 const std::optional<client_response>& answer,
-                                                 const http_client::result& result,
-                                                 const std::string& error) {
-  if (!answer && result.error && result.error->no_connection) {
+std::optional<std::string> first_request_problem(
+    const std::string& base, const std::optional<client_response>& answer,
+    const result<client_response, transport_error>& sent, const std::string& error) {
+  if (!answer && !sent && sent.error().no_connection) {
     return "no connection to " + base + ": " + error;
   }
   if (answer && answer->status == 401) {
@@ -231,18 +230,19 @@ class crawler final : public crawl_session {
       record.attempts = attempt;
       ++requests_sent_;
       har_entry entry = attempt_entry(request);
-      http_client::result result = (cleanup_deadline_ ? cleanup_client_ : client_).send(request);
-      record_answer(entry, result);
+      result<client_response, transport_error> sent =
+          (cleanup_deadline_ ? cleanup_client_ : client_).send(request);
+      record_answer(entry, sent);
       const std::string error = entry.error;
-      if (result.response) {
+      if (sent) {
         // From when the answer came, as replay computes it from the recording.
         const auto received =
-            entry.started + std::chrono::duration_cast<std::chrono::system_clock::duration>(
-                                result.response->elapsed);
-        retry = retry_cause_of(result.response->status, result.response->headers, received);
-        record.status = result.response->status;
+            entry.started +
+            std::chrono::duration_cast<std::chrono::system_clock::duration>(sent->elapsed);
+        retry = retry_cause_of(sent->status, sent->headers, received);
+        record.status = sent->status;
         record.error.clear();
-        last = std::move(result.response);
+        last = std::move(*sent);
       } else {
         retry = retry_cause_of(0, {}, entry.started);
         record.status = 0;
@@ -257,7 +257,7 @@ class crawler final : public crawl_session {
       }
       if (first_request_) {
         first_request_ = false;
-        fatal_ = first_request_problem(base_, last, result, record.error);
+        fatal_ = first_request_problem(base_, last, sent, record.error);
         if (fatal_) return last;
       }
       if (!retry || attempt > options_.retries || stopping()) break;

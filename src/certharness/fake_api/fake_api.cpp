@@ -36,7 +36,6 @@
 #include <stdexcept>
 #include <unordered_set>
 #include <utility>
-#include <variant>
 
 #include "certharness/io/ascii_text.hpp"
 #include "certharness/json/json_document.hpp"
@@ -381,8 +380,8 @@ struct fake_api::impl {
 
   http_response list(const http_request& r, const target& t) {
     auto parsed = parse_page_query(r.query, *t.op, has(fake_fault::accepts_invalid_limit));
-    if (const auto* e = std::get_if<api_error>(&parsed)) return reply(*e);
-    const page_query& q = std::get<page_query>(parsed);
+    if (!parsed) return reply(parsed.error());
+    const page_query& q = *parsed;
     const std::vector<const stored_certificate*> view = ordered(q.ascending);
 
     std::size_t start = 0;
@@ -446,8 +445,8 @@ struct fake_api::impl {
 
   http_response upload(const http_request& r, const target&) {
     auto body = json_object_body(r.body);
-    if (const auto* e = std::get_if<api_error>(&body)) return reply(*e);
-    const json_value& root = std::get<json_document>(body).root();
+    if (!body) return reply(body.error());
+    const json_value& root = body->root();
     const json_value* pem = root.find("certificate");
     if (pem == nullptr) return reply(missing("certificate"));
     if (!pem->is_string()) return reply(invalid_type("certificate", "a string", *pem));
@@ -509,9 +508,9 @@ struct fake_api::impl {
     stored_certificate* c = lookup(t.certificate_id);
     if (c == nullptr) return reply(not_found(t.certificate_id, "certificate_id"));
     auto body = json_object_body(r.body);
-    if (const auto* e = std::get_if<api_error>(&body)) return reply(*e);
+    if (!body) return reply(body.error());
     // Only the name can be modified; other members are ignored, as the spec allows them.
-    if (const json_value* name = std::get<json_document>(body).root().find("name")) {
+    if (const json_value* name = body->root().find("name")) {
       if (!name->is_string()) return reply(invalid_type("name", "a string", *name));
       c->name = std::string(name->as_string());
     }
@@ -540,12 +539,12 @@ struct fake_api::impl {
 
   http_response toggle(const http_request& r, const target& t) {
     auto body = json_object_body(r.body);
-    if (const auto* e = std::get_if<api_error>(&body)) return reply(*e);
-    auto ids = certificate_ids(std::get<json_document>(body).root());
-    if (const auto* e = std::get_if<api_error>(&ids)) return reply(*e);
+    if (!body) return reply(body.error());
+    auto ids = certificate_ids(body->root());
+    if (!ids) return reply(ids.error());
     // Atomic: every id is found before anything changes.
     std::vector<stored_certificate*> found;
-    for (std::string_view id : std::get<std::vector<std::string_view>>(ids)) {
+    for (std::string_view id : *ids) {
       stored_certificate* c = lookup(id);
       if (c == nullptr) return reply(not_found(id, "certificate_ids"));
       found.push_back(c);

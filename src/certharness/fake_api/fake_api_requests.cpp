@@ -11,14 +11,14 @@ namespace certharness::fake_api_internal {
 namespace {
 
 // A query parameter that may be given once: a repeat is ambiguous, so it is refused.
-result<std::optional<std::string_view>> single_value(const query_list& query,
-                                                     std::string_view name) {
+result<std::optional<std::string_view>, api_error> single_value(const query_list& query,
+                                                                std::string_view name) {
   std::optional<std::string_view> value;
   for (const auto& [key, v] : query) {
     if (key != name) continue;
     if (value) {
-      return api_error{400, "Invalid '" + std::string(name) + "': given more than once.",
-                       std::string(name), "invalid_value"};
+      return failure(api_error{400, "Invalid '" + std::string(name) + "': given more than once.",
+                               std::string(name), "invalid_value"});
     }
     value = v;
   }
@@ -31,13 +31,15 @@ struct limit_bounds {
   std::int64_t max = std::numeric_limits<std::int64_t>::max();
 };
 
-result<std::int64_t> parse_limit(std::string_view text, limit_bounds bounds, bool clamp) {
+result<std::int64_t, api_error> parse_limit(std::string_view text, limit_bounds bounds,
+                                            bool clamp) {
   std::int64_t limit = 0;
   const char* end = text.data() + text.size();
   const auto [stop, ec] = std::from_chars(text.data(), end, limit);
   if (text.empty() || ec == std::errc::invalid_argument || stop != end) {
-    return api_error{400, "Invalid 'limit': expected an integer, but got '" + echo(text) + "'.",
-                     "limit", "invalid_type"};
+    return failure(api_error{400,
+                             "Invalid 'limit': expected an integer, but got '" + echo(text) + "'.",
+                             "limit", "invalid_type"});
   }
   if (ec == std::errc::result_out_of_range) {
     limit = text.front() == '-' ? std::numeric_limits<std::int64_t>::min()
@@ -45,16 +47,16 @@ result<std::int64_t> parse_limit(std::string_view text, limit_bounds bounds, boo
   }
   if (clamp) return std::clamp(limit, bounds.min, bounds.max);
   if (limit < bounds.min) {
-    return api_error{400,
-                     "Invalid 'limit': integer below minimum value. Expected a value >= " +
-                         std::to_string(bounds.min) + ".",
-                     "limit", "integer_below_min_value"};
+    return failure(api_error{400,
+                             "Invalid 'limit': integer below minimum value. Expected a value >= " +
+                                 std::to_string(bounds.min) + ".",
+                             "limit", "integer_below_min_value"});
   }
   if (limit > bounds.max) {
-    return api_error{400,
-                     "Invalid 'limit': integer above maximum value. Expected a value <= " +
-                         std::to_string(bounds.max) + ".",
-                     "limit", "integer_above_max_value"};
+    return failure(api_error{400,
+                             "Invalid 'limit': integer above maximum value. Expected a value <= " +
+                                 std::to_string(bounds.max) + ".",
+                             "limit", "integer_above_max_value"});
   }
   return limit;
 }
@@ -129,8 +131,8 @@ std::string quoted_list(const std::vector<std::string>& values) {
 
 }  // namespace
 
-result<page_query> parse_page_query(const query_list& query, const operation& list,
-                                    bool clamp_limit) {
+result<page_query, api_error> parse_page_query(const query_list& query, const operation& list,
+                                               bool clamp_limit) {
   // The rules are the operation table's: limit's default and bounds, order's default and enum.
   const operation_parameter* limit_rule = list.parameter("limit");
   const operation_parameter* order_rule = list.parameter("order");
@@ -144,61 +146,63 @@ result<page_query> parse_page_query(const query_list& query, const operation& li
   }
   if (order_rule) q.ascending = order_rule->default_value == "asc";
   auto limit = single_value(query, "limit");
-  if (auto* e = std::get_if<api_error>(&limit)) return std::move(*e);
-  if (const auto& text = std::get<0>(limit)) {
+  if (!limit) return failure(std::move(limit).error());
+  if (const auto& text = *limit) {
     auto parsed = parse_limit(*text, bounds, clamp_limit);
-    if (auto* e = std::get_if<api_error>(&parsed)) return std::move(*e);
-    q.limit = std::get<std::int64_t>(parsed);
+    if (!parsed) return failure(std::move(parsed).error());
+    q.limit = *parsed;
   }
   auto order = single_value(query, "order");
-  if (auto* e = std::get_if<api_error>(&order)) return std::move(*e);
-  if (const auto& text = std::get<0>(order)) {
+  if (!order) return failure(std::move(order).error());
+  if (const auto& text = *order) {
     const std::vector<std::string> orders =
         order_rule ? order_rule->allowed : std::vector<std::string>{};
     if (std::find(orders.begin(), orders.end(), *text) == orders.end()) {
-      return api_error{400,
-                       "Invalid value for 'order': '" + echo(*text) +
-                           "'. Supported values are: " + quoted_list(orders) + ".",
-                       "order", "invalid_value"};
+      return failure(api_error{400,
+                               "Invalid value for 'order': '" + echo(*text) +
+                                   "'. Supported values are: " + quoted_list(orders) + ".",
+                               "order", "invalid_value"});
     }
     q.ascending = *text == "asc";
   }
   auto after = single_value(query, "after");
-  if (auto* e = std::get_if<api_error>(&after)) return std::move(*e);
-  q.after = std::get<0>(after);
+  if (!after) return failure(std::move(after).error());
+  q.after = *after;
   return q;
 }
 
 // The body as a JSON object (strictly decoded), or the 400 to answer.
-result<json_document> json_object_body(std::string_view body) {
+result<json_document, api_error> json_object_body(std::string_view body) {
   decode_result decoded = decode_json(body);
   if (!decoded.ok()) {
-    return api_error{400,
-                     "We could not parse the JSON body of your request. The API expects a JSON "
-                     "object.",
-                     std::nullopt, std::nullopt};
+    return failure(
+        api_error{400,
+                  "We could not parse the JSON body of your request. The API expects a JSON "
+                  "object.",
+                  std::nullopt, std::nullopt});
   }
   if (!decoded.document->root().is_object()) {
-    return api_error{400, "The request body must be a JSON object.", std::nullopt, std::nullopt};
+    return failure(
+        api_error{400, "The request body must be a JSON object.", std::nullopt, std::nullopt});
   }
   return std::move(*decoded.document);
 }
 
 // ToggleCertificatesRequest: certificate_ids, 1..10 strings.
-result<std::vector<std::string_view>> certificate_ids(const json_value& body) {
+result<std::vector<std::string_view>, api_error> certificate_ids(const json_value& body) {
   const std::string param = "certificate_ids";
   const json_value* ids = body.find(param);
-  if (ids == nullptr) return missing(param);
-  if (!ids->is_array()) return invalid_type(param, "an array of strings", *ids);
+  if (ids == nullptr) return failure(missing(param));
+  if (!ids->is_array()) return failure(invalid_type(param, "an array of strings", *ids));
   if (ids->size() == 0 || ids->size() > k_max_toggle_ids) {
-    return api_error{
+    return failure(api_error{
         400,
         "Invalid '" + param + "': expected 1 to 10 ids, got " + std::to_string(ids->size()) + ".",
-        param, ids->size() == 0 ? "empty_array" : "array_above_max_length"};
+        param, ids->size() == 0 ? "empty_array" : "array_above_max_length"});
   }
   std::vector<std::string_view> out;
   for (const json_value& id : *ids) {
-    if (!id.is_string()) return invalid_type(param, "an array of strings", id);
+    if (!id.is_string()) return failure(invalid_type(param, "an array of strings", id));
     out.push_back(id.as_string());
   }
   return out;

@@ -7,9 +7,9 @@
 #include <string>
 #include <string_view>
 #include <utility>
-#include <variant>
 #include <vector>
 
+#include "certharness/findings/result.hpp"
 #include "certharness/http/http_message.hpp"
 #include "certharness/json/json_document.hpp"
 #include "certharness/schema/operation_table.hpp"
@@ -25,9 +25,6 @@ struct api_error {
   std::optional<std::string> code;
   std::string type = "invalid_request_error";
 };
-
-template <typename T>
-using result = std::variant<T, api_error>;
 
 // Request text echoed in an error message, as valid UTF-8 without control characters, short.
 std::string echo(std::string_view text);
@@ -52,13 +49,13 @@ struct page_query {
 // limit, order and after of a request to `list`, each at most once, by the operation table's
 // rules for `list` (limit's default and bounds -- clamped instead of refused when
 // `clamp_limit` -- and order's default and enum).
-result<page_query> parse_page_query(const query_list& query, const operation& list,
-                                    bool clamp_limit);
+result<page_query, api_error> parse_page_query(const query_list& query, const operation& list,
+                                               bool clamp_limit);
 
 // The body as a JSON object (strictly decoded), or the 400 to answer.
-result<json_document> json_object_body(std::string_view body);
+result<json_document, api_error> json_object_body(std::string_view body);
 
 // ToggleCertificatesRequest: certificate_ids, 1..10 strings.
-result<std::vector<std::string_view>> certificate_ids(const json_value& body);
+result<std::vector<std::string_view>, api_error> certificate_ids(const json_value& body);
 
 }  // namespace certharness::fake_api_internal

@@ -5,8 +5,8 @@
 #include <curl/curl.h>
 
 #include <algorithm>
-#include <charconv>
 #include <cerrno>
+#include <charconv>
 #include <limits>
 #include <memory>
 #include <mutex>
@@ -81,8 +81,8 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
     if (t.body.empty() && t.body.capacity() < n) {
       std::size_t declared = 0;
       const auto length = find_header(t.headers, "Content-Length");
-      if (length && std::from_chars(length->data(), length->data() + length->size(), declared)
-                            .ec == std::errc{}) {
+      if (length && std::from_chars(length->data(), length->data() + length->size(), declared).ec ==
+                        std::errc{}) {
         t.body.reserve(std::min(declared, t.max_body_bytes));
       }
     }
@@ -182,9 +182,9 @@ http_client::http_client(client_options options) : impl_(std::make_unique<impl>(
 
 http_client::~http_client() = default;
 
-http_client::result http_client::send(const client_request& request) {
+result<client_response, transport_error> http_client::send(const client_request& request) {
   const auto refuse = [](std::string message) {
-    return result{std::nullopt, transport_error{std::move(message), false}};
+    return failure(transport_error{std::move(message), false});
   };
   if (!is_http_token(request.method)) return refuse("invalid request method");
   for (const auto& [name, value] : request.headers) {
@@ -228,7 +228,7 @@ http_client::result http_client::send(const client_request& request) {
   set(CURLOPT_PROTOCOLS_STR, "http,https");
   // Plain http carries the key in clear text and goes only to a loopback host (url.hpp's gate):
   // never to a proxy from http_proxy or all_proxy, which would be another host.
-  if (const std::optional<url_parts> target = parse_url(request.url);
+  if (const result<url_parts> target = parse_url(request.url);
       !target || target->scheme != "https") {
     set(CURLOPT_PROXY, "");
   }
@@ -295,7 +295,7 @@ http_client::result http_client::send(const client_request& request) {
     curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &f.os_errno);
     f.elapsed_us = elapsed_us;
     f.detail = impl_->error_buffer;
-    return result{std::nullopt, describe(f)};
+    return failure(describe(f));
   }
   long status = 0;
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
@@ -304,7 +304,7 @@ http_client::result http_client::send(const client_request& request) {
   response.headers = std::move(collected.headers);
   response.body = std::move(collected.body);
   response.elapsed = std::chrono::microseconds(elapsed_us);
-  return result{std::move(response), std::nullopt};
+  return response;
 }
 
 }  // namespace certharness

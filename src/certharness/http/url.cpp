@@ -71,18 +71,12 @@ bool is_unreserved(char c) {
 
 }  // namespace
 
-std::optional<url_parts> parse_url(std::string_view text, std::string* why) {
-  if (text.find('\0') != std::string_view::npos) {
-    if (why) *why = "it holds a NUL byte";
-    return std::nullopt;
-  }
+result<url_parts> parse_url(std::string_view text) {
+  if (text.find('\0') != std::string_view::npos) return failure("it holds a NUL byte");
   CURLUcode rc = CURLUE_OK;
   // The flags http_client's transfers parse with (CURLOPT_PATH_AS_IS), so both read the same.
   const auto url = curl_parse(text, CURLU_NON_SUPPORT_SCHEME | CURLU_PATH_AS_IS, rc);
-  if (url == nullptr) {
-    if (why) *why = curl_url_strerror(rc);
-    return std::nullopt;
-  }
+  if (url == nullptr) return failure(std::string(curl_url_strerror(rc)));
   url_parts p;
   p.scheme = part(url.get(), CURLUPART_SCHEME).value_or("");
   p.host = part(url.get(), CURLUPART_HOST).value_or("");
@@ -108,10 +102,9 @@ bool is_loopback_host(std::string_view host) {
 base_url_check check_base_url(std::string_view text, std::string_view option) {
   const std::string name(option);
   base_url_check out;
-  std::string why;
-  const std::optional<url_parts> p = parse_url(text, &why);
+  const result<url_parts> p = parse_url(text);
   if (!p) {
-    out.problem = name + " " + shown(text) + " is not a URL libcurl accepts: " + why;
+    out.problem = name + " " + shown(text) + " is not a URL libcurl accepts: " + p.error();
     return out;
   }
   if (p->scheme != "http" && p->scheme != "https") {
