@@ -317,3 +317,34 @@ TEST(endpoint_of, names_host_and_port_only) {
 
 }  // namespace
 }  // namespace certharness
+
+namespace certharness {
+namespace {
+
+// serve prints the URL it listens on with http_url: what a crawl is then pointed at.
+TEST(http_url, writes_host_port_and_path_with_brackets_for_ipv6) {
+  const struct {
+    const char* host;
+    int port;
+    const char* path;
+    const char* want;
+  } cases[] = {
+      {"127.0.0.1", 8080, "/v1", "http://127.0.0.1:8080/v1"},
+      {"::1", 1, "/v1", "http://[::1]:1/v1"},
+      {"localhost", 65535, "", "http://localhost:65535"},
+      {"127.0.0.1", 80, "/a/b", "http://127.0.0.1:80/a/b"},
+  };
+  for (const auto& c : cases) {
+    const result<std::string> got = http_url(c.host, c.port, c.path);
+    ASSERT_TRUE(got.has_value()) << c.host << ": " << got.error();
+    EXPECT_EQ(*got, c.want) << c.host;
+    // What it writes reads back as the same host, port and path.
+    const result<url_parts> back = parse_url(*got);
+    ASSERT_TRUE(back.has_value()) << *got;
+    EXPECT_EQ(back->port, std::to_string(c.port)) << *got;
+  }
+  EXPECT_FALSE(http_url("a b", 80, "/v1").has_value());
+}
+
+}  // namespace
+}  // namespace certharness

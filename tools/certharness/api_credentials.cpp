@@ -34,14 +34,15 @@ std::vector<std::string> api_credentials::secrets() const {
   return out;
 }
 
-std::variant<api_credentials, std::string> credentials_from_environment() {
+result<api_credentials> credentials_from_environment() {
   api_credentials out;
   std::optional<std::string> key = variable(k_key_variable);
-  if (!key) return std::string("set ") + k_key_variable + " (the key is read from there only)";
-  if (!header_safe(*key)) return unusable(k_key_variable);
+  if (!key)
+    return failure(std::string("set ") + k_key_variable + " (the key is read from there only)");
+  if (!header_safe(*key)) return failure(unusable(k_key_variable));
   out.admin_key = std::move(*key);
   out.organization = variable(k_org_variable);
-  if (out.organization && !header_safe(*out.organization)) return unusable(k_org_variable);
+  if (out.organization && !header_safe(*out.organization)) return failure(unusable(k_org_variable));
   return out;
 }
 

@@ -5,8 +5,9 @@
 
 #include <optional>
 #include <string>
-#include <variant>
 #include <vector>
+
+#include "certharness/findings/result.hpp"
 
 namespace certharness::cli {
 
@@ -21,7 +22,7 @@ struct api_credentials {
 // Both variables, or one line saying which is missing or unusable. A control character (a CR or
 // LF left by `$(cat keyfile)` or a Windows editor) or a byte beyond ASCII would break or split the
 // header the value goes in, and every request would fail as if the API were broken.
-std::variant<api_credentials, std::string> credentials_from_environment();
+result<api_credentials> credentials_from_environment();
 
 // Whatever of the two variables is set, for commands that send nothing but must still keep the
 // values out of their output (replay of a recording that may hold them).

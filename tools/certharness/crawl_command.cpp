@@ -118,15 +118,14 @@ int crawl_with(const crawl_args& args, const api_credentials& credentials, comma
 // organization id) whatever the server echoed. The secrets are read first: a message about a
 // bad option may quote what the user typed, and that may hold them too.
 int run_crawl_command(const crawl_args& args) {
-  auto credentials = credentials_from_environment();
-  if (auto* error = std::get_if<std::string>(&credentials)) {
-    command_output(command_name, secret_redactor(secrets_from_environment())).message(*error);
+  const result<api_credentials> credentials = credentials_from_environment();
+  if (!credentials) {
+    command_output(command_name, secret_redactor(secrets_from_environment()))
+        .message(credentials.error());
     return 2;
   }
-  command_output output(command_name,
-                        secret_redactor(std::get<api_credentials>(credentials).secrets()));
-  return output.run(
-      [&] { return crawl_with(args, std::get<api_credentials>(credentials), output); });
+  command_output output(command_name, secret_redactor(credentials->secrets()));
+  return output.run([&] { return crawl_with(args, *credentials, output); });
 }
 
 }  // namespace

@@ -488,9 +488,13 @@ int run_serve(const serve_args& args) {
     std::cerr << "certharness serve: cannot listen on " << args.host << ":" << args.port << "\n";
     return 2;
   }
-  const bool ipv6 = args.host.find(':') != std::string::npos;
-  std::printf("http://%s%s%s:%d%s\n", ipv6 ? "[" : "", args.host.c_str(), ipv6 ? "]" : "", port,
-              base.c_str());
+  const result<std::string> url = http_url(args.host, port, base);
+  if (!url) {
+    std::cerr << "certharness serve: cannot write the URL of " << args.host << ":" << port << ": "
+              << url.error() << "\n";
+    return 2;
+  }
+  std::printf("%s\n", url->c_str());
   std::fflush(stdout);
   accept_loop(listener, handle, log);
   return 0;

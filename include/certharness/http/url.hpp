@@ -35,6 +35,11 @@ struct url_parts {
 // saying why in curl's words.
 result<url_parts> parse_url(std::string_view text);
 
+// "http://host:port/path" for a server listening on `host` (an IPv6 address gets its
+// brackets; an empty path gives no trailing '/'), built by curl_url(); a failure in curl's words
+// when curl refuses a part.
+result<std::string> http_url(std::string_view host, int port, std::string_view path);
+
 // Loopback as this project defines it: a dotted-quad IPv4 address in 127.0.0.0/8 written the
 // way curl_url() reports one (decimal, no leading zeros), "[::1]", or "localhost" in any case.
 // No trailing dot, no "*.localhost", no IPv4-mapped IPv6, no other spelling: the host must be

@@ -361,7 +361,7 @@ class write_checker {
 
 }  // namespace
 
-std::variant<write_identity, std::string> make_write_identity() {
+result<write_identity> make_write_identity() {
   write_identity out;
   const std::uint64_t nonce = random_u64();
   out.name = std::string(k_write_name_prefix) + hex_u64(nonce);
@@ -373,7 +373,8 @@ std::variant<write_identity, std::string> make_write_identity() {
     out.pem = make_self_signed_certificate(
         {out.name, out.validity.not_before, out.validity.not_after, (nonce >> 1) | 1});
   } catch (const std::runtime_error& e) {
-    return std::string("cannot make a throwaway certificate for --write-checks: ") + e.what();
+    return failure(std::string("cannot make a throwaway certificate for --write-checks: ") +
+                   e.what());
   }
   return out;
 }
@@ -393,12 +394,12 @@ std::optional<write_identity> recorded_write_identity(std::string_view upload_bo
 }
 
 void run_write_checks(crawl_session& session, std::size_t max_pages) {
-  std::variant<write_identity, std::string> identity = make_write_identity();
-  if (const std::string* why = std::get_if<std::string>(&identity)) {
-    session.fail(*why);
+  const result<write_identity> identity = make_write_identity();
+  if (!identity) {
+    session.fail(identity.error());
     return;
   }
-  run_write_checks(session, max_pages, std::get<write_identity>(identity));
+  run_write_checks(session, max_pages, *identity);
 }
 
 void run_write_checks(crawl_session& session, std::size_t max_pages,

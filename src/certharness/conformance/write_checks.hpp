@@ -7,10 +7,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <variant>
 
 #include "certharness/conformance/crawl_session.hpp"
 #include "certharness/fake_api/x509_certificate.hpp"
+#include "certharness/findings/result.hpp"
 
 namespace certharness {
 
@@ -24,7 +24,7 @@ struct write_identity {
 
 // A fresh identity: a random name starting "certharness-write-check-", valid from an hour ago
 // for a day. Error: why OpenSSL could not make the certificate.
-std::variant<write_identity, std::string> make_write_identity();
+result<write_identity> make_write_identity();
 
 // The identity of a recorded upload body, when it is the upload of a write check (its name has
 // the prefix above and its certificate is a readable PEM); nullopt otherwise.

@@ -71,6 +71,27 @@ bool is_unreserved(char c) {
 
 }  // namespace
 
+result<std::string> http_url(std::string_view host, int port, std::string_view path) {
+  std::unique_ptr<CURLU, url_deleter> url{curl_url()};
+  if (url == nullptr) throw std::bad_alloc();
+  const std::string bracketed =
+      host.find(':') != std::string_view::npos ? "[" + std::string(host) + "]" : std::string(host);
+  const std::string port_text = std::to_string(port);
+  const std::string path_text(path.empty() ? "/" : path);
+  for (const auto& [which, value] :
+       {std::pair{CURLUPART_SCHEME, std::string("http")}, std::pair{CURLUPART_HOST, bracketed},
+        std::pair{CURLUPART_PORT, port_text}, std::pair{CURLUPART_PATH, path_text}}) {
+    const CURLUcode rc = curl_url_set(url.get(), which, value.c_str(), 0);
+    if (rc == CURLUE_OUT_OF_MEMORY) throw std::bad_alloc();
+    if (rc != CURLUE_OK) return failure(std::string(curl_url_strerror(rc)));
+  }
+  std::optional<std::string> whole = part(url.get(), CURLUPART_URL);
+  if (!whole) return failure("curl cannot write the URL back");
+  // curl writes an empty path as "/"; a base URL with no path has no trailing '/'.
+  if (path.empty() && whole->ends_with('/')) whole->pop_back();
+  return std::move(*whole);
+}
+
 result<url_parts> parse_url(std::string_view text) {
   if (text.find('\0') != std::string_view::npos) return failure("it holds a NUL byte");
   CURLUcode rc = CURLUE_OK;
