@@ -12,8 +12,8 @@
 
 #include "certharness/conformance/crawl_session.hpp"
 #include "certharness/fake_api/fake_api.hpp"
-#include "certharness/http/url.hpp"
 #include "certharness/http/http_message.hpp"
+#include "certharness/http/url.hpp"
 
 namespace certharness::test_support {
 
@@ -61,7 +61,8 @@ class in_memory_session final : public crawl_session {
     return judge_.response(*answer, expect, group, report.requests.back().request);
   }
 
-  const request_record& last_request() const override { return report.requests.back(); }
+  const request_record& last_request() const override { return last_of(report.requests); }
+  std::size_t sent_count() const override { return report.requests.size(); }
   exchange_judge& judge() override { return judge_; }
   void keep(std::size_t) override {}
   void count_page() override { ++pages; }

@@ -1,6 +1,8 @@
 // Offline replay of recorded exchanges: routing, request bodies, negative probes, walks rebuilt
 // from shuffled pages, entries without a recorded body, and the checked-in recordings.
 #include "certharness/conformance/replay_run.hpp"
+#include "certharness/fake_api/x509_certificate.hpp"
+#include "certharness/json/json_writer.hpp"
 
 #include <gtest/gtest.h>
 
@@ -408,6 +410,33 @@ TEST(replay_corpus, wrong_order_recording_raises_list_order) {
   for (const auto& [check, group] : failures(r)) checks.insert(check);
   EXPECT_EQ(checks, std::set<std::string>{"list.order"});
   EXPECT_TRUE(r.has_error());
+}
+
+}  // namespace
+}  // namespace certharness
+
+namespace certharness {
+namespace {
+
+// An archive whose write-check upload is off crawl's script (here: a query on the upload) is
+// replayed without rerunning write checks on it: no crash on an empty report, and no
+// cleanup.failed for a cleanup that nothing was made for.
+TEST(replay_write_checks, an_upload_off_crawls_script_is_not_rerun) {
+  const std::string name = "certharness-write-check-0123456789abcdef";
+  const std::string pem = make_self_signed_certificate({name, 1'700'000'000, 1'800'000'000, 7});
+  std::string body;
+  json_writer(body)
+      .begin_object()
+      .key("name")
+      .string(name)
+      .key("certificate")
+      .string(pem)
+      .end_object();
+  const run_report r = replay_one({exchange("POST", k_base + "/organization/certificates?x=1", 200,
+                                            item_json("cert_1", 1), body)});
+  for (const run_finding& f : r.findings) {
+    EXPECT_NE(f.what.check, checks::cleanup_failed.id()) << f.what.message;
+  }
 }
 
 }  // namespace

@@ -124,7 +124,8 @@ class crawler final : public crawl_session {
     return checked;
   }
 
-  const request_record& last_request() const override { return report_.requests.back(); }
+  const request_record& last_request() const override { return last_of(report_.requests); }
+  std::size_t sent_count() const override { return report_.requests.size(); }
   exchange_judge& judge() override { return judge_; }
 
   // Counts `bytes` more kept until the end of the run; past the bound the run stops.

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "certharness/conformance/exchange_judge.hpp"
 #include "certharness/conformance/response_checks.hpp"
@@ -41,7 +42,10 @@ class crawl_session {
                                                    const std::string& group,
                                                    const response_expectation& expect) = 0;
 
+  // The last request recorded; an empty record before the first one.
   virtual const request_record& last_request() const = 0;
+  // How many requests were recorded (sent, or attempted and failed): whether a request went out.
+  virtual std::size_t sent_count() const = 0;
   virtual exchange_judge& judge() = 0;
 
   // Counts `bytes` more kept until the end of the run (crawl_options::max_kept_bytes).
@@ -68,6 +72,13 @@ class crawl_session {
     return &r->document->root();
   }
   bool last_answered_2xx() const { return last_request().status / 100 == 2; }
+
+ protected:
+  // last_request() of a report: its last request, or an empty record when there is none yet.
+  static const request_record& last_of(const std::vector<request_record>& requests) {
+    static const request_record none{};
+    return requests.empty() ? none : requests.back();
+  }
 };
 
 }  // namespace certharness

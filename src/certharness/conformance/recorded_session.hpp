@@ -35,7 +35,8 @@ class recorded_session final : public crawl_session {
                                            const std::optional<std::string>& body,
                                            const std::string& group,
                                            const response_expectation& expect) override;
-  const request_record& last_request() const override { return report_.requests.back(); }
+  const request_record& last_request() const override { return last_of(report_.requests); }
+  std::size_t sent_count() const override { return report_.requests.size(); }
   exchange_judge& judge() override { return judge_; }
   void keep(std::size_t) override {}  // replay keeps the archive anyway
   void count_page() override {}

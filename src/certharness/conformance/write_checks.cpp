@@ -141,8 +141,12 @@ class write_checker {
         .key("certificate")
         .string(s.pem)
         .end_object();
-    s.upload_sent = true;
+    // Sent means recorded (answered, failed or timed out: it may have made a certificate whose
+    // id was never seen). Not sent, nothing was made: no cleanup (a recording that does not
+    // follow crawl's script replays nothing to clean up).
+    const std::size_t before = session_.sent_count();
     const auto r = write_exchange(certificate_operation::upload_certificate, s, body);
+    s.upload_sent = session_.sent_count() > before;
     const json_value* root = session_.object_root(r);
     const json_value* id = root ? root->find("id") : nullptr;
     if (!id || !id->is_string()) return false;

@@ -5,7 +5,6 @@
 
 #include "certharness/http/url.hpp"
 #include "certharness/http/http_message.hpp"
-#include "certharness/http/url.hpp"
 
 namespace certharness {
 namespace {
