@@ -22,10 +22,7 @@ crawl_options walk_options() {
 }
 
 fake_api_options seeded(std::set<fake_fault> faults = {}) {
-  fake_api_options options;
-  options.seed_certs = 12;
-  options.faults = std::move(faults);
-  return options;
+  return test_support::seeded_api(12, std::move(faults));
 }
 
 TEST(crawl_walks, a_clean_api_passes_and_every_listed_certificate_is_compared) {

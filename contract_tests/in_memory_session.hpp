@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -86,5 +87,13 @@ class in_memory_session final : public crawl_session {
   exchange_judge judge_;
   bool failed_ = false;
 };
+
+// A fake API seeded with `certs` certificates and the given faults.
+inline fake_api_options seeded_api(std::size_t certs, std::set<fake_fault> faults = {}) {
+  fake_api_options options;
+  options.seed_certs = certs;
+  options.faults = std::move(faults);
+  return options;
+}
 
 }  // namespace certharness::test_support

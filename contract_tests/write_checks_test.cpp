@@ -17,10 +17,7 @@ namespace {
 using test_support::in_memory_session;
 
 fake_api_options seeded(std::set<fake_fault> faults = {}) {
-  fake_api_options options;
-  options.seed_certs = 3;
-  options.faults = std::move(faults);
-  return options;
+  return test_support::seeded_api(3, std::move(faults));
 }
 
 TEST(write_checks, a_clean_life_cycle_passes_every_check_and_leaves_nothing) {
