@@ -96,5 +96,28 @@ TEST(append_pointer_token, resolves_back_to_the_member_it_names) {
   EXPECT_EQ(v->as_string(), "here");
 }
 
+TEST(resolve_pointer, finds_what_rfc_6901_names) {
+  const decode_result d = decode_json(R"({"a/b":{"~1":{"":[10,20,{"x~y/z":"here"}]}},"m~n":1})");
+  ASSERT_TRUE(d.ok());
+  const json_value& root = d.document->root();
+  EXPECT_EQ(resolve_pointer(root, ""), &root);
+  const json_value* v = resolve_pointer(root, "/a~1b/~01//2/x~0y~1z");
+  ASSERT_NE(v, nullptr);
+  EXPECT_EQ(v->as_string(), "here");
+  ASSERT_NE(resolve_pointer(root, "/a~1b/~01//1"), nullptr);
+  EXPECT_EQ(resolve_pointer(root, "/a~1b/~01//1")->number_text(), "20");
+  ASSERT_NE(resolve_pointer(root, "/m~0n"), nullptr);
+}
+
+TEST(resolve_pointer, refuses_what_does_not_point_anywhere) {
+  const decode_result d = decode_json(R"({"a":[1,2,3],"s":"x"})");
+  ASSERT_TRUE(d.ok());
+  const json_value& root = d.document->root();
+  for (const char* p : {"a", "/b", "/a/3", "/a/01", "/a/-1", "/a/+1", "/a/", "/a/1x", "/s/0",
+                        "/a~2", "/a~", "/a/99999999999999999999999"}) {
+    EXPECT_EQ(resolve_pointer(root, p), nullptr) << "pointer " << p;
+  }
+}
+
 }  // namespace
 }  // namespace certharness

@@ -1,5 +1,7 @@
 #include "certharness/json/json_pointer.hpp"
 
+#include <charconv>
+
 namespace certharness {
 
 void append_pointer_token(std::string& pointer, std::string_view token) {
@@ -18,6 +20,56 @@ void append_pointer_token(std::string& pointer, std::string_view token) {
 void append_pointer_index(std::string& pointer, std::size_t index) {
   pointer.push_back('/');
   pointer += std::to_string(index);
+}
+
+namespace {
+
+// RFC 6901 section 4: "~1" before "~0", so "~01" is "~1", not "/".
+bool unescape_token(std::string_view raw, std::string& token) {
+  token.clear();
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    if (raw[i] != '~') {
+      token.push_back(raw[i]);
+    } else if (i + 1 < raw.size() && (raw[i + 1] == '0' || raw[i + 1] == '1')) {
+      token.push_back(raw[i + 1] == '0' ? '~' : '/');
+      ++i;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+const json_value* resolve_pointer(const json_value& root, std::string_view pointer) {
+  if (pointer.empty()) return &root;
+  if (pointer.front() != '/') return nullptr;
+  const json_value* at = &root;
+  std::string token;
+  std::size_t start = 1;
+  while (true) {
+    const std::size_t end = pointer.find('/', start);
+    const std::string_view raw =
+        pointer.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+    if (!unescape_token(raw, token)) return nullptr;
+    if (at->is_object()) {
+      at = at->find(token);
+    } else if (at->is_array()) {
+      std::size_t index = 0;
+      const char* first = token.data();
+      const char* last = token.data() + token.size();
+      if (token.empty() || (token.size() > 1 && token.front() == '0')) return nullptr;
+      const auto [ptr, ec] = std::from_chars(first, last, index);
+      if (ec != std::errc{} || ptr != last || index >= at->size()) return nullptr;
+      at = &(*at)[index];
+    } else {
+      return nullptr;
+    }
+    if (at == nullptr) return nullptr;
+    if (end == std::string_view::npos) return at;
+    start = end + 1;
+  }
 }
 
 }  // namespace certharness
