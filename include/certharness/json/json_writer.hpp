@@ -3,11 +3,12 @@
 // json_writer::value() or json_text(). (Not named write(): that would hide POSIX write() for
 // all code in namespace certharness.)
 //
-// Output is compact (no whitespace) and always valid UTF-8: json_writer::key() and string()
-// replace each byte that is not part of a well-formed UTF-8 sequence with U+FFFD, as
-// utf8_sanitized() does, so a server's or a file's bytes can never make the output invalid.
-// Escaping is RFC 8259's minimum: '"', '\\', \b \f \n \r \t and \u00XX (lowercase hex) for the
-// other control characters; everything else, DEL and non-ASCII included, is written as is.
+// Output is compact (no whitespace) unless an indentation is asked for, and always valid UTF-8:
+// json_writer::key() and string() replace each byte that is not part of a well-formed UTF-8
+// sequence with U+FFFD, as utf8_sanitized() does, so a server's or a file's bytes can never make
+// the output invalid. Escaping is RFC 8259's minimum: '"', '\\', \b \f \n \r \t and \u00XX
+// (lowercase hex) for the other control characters; everything else, DEL and non-ASCII included, is
+// written as is.
 #pragma once
 
 #include <concepts>
@@ -33,6 +34,9 @@ void append_json_string(std::string& out, std::string_view s);
 class json_writer {
  public:
   explicit json_writer(std::string& out) : out_(out) {}
+  // Pretty-printed: each member and element on a line of its own, `indent` spaces a level,
+  // ": " after keys, empty containers as {} and [] (the layout of schemas/*.json). 0: compact.
+  json_writer(std::string& out, unsigned indent) : out_(out), indent_(indent) {}
   json_writer(const json_writer&) = delete;
   json_writer& operator=(const json_writer&) = delete;
 
@@ -62,8 +66,10 @@ class json_writer {
 
  private:
   void before_value();
+  void new_line();
 
   std::string& out_;
+  unsigned indent_ = 0;
   std::vector<bool> has_items_;  // per open container
   bool after_key_ = false;
 };

@@ -7,17 +7,31 @@
 #include <vector>
 
 #include "certharness/findings/finding.hpp"
+#include "certharness/findings/result.hpp"
 #include "certharness/json/json_document.hpp"
 
 namespace certharness {
 
+// One draft-07 schema as the translation writes it (schemas/*.json are such texts).
+struct schema_source {
+  std::string name;  // "Certificate"; another schema refers to it as "Certificate.json"
+  std::string text;  // JSON
+};
+
 class schema_registry {
  public:
-  // Every schema compiled into the library from schemas/ (cross-file $refs resolved by name).
+  // The translation of the official excerpt compiled into the library (the same text as
+  // schemas/*.json). Defined by the spec concern (spec/schema_translation.cpp), which translates.
   // Built once, on first use; safe to use from several threads at once. Throws
-  // std::logic_error if an embedded schema does not compile: a defect of the build, never of
-  // any input (schema_registry_test compiles them all).
+  // std::logic_error if the excerpt does not translate or compile: a defect of the build, never
+  // of any input (schema_translation_test and schema_registry_test rule it out).
   static const schema_registry& builtin();
+
+  // Compiles `sources` with valijson (draft-07), cross-file "$ref"s ("Foo.json") resolved by
+  // name. A source that is not JSON, names a schema that is not there, uses a keyword that
+  // would make the unknown-property walk disagree with valijson (node_builder), or that
+  // valijson refuses, is an error naming it: sources may come from a --spec document.
+  static result<schema_registry> from_sources(std::vector<schema_source> sources);
 
   ~schema_registry();
   schema_registry(schema_registry&&) noexcept;

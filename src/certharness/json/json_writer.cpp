@@ -67,6 +67,13 @@ void json_writer::before_value() {
   if (has_items_.empty()) return;
   if (has_items_.back()) out_.push_back(',');
   has_items_.back() = true;
+  new_line();
+}
+
+void json_writer::new_line() {
+  if (indent_ == 0) return;
+  out_.push_back('\n');
+  out_.append(has_items_.size() * indent_, ' ');
 }
 
 json_writer& json_writer::begin_object() {
@@ -77,7 +84,9 @@ json_writer& json_writer::begin_object() {
 }
 
 json_writer& json_writer::end_object() {
+  const bool had_items = has_items_.back();
   has_items_.pop_back();
+  if (had_items) new_line();
   out_.push_back('}');
   return *this;
 }
@@ -90,7 +99,9 @@ json_writer& json_writer::begin_array() {
 }
 
 json_writer& json_writer::end_array() {
+  const bool had_items = has_items_.back();
   has_items_.pop_back();
+  if (had_items) new_line();
   out_.push_back(']');
   return *this;
 }
@@ -98,7 +109,7 @@ json_writer& json_writer::end_array() {
 json_writer& json_writer::key(std::string_view k) {
   before_value();
   append_utf8_string(out_, k);
-  out_.push_back(':');
+  out_ += indent_ == 0 ? ":" : ": ";
   after_key_ = true;
   return *this;
 }

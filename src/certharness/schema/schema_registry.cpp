@@ -22,7 +22,6 @@
 #include <utility>
 #include <vector>
 
-#include "certharness/schema/embedded_schemas.hpp"
 #include "certharness/json/json_pointer.hpp"
 #include "certharness/json/rapidjson_guard.hpp"
 #include "certharness/schema/valijson_adapter.hpp"
@@ -95,8 +94,14 @@ struct schema_node {
   }
 };
 
+// Why a source does not compile; thrown while compiling, and returned by from_sources() as its
+// error.
+struct compile_error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 [[noreturn]] void fail(std::string_view schema, const std::string& what) {
-  throw std::logic_error("embedded schema " + std::string(schema) + ".json: " + what);
+  throw compile_error("schema " + std::string(schema) + ": " + what);
 }
 
 std::size_t index_of(const std::vector<std::string>& sorted, std::string_view name) {
@@ -104,7 +109,7 @@ std::size_t index_of(const std::vector<std::string>& sorted, std::string_view na
   return it != sorted.end() && *it == name ? std::size_t(it - sorted.begin()) : sorted.size();
 }
 
-// Cross-file references name a sibling file: "Foo.json" is the embedded schema "Foo".
+// Cross-file references name a sibling file: "Foo.json" is the schema "Foo".
 std::size_t ref_target(const std::vector<std::string>& names, std::string_view ref) {
   constexpr std::string_view suffix = ".json";
   if (!ref.ends_with(suffix)) return names.size();
@@ -141,7 +146,7 @@ bool replay(const json_value& v, schema_document& out) {
 // strict decoder (a duplicate key in a schema is a build bug too) and replayed, which keeps
 // RapidJSON's reader out of this file: with valijson's RAPIDJSON_ASSERT here and RapidJSON's
 // in json_document.cpp, the reader's shared inline functions would differ (an ODR violation).
-std::unique_ptr<schema_document> parse_schema(const embedded_schema& source) {
+std::unique_ptr<schema_document> parse_schema(const schema_source& source) {
   const decode_result decoded = decode_json(source.text);
   if (!decoded.ok()) {
     const finding& f = *std::find_if(decoded.problems.begin(), decoded.problems.end(),
@@ -218,7 +223,7 @@ class node_builder {
         const std::string_view target = ref->value.IsString() ? as_view(ref->value) : "";
         const std::size_t i = ref_target(names_, target);
         if (i == names_.size()) {
-          fail(file_, "$ref \"" + std::string(target) + "\" names no embedded schema file");
+          fail(file_, "$ref \"" + std::string(target) + "\" names no schema of the registry");
         }
         return roots_[i];
       }
@@ -632,16 +637,18 @@ struct schema_registry::impl {
 
 namespace {
 
-std::unique_ptr<schema_registry::impl> compile_builtin() {
+std::unique_ptr<schema_registry::impl> compile(std::vector<schema_source> sources) {
   auto registry = std::make_unique<schema_registry::impl>();
-  std::vector<embedded_schema> sources = embedded_schemas();
   std::sort(sources.begin(), sources.end(),
-            [](const embedded_schema& a, const embedded_schema& b) { return a.name < b.name; });
+            [](const schema_source& a, const schema_source& b) { return a.name < b.name; });
+  for (std::size_t i = 1; i < sources.size(); ++i) {
+    if (sources[i].name == sources[i - 1].name) fail(sources[i].name, "given twice");
+  }
 
   std::vector<std::unique_ptr<schema_document>> documents;
   documents.reserve(sources.size());
   registry->names.reserve(sources.size());
-  for (const embedded_schema& source : sources) {
+  for (const schema_source& source : sources) {
     registry->names.emplace_back(source.name);
     documents.push_back(parse_schema(source));
   }
@@ -713,10 +720,12 @@ findings explain(const valijson::Schema& compiled, const json_value& root,
 
 }  // namespace
 
-const schema_registry& schema_registry::builtin() {
-  // Initialised once (thread-safe per [stmt.dcl]) and never modified afterwards.
-  static const schema_registry registry(compile_builtin());
-  return registry;
+result<schema_registry> schema_registry::from_sources(std::vector<schema_source> sources) {
+  try {
+    return schema_registry(compile(std::move(sources)));
+  } catch (const compile_error& e) {
+    return failure(std::string(e.what()));
+  }
 }
 
 schema_registry::schema_registry(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
