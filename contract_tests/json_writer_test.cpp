@@ -136,6 +136,24 @@ TEST(json_writer, places_commas_and_colons_in_nested_containers) {
   EXPECT_EQ(out, R"(prefix:{"a":[],"b":{},"c":[true,{"d":null},["e",{}]],"f":false})");
 }
 
+// Indented as Python's json.dumps(indent=2) lays out schemas/*.json: a line per member and
+// element, ": " after keys, empty containers closed on their line.
+TEST(json_writer, indents_when_asked) {
+  std::string out;
+  json_writer w(out, 2);
+  w.begin_object().key("a").begin_array().end_array().key("b").begin_object().end_object();
+  w.key("c").begin_array().boolean(true).begin_object().key("d").null().end_object();
+  w.end_array().end_object();
+  EXPECT_EQ(out,
+            "{\n  \"a\": [],\n  \"b\": {},\n  \"c\": [\n    true,\n    {\n      \"d\": "
+            "null\n    }\n  ]\n}");
+  const decode_result d = decode_json(R"({"k":[1,{"x":"y"}]})");
+  ASSERT_TRUE(d.ok());
+  std::string value;
+  json_writer(value, 1).value(d.document->root());
+  EXPECT_EQ(value, "{\n \"k\": [\n  1,\n  {\n   \"x\": \"y\"\n  }\n ]\n}");
+}
+
 // A text written in parts, as the HAR is: each part's writer starts outside any container.
 TEST(json_writer, writes_a_text_in_parts) {
   std::string head, item, tail = "]}";

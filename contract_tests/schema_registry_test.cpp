@@ -506,5 +506,35 @@ TEST(schema_registry, concurrent_validation_matches_sequential) {
   EXPECT_EQ(mismatches.load(), 0);
 }
 
+// Sources may come from a --spec document: whatever they say, an error naming the schema, never
+// an exception.
+TEST(schema_registry, sources_that_do_not_compile_are_errors_naming_the_schema) {
+  struct {
+    std::vector<schema_source> sources;
+    const char* error_part;
+  } cases[] = {
+      {{{"A", "{"}}, "schema A: json.syntax"},
+      {{{"A", R"({"type":"object","x":1,"x":2})"}}, "schema A: json.duplicate_key"},
+      {{{"A", R"({"items":{"$ref":"B.json"}})"}}, "schema A: $ref \"B.json\" names no schema"},
+      {{{"A", "{}"}, {"A", "{}"}}, "schema A: given twice"},
+      {{{"A", R"({"allOf":[{}]})"}}, "schema A: keyword \"allOf\" is not modelled"},
+      {{{"A", R"({"type":"text"})"}}, "schema A: unknown type \"text\""},
+      {{{"A", "[]"}}, "schema A: a schema must be an object"},
+      {{{"A", R"({"minItems":"1"})"}}, "schema A: minItems must be a whole number"},
+  };
+  for (auto& c : cases) {
+    const std::string first_text = c.sources.front().text;
+    auto r = schema_registry::from_sources(std::move(c.sources));
+    ASSERT_FALSE(r) << first_text;
+    EXPECT_NE(r.error().find(c.error_part), std::string::npos) << first_text << ": " << r.error();
+  }
+  auto ok = schema_registry::from_sources(
+      {{"B", R"({"type":"string"})"}, {"A", R"({"items":{"$ref":"B.json"}})"}});
+  ASSERT_TRUE(ok) << ok.error();
+  EXPECT_EQ(ok->names(), (std::vector<std::string>{"A", "B"}));
+  EXPECT_TRUE(errors(ok->validate(decode_json(R"(["x"])").document->root(), "A")).empty());
+  EXPECT_EQ(errors(ok->validate(decode_json("[1]").document->root(), "A")).size(), 1u);
+}
+
 }  // namespace
 }  // namespace certharness
