@@ -91,7 +91,7 @@ TEST(crawl_coverage, an_operation_crawl_does_not_know_how_to_drive_is_not_exerci
   EXPECT_EQ(f.what.check, "crawl.not_exercised");
   EXPECT_EQ(f.what.level, severity::warning);
   EXPECT_EQ(f.group, "coverage");
-  EXPECT_EQ(f.request, "");
+  EXPECT_EQ(f.request, "POST /organization/certificates/rotate") << "the operation, as no request";
   EXPECT_EQ(f.what.message,
             "POST /organization/certificates/rotate (rotateOrganizationCertificates) is in the "
             "contract, but crawl does not know how to drive it: not exercised");

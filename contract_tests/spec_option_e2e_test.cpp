@@ -12,6 +12,7 @@
 #include "certharness/json/json_writer.hpp"
 #include "certharness/spec/contract.hpp"
 #include "cli_process.hpp"
+#include "serve_process.hpp"
 
 namespace certharness {
 namespace {
@@ -130,6 +131,37 @@ TEST_F(spec_option, the_official_excerpt_gives_the_verdicts_of_the_built_in_cont
     EXPECT_EQ(json_text(*contract_member.find("source")), "\"" + k_excerpt + "\"") << command;
     EXPECT_EQ(verdicts(from_document.report->root()), verdicts(builtin.report->root())) << command;
   }
+}
+
+// A crawl with --write-checks of serve (the built-in contract): the excerpt as the document
+// drives and judges the same requests, and leaves nothing out.
+TEST_F(spec_option, a_crawl_by_the_official_excerpt_is_the_crawl_by_the_built_in_contract) {
+  skip_until_documents_translate();
+  if (::testing::Test::IsSkipped()) return;
+  test_support::serve_process server({"--seed-certs", "12"});
+  const std::string args =
+      "crawl --format json --write-checks --limits 5 --orders desc,asc "
+      "--project proj_1 --base-url " +
+      server.base_url();
+  const std::string env = "NO_COLOR= OPENAI_ADMIN_KEY=sk-admin-spec-test";
+  const test_support::cli_result builtin = test_support::run_cli(dir_, env, args);
+  const test_support::cli_result from_document =
+      test_support::run_cli(dir_, env, args + " --spec '" + k_excerpt + "'");
+  ASSERT_TRUE(builtin.report && from_document.report) << builtin.err << from_document.err;
+  EXPECT_EQ(from_document.exit_code, builtin.exit_code) << from_document.err;
+  // The throwaway certificate's name and id differ from run to run: compare what was judged.
+  std::vector<std::string> a, b;
+  for (const json_value& f : *builtin.report->root().find("findings")) {
+    a.push_back(json_text(*f.find("check")));
+  }
+  for (const json_value& f : *from_document.report->root().find("findings")) {
+    b.push_back(json_text(*f.find("check")));
+  }
+  EXPECT_EQ(b, a);
+  EXPECT_EQ(json_text(*from_document.report->root().find("checks")),
+            json_text(*builtin.report->root().find("checks")));
+  EXPECT_EQ(from_document.report->root().find("subjects")->size(),
+            builtin.report->root().find("subjects")->size());
 }
 
 }  // namespace

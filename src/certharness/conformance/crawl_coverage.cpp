@@ -86,20 +86,22 @@ bool write_checks_drivable(const operation_table& operations) {
 std::vector<run_finding> not_exercised(const crawl_options& options) {
   const operation_table& operations = options.spec.get().operations();
   std::vector<run_finding> out;
-  const auto report = [&](std::string message) {
-    out.push_back(run_finding{std::string(k_coverage_group), "",
+  // The subject of each is the operation (its method and path template): no request was sent.
+  const auto report = [&](const operation* op, std::string message) {
+    out.push_back(run_finding{std::string(k_coverage_group), op ? op->method + " " + op->path : "",
                               finding{checks::crawl_not_exercised, "", "",
                                       std::move(message) + ": not exercised", std::nullopt}});
   };
 
   for (const operation& op : operations.operations()) {
     if (!op.kind) {
-      report(named(op) + " is in the contract, but crawl does not know how to drive it");
+      report(&op, named(op) + " is in the contract, but crawl does not know how to drive it");
     } else if (const driven_operation* d = driven(*op.kind); d && !drivable(operations, *op.kind)) {
-      report(named(op) + ": crawl fills in " +
-             braced(d->path_parameter.empty() ? std::vector<std::string_view>{}
-                                              : std::vector<std::string_view>{d->path_parameter}) +
-             ", but the contract's path parameters are " + braced(path_parameters_of(op)));
+      report(&op, named(op) + ": crawl fills in " +
+                      braced(d->path_parameter.empty()
+                                 ? std::vector<std::string_view>{}
+                                 : std::vector<std::string_view>{d->path_parameter}) +
+                      ", but the contract's path parameters are " + braced(path_parameters_of(op)));
     }
   }
 
@@ -111,16 +113,18 @@ std::vector<run_finding> not_exercised(const crawl_options& options) {
   for (const certificate_operation kind : wanted) {
     if (operations.find(kind)) continue;  // there but not drivable: reported above
     const operation* known = contract::builtin().operations().find(kind);
-    report((known ? named(*known) : std::string("an operation")) +
-           ", which this crawl drives, is not in the contract");
+    report(known, (known ? named(*known) : std::string("an operation")) +
+                      ", which this crawl drives, is not in the contract");
   }
 
   if (options.write_checks && !write_checks_drivable(operations)) {
     for (const certificate_operation kind : k_write_operations) {
       if (const operation* op = drivable(operations, kind)) {
-        report(named(*op) +
-               ": --write-checks needs the upload, the delete and the organization list, and the "
-               "contract does not have all three for crawl to drive");
+        report(
+            op,
+            named(*op) +
+                ": --write-checks needs the upload, the delete and the organization list, and the "
+                "contract does not have all three for crawl to drive");
       }
     }
   }

@@ -14,7 +14,7 @@
 
 namespace certharness {
 
-// The group crawl.not_exercised findings are reported in (they name no request).
+// The group crawl.not_exercised findings are reported in (no request was sent for them).
 inline constexpr std::string_view k_coverage_group = "coverage";
 
 // The row of `kind` in `operations` when crawl can drive it: there is one, and its path has
@@ -26,7 +26,8 @@ const operation* drivable(const operation_table& operations, certificate_operati
 // organization list are drivable, so that whatever an upload makes can be found and removed.
 bool write_checks_drivable(const operation_table& operations);
 
-// The crawl.not_exercised findings of a crawl with `options` (of options.spec), in this order:
+// The crawl.not_exercised findings of a crawl with `options` (of options.spec), each in the group
+// "coverage" with the operation's method and path template as its subject, in this order:
 // - every operation of the contract crawl cannot drive (no certificate_operation, or a path with
 //   other parameters than crawl fills in), named by method, path and operationId;
 // - every operation this crawl would drive (the lists, GET by id; the project list with
