@@ -17,8 +17,9 @@
 #include <variant>
 #include <vector>
 
-#include "certharness/har/har.hpp"
 #include "certharness/conformance/replay_run.hpp"
+#include "certharness/har/har.hpp"
+#include "edited_contract.hpp"
 
 namespace certharness {
 namespace {
@@ -54,6 +55,46 @@ crawl_outcome crawl_of(const httplib::Server::Handler& handler,
   server.stop();
   thread.join();
   return out;
+}
+
+// A crawl of a contract from another document: what it cannot drive is a crawl.not_exercised
+// warning in the report, nothing is sent to it, and the report names the contract.
+TEST(crawl_run, reports_what_of_the_contract_it_does_not_exercise) {
+  const contract spec = test_support::edited_contract([](std::vector<operation>& rows) {
+    operation rotate;
+    rotate.id = "rotateOrganizationCertificates";
+    rotate.method = "POST";
+    rotate.path = "/organization/certificates/rotate";
+    rows.push_back(rotate);
+  });
+  const crawl_outcome out = crawl_of(
+      [](const httplib::Request& req, httplib::Response& res) {
+        res.set_content(req.path.ends_with("/certificates") ? page(false) : k_item,
+                        "application/json");
+      },
+      [&](crawl_options& options) { options.spec = spec; });
+  ASSERT_FALSE(out.fatal) << *out.fatal;
+  EXPECT_EQ(out.report.contract_source, "edited-openapi.json");
+  std::vector<std::string> not_exercised;
+  for (const run_finding& f : out.report.findings) {
+    if (f.what.check == "crawl.not_exercised")
+      not_exercised.push_back(f.group + ": " + f.what.message);
+  }
+  EXPECT_EQ(not_exercised,
+            std::vector<std::string>{
+                "coverage: POST /organization/certificates/rotate (rotateOrganizationCertificates) "
+                "is in the contract, but crawl does not know how to drive it: not exercised"});
+  for (const request_record& r : out.report.requests) {
+    EXPECT_EQ(r.request.find("/rotate"), std::string::npos) << r.request;
+  }
+  // The built-in contract leaves nothing out.
+  const crawl_outcome builtin = crawl_of([](const httplib::Request& req, httplib::Response& res) {
+    res.set_content(req.path.ends_with("/certificates") ? page(false) : k_item, "application/json");
+  });
+  EXPECT_EQ(builtin.report.contract_source, "built-in");
+  for (const run_finding& f : builtin.report.findings) {
+    EXPECT_NE(f.what.check, "crawl.not_exercised") << f.what.message;
+  }
 }
 
 // Found by fuzz_pagination: crawl walked on from a 500 whose body looked like a list page, and

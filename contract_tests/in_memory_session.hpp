@@ -20,9 +20,11 @@ namespace certharness::test_support {
 
 class in_memory_session final : public crawl_session {
  public:
-  explicit in_memory_session(fake_api_options options)
+  // The parts drive and judge by `spec` (the fake itself is the built-in contract).
+  explicit in_memory_session(fake_api_options options, const contract& spec = contract::builtin())
       : api(std::move(options)),
-        judge_(report, [this](run_finding f) { report.findings.push_back(std::move(f)); }) {}
+        judge_(
+            report, [this](run_finding f) { report.findings.push_back(std::move(f)); }, spec) {}
 
   fake_api api;
   run_report report;

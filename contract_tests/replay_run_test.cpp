@@ -3,6 +3,7 @@
 #include "certharness/conformance/replay_run.hpp"
 #include "certharness/fake_api/x509_certificate.hpp"
 #include "certharness/json/json_writer.hpp"
+#include "edited_contract.hpp"
 
 #include <gtest/gtest.h>
 
@@ -141,6 +142,32 @@ TEST(replay_routing, other_apis_are_skipped_and_counted) {
   EXPECT_EQ(r.skipped, 2u);
   ASSERT_EQ(r.requests.size(), 1u);
   EXPECT_EQ(r.requests[0].status, 404);
+}
+
+// Routed by the contract of the options (--spec): an operation it lacks, or gives no
+// certificate_operation, is skipped and counted like another API's; the report names it.
+TEST(replay_routing, by_the_contract_it_is_given) {
+  const contract spec = test_support::edited_contract([](std::vector<operation>& rows) {
+    test_support::without(rows, certificate_operation::get_certificate);
+    test_support::row_of(rows, certificate_operation::delete_certificate).kind.reset();
+  });
+  const std::string by_id = k_base + "/organization/certificates/cert_1";
+  EXPECT_TRUE(route_request("GET", by_id).has_value());
+  EXPECT_FALSE(route_request("GET", by_id, spec.operations()).has_value());
+  EXPECT_FALSE(route_request("DELETE", by_id, spec.operations()).has_value());
+  EXPECT_TRUE(route_request("POST", by_id, spec.operations()).has_value());
+
+  std::vector<std::vector<har_entry>> archives{{exchange("GET", by_id, 404, k_error),
+                                                exchange("DELETE", by_id, 404, k_error),
+                                                exchange("POST", by_id, 404, k_error)}};
+  replay_options options;
+  options.spec = spec;
+  const run_report r = replay(std::move(archives), options);
+  EXPECT_EQ(r.skipped, 2u);
+  ASSERT_EQ(r.requests.size(), 1u);
+  EXPECT_TRUE(r.requests[0].request.starts_with("POST ")) << r.requests[0].request;
+  EXPECT_EQ(r.contract_source, "edited-openapi.json");
+  EXPECT_EQ(replay({}).contract_source, "built-in");
 }
 
 TEST(replay_routing, query_is_decoded_with_include_brackets) {

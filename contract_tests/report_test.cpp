@@ -74,8 +74,11 @@ TEST(render_json, has_the_documented_members_in_input_order) {
   const decode_result d = decode_json(json);
   ASSERT_TRUE(d.ok()) << json;
   const json_value& root = d.document->root();
-  EXPECT_EQ(keys(root), (std::set<std::string>{"command", "subjects", "findings", "summary"}));
+  EXPECT_EQ(keys(root),
+            (std::set<std::string>{"command", "contract", "subjects", "findings", "summary"}));
   EXPECT_EQ(str(root, "command"), "validate");
+  EXPECT_EQ(keys(*root.find("contract")), (std::set<std::string>{"source"}));
+  EXPECT_EQ(str(*root.find("contract"), "source"), "built-in");
 
   const json_value& subjects = *root.find("subjects");
   ASSERT_EQ(subjects.size(), 3u);
@@ -150,6 +153,25 @@ TEST(render_text, is_one_line_per_subject_and_finding_then_a_summary) {
       "c.json:1:4: error: json.syntax: unexpected end (line 1, column 4, byte 3)\n"
       "3 subjects: 1 valid, 2 invalid (2 errors, 1 warning, 1 note)\n";
   EXPECT_EQ(text, expected);
+}
+
+// The contract is named in text only when it was read from a document (--spec): a line before
+// the summary; the rest is as without it.
+TEST(render_text, names_a_contract_read_from_a_document) {
+  validate_report r = sample();
+  const std::string builtin = render_text(r, false);
+  EXPECT_EQ(builtin.find("contract: "), std::string::npos);
+  r.contract_source = "openapi.yaml";
+  const std::string text = render_text(r, false);
+  const std::string line = "contract: openapi.yaml\n";
+  const std::size_t at_line = text.find(line);
+  ASSERT_NE(at_line, std::string::npos) << text;
+  EXPECT_EQ(text.substr(at_line + line.size()),
+            "3 subjects: 1 valid, 2 invalid (2 errors, 1 warning, 1 note)\n");
+  EXPECT_EQ(std::string(text).erase(at_line, line.size()), builtin);
+  const decode_result d = decode_json(render_json(r));
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(str(*d.document->root().find("contract"), "source"), "openapi.yaml");
 }
 
 TEST(render_text, colours_only_the_severity_and_only_when_asked) {

@@ -158,9 +158,11 @@ TEST(run_report, json_is_strict_and_has_the_documented_shape) {
 
   std::vector<std::string_view> keys;
   for (const json_value& m : root) keys.push_back(m.key());
-  EXPECT_EQ(keys, (std::vector<std::string_view>{"command", "subjects", "findings", "checks",
-                                                 "summary"}));
+  EXPECT_EQ(keys, (std::vector<std::string_view>{"command", "contract", "subjects", "findings",
+                                                 "checks", "summary"}));
   EXPECT_EQ(str(root, "command"), "crawl");
+  EXPECT_EQ(str(at(root, "contract"), "source"), "built-in");
+  EXPECT_EQ(at(root, "contract").size(), 1u);
 
   const json_value& subjects = at(root, "subjects");
   ASSERT_EQ(subjects.size(), r.requests.size());
@@ -314,6 +316,38 @@ TEST(run_report, empty_run) {
   EXPECT_EQ(at(d.document->root(), "subjects").size(), 0u);
   EXPECT_EQ(at(d.document->root(), "checks").size(), 0u);
   EXPECT_FALSE(r.has_error());
+}
+
+// Which contract the run held the API to: always in JSON; in text and JUnit only when it was read
+// from a document (--spec), so that a run without it writes what it always wrote.
+TEST(run_report, names_the_contract_it_was_held_to) {
+  run_report r = hostile_report();
+  const std::string builtin_text = render_run_text(r, false);
+  const std::string builtin_junit = render_junit(r);
+  EXPECT_EQ(builtin_text.find("contract: "), std::string::npos);
+  EXPECT_EQ(builtin_junit.find("<properties>"), std::string::npos);
+
+  r.contract_source = "specs/openapi \"<&>\x01.yaml";
+  decode_result d = decode_json(render_run_json(r));
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(str(at(d.document->root(), "contract"), "source"), r.contract_source);
+  const std::vector<std::string> lines = lines_of(render_run_text(r, false));
+  ASSERT_GE(lines.size(), 2u);
+  EXPECT_EQ(lines[lines.size() - 2], "contract: specs/openapi \"<&>\\x01.yaml");
+  // The rest is as without it.
+  std::string without_line = render_run_text(r, false);
+  without_line.erase(without_line.find("contract: "), lines[lines.size() - 2].size() + 1);
+  EXPECT_EQ(without_line, builtin_text);
+  const std::string junit = render_junit(r);
+  const std::string property =
+      "<properties><property name=\"contract\" value=\"specs/openapi "
+      "&quot;&lt;&amp;&gt;\\x01.yaml\"/>"
+      "</properties>";
+  std::size_t suites = 0, properties = 0;
+  for (std::size_t i = 0; (i = junit.find("<testsuite ", i)) != std::string::npos; ++i) ++suites;
+  for (std::size_t i = 0; (i = junit.find(property, i)) != std::string::npos; ++i) ++properties;
+  EXPECT_EQ(properties, suites) << junit;
+  EXPECT_GT(suites, 0u);
 }
 
 // JUnit, read back by Python's expat-based ElementTree into JSON that decode_json reads.

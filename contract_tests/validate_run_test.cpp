@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "certharness/schema/schema_registry.hpp"
+#include "edited_contract.hpp"
 #include "test_support.hpp"
 
 namespace {
@@ -66,6 +67,7 @@ class validate_run_test : public ::testing::Test {
   void SetUp() override {
     dir_ = test_support::fresh_test_dir("certharness_validate_run");
     schema_registry::builtin();  // compiled before any allocation is made to fail
+    contract::builtin();
   }
   void TearDown() override {
     fail_allocations_from = 0;
@@ -96,6 +98,46 @@ TEST_F(validate_run_test, out_of_memory_in_workers_is_rethrown_after_they_stop) 
   const result<validate_report> report = validate_inputs(inputs, options);
   ASSERT_TRUE(report.has_value()) << report.error();
   EXPECT_EQ(report->summary.subjects, inputs.size());
+}
+
+// Placed and judged by the contract of the options (--spec): a schema the contract lacks is
+// schema.unplaced, naming it, never an exception; the report names the contract.
+TEST_F(validate_run_test, places_and_judges_by_the_contract_it_is_given) {
+  const contract renamed = test_support::edited_contract([](std::vector<operation>& rows) {
+    for (operation& op : rows) {
+      for (operation_response& r : op.responses) {
+        if (r.schema == "ListCertificatesResponse") r.schema = "ListCertificatesResponseV0";
+      }
+    }
+  });
+  validate_options options;
+  options.spec = renamed;
+  const subject_report list =
+      validate_document("list.json", R"({"object":"list","data":[]})", options);
+  EXPECT_FALSE(list.valid);
+  EXPECT_FALSE(list.schema.has_value());
+  ASSERT_EQ(list.problems.size(), 1u);
+  EXPECT_EQ(list.problems[0].check, "schema.unplaced");
+  EXPECT_NE(list.problems[0].message.find("no schema ListCertificatesResponseV0"),
+            std::string::npos)
+      << list.problems[0].message;
+  // Without --spec, the same document is the organization list, and valid.
+  EXPECT_EQ(validate_document("list.json",
+                              R"({"object":"list","data":[],"first_id":null,)"
+                              R"("last_id":null,"has_more":false})",
+                              validate_options{})
+                .schema,
+            "ListCertificatesResponse");
+
+  const fs::path p = dir_ / "list.json";
+  std::ofstream(p) << R"({"object":"list","data":[]})";
+  const result<validate_report> report = validate_inputs({validate_input{p.string()}}, options);
+  ASSERT_TRUE(report.has_value()) << report.error();
+  EXPECT_EQ(report->contract_source, "edited-openapi.json");
+  EXPECT_EQ(report->summary.invalid, 1u);
+  const result<validate_report> builtin = validate_inputs({validate_input{p.string()}}, {});
+  ASSERT_TRUE(builtin.has_value()) << builtin.error();
+  EXPECT_EQ(builtin->contract_source, "built-in");
 }
 
 // One document: placed by its content, or by the option; a document that cannot be placed is

@@ -18,6 +18,7 @@
 #include "command_output.hpp"
 #include "commands.hpp"
 #include "option_checks.hpp"
+#include "spec_option.hpp"
 
 namespace certharness::cli {
 namespace {
@@ -37,6 +38,7 @@ struct crawl_args {
   std::string junit_path;
   std::string format = "text";
   bool write_checks = false;
+  spec_option spec;
 };
 
 constexpr const char* command_name = "crawl";
@@ -44,8 +46,12 @@ constexpr const char* command_name = "crawl";
 volatile sig_atomic_t g_interrupted = 0;
 extern "C" void on_signal(int) { g_interrupted = 1; }
 
-int crawl_with(const crawl_args& args, const api_credentials& credentials, command_output& output) {
+int crawl_with(crawl_args& args, const api_credentials& credentials, command_output& output) {
+  // Before anything is opened or sent: a document that cannot be used stops the run (exit 2).
+  const contract* spec = args.spec.resolve(output);
+  if (!spec) return 2;
   crawl_options options;
+  options.spec = *spec;
   options.base_url = args.base_url;
   options.projects = args.projects;
   options.limits = args.limits;
@@ -117,7 +123,7 @@ int crawl_with(const crawl_args& args, const api_credentials& credentials, comma
 // Every byte the command writes goes through `output`, so none holds a secret (the key, the
 // organization id) whatever the server echoed. The secrets are read first: a message about a
 // bad option may quote what the user typed, and that may hold them too.
-int run_crawl_command(const crawl_args& args) {
+int run_crawl_command(crawl_args& args) {
   const result<api_credentials> credentials = credentials_from_environment();
   if (!credentials) {
     command_output(command_name, secret_redactor(secrets_from_environment()))
@@ -177,6 +183,7 @@ command_runner add_crawl_command(CLI::App& app) {
   cmd->add_flag("--write-checks", args->write_checks,
                 "Also upload, rename, toggle and delete a throwaway certificate (cleaned up "
                 "whatever happens)");
+  args->spec.add_to(*cmd);
   return [args] { return run_crawl_command(*args); };
 }
 

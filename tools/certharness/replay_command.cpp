@@ -17,6 +17,7 @@
 #include "commands.hpp"
 #include "input_limit_options.hpp"
 #include "option_checks.hpp"
+#include "spec_option.hpp"
 
 namespace certharness::cli {
 namespace {
@@ -27,6 +28,7 @@ struct replay_args {
   std::string junit_path;
   std::string format = "text";
   decode_limits limits = k_har_archive_limits;
+  spec_option spec;
 };
 
 // The archive in `path` (a file, a pipe, "-" for standard input), or the one line that says
@@ -44,7 +46,9 @@ result<std::vector<har_entry>> read_archive(const std::string& path, const decod
   return archive;
 }
 
-int replay_with(const replay_args& args, command_output& output) {
+int replay_with(replay_args& args, command_output& output) {
+  const contract* spec = args.spec.resolve(output);
+  if (!spec) return 2;
   std::vector<std::vector<har_entry>> archives;
   archives.reserve(args.paths.size());
   for (const std::string& path : args.paths) {
@@ -55,13 +59,15 @@ int replay_with(const replay_args& args, command_output& output) {
     }
     archives.push_back(*std::move(archive));
   }
-  return output.publish(replay(std::move(archives), replay_options{args.max_pages}), args.format,
-                        args.junit_path);
+  replay_options options;
+  options.max_pages = args.max_pages;
+  options.spec = *spec;
+  return output.publish(replay(std::move(archives), options), args.format, args.junit_path);
 }
 
 // Every byte goes through `output`: a recording may hold the key or organization id of the
 // environment (a browser's HAR keeps Authorization), and they stay out of the report too.
-int run_replay_command(const replay_args& args) {
+int run_replay_command(replay_args& args) {
   command_output output("replay", secret_redactor(secrets_from_environment()));
   return output.run([&] { return replay_with(args, output); });
 }
@@ -83,6 +89,7 @@ command_runner add_replay_command(CLI::App& app) {
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
   add_input_limit_options(*cmd, args->limits, "archive");
+  args->spec.add_to(*cmd);
   return [args] { return run_replay_command(*args); };
 }
 

@@ -10,12 +10,12 @@
 
 #include "api_credentials.hpp"
 #include "certharness/report/report.hpp"
-#include "certharness/schema/schema_registry.hpp"
 #include "certharness/validate/validate_run.hpp"
 #include "command_output.hpp"
 #include "commands.hpp"
 #include "input_limit_options.hpp"
 #include "option_checks.hpp"
+#include "spec_option.hpp"
 
 namespace certharness::cli {
 namespace {
@@ -26,19 +26,25 @@ struct validate_args {
   decode_limits limits;
   unsigned jobs = 0;
   std::vector<std::string> paths;
+  spec_option spec;
 };
 
-std::string join_names() {
+std::string join_names(const schema_registry& schemas) {
   std::string s;
-  for (const std::string& n : schema_registry::builtin().names()) s += (s.empty() ? "" : ", ") + n;
+  for (const std::string& n : schemas.names()) s += (s.empty() ? "" : ", ") + n;
   return s;
 }
 
-int validate_with(const validate_args& args, command_output& output) {
+int validate_with(validate_args& args, command_output& output) {
+  const contract* spec = args.spec.resolve(output);
+  if (!spec) return 2;
   validate_options options;
+  options.spec = *spec;
   if (!args.schema.empty()) {
-    if (!schema_registry::builtin().contains(args.schema)) {
-      output.message("unknown schema \"" + args.schema + "\" (known: " + join_names() + ")");
+    if (!spec->schemas().contains(args.schema)) {
+      output.message("unknown schema \"" + args.schema + "\" (known" +
+                     (args.spec.given() ? " to " + args.spec.path() : std::string()) + ": " +
+                     join_names(spec->schemas()) + ")");
       return 2;
     }
     options.schema = args.schema;
@@ -68,7 +74,7 @@ int validate_with(const validate_args& args, command_output& output) {
 
 // Through the same output as crawl and replay: a report that cannot be written exits 2, and the
 // environment's key and organization id stay out of it (a recorded document may echo them).
-int run_validate(const validate_args& args) {
+int run_validate(validate_args& args) {
   command_output output("validate", secret_redactor(secrets_from_environment()));
   return output.finish(validate_with(args, output));
 }
@@ -85,6 +91,7 @@ command_runner add_validate_command(CLI::App& app) {
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
   add_input_limit_options(*cmd, args->limits, "document");
+  args->spec.add_to(*cmd);
   cmd->add_option("--jobs,-j", args->jobs, "Worker threads (default or 0: one per core)")
       ->check(whole_number(0u, 1024u));
   cmd->add_option("PATH", args->paths, "Files, directories (*.json, recursive) or - for stdin")

@@ -11,6 +11,7 @@
 
 #include "certharness/har/har.hpp"
 #include "certharness/report/run_report.hpp"
+#include "certharness/spec/contract.hpp"
 
 namespace certharness {
 
@@ -21,13 +22,16 @@ struct crawl_progress {
 };
 
 struct crawl_options {
+  // What the run drives and judges by (--spec); the one compiled in by default. An operation it
+  // cannot drive, or lacks, is a crawl.not_exercised finding (crawl_coverage.hpp).
+  std::reference_wrapper<const contract> spec = contract::builtin();
   std::string base_url = "https://api.openai.com/v1";
   std::vector<std::string> projects;
   std::vector<int> limits{1, 7, 100};
   std::vector<std::string> orders{"desc", "asc"};
   std::size_t max_pages = 1000;  // per walk
   std::chrono::milliseconds timeout{30'000};
-  int retries = 3;  // per request, on 429, 5xx and connection errors
+  int retries = 3;                              // per request, on 429, 5xx and connection errors
   std::chrono::milliseconds backoff_base{250};  // doubled per retry unless Retry-After says
   std::chrono::milliseconds backoff_cap{30'000};
   std::string admin_key;                    // sent as Bearer; never in the report or the HAR

@@ -19,6 +19,7 @@
 #include "certharness/har/har.hpp"
 #include "certharness/http/http_message.hpp"
 #include "certharness/report/run_report.hpp"
+#include "certharness/spec/contract.hpp"
 
 namespace certharness {
 
@@ -44,11 +45,15 @@ std::optional<retry_cause> retry_cause_of(int status, const header_list& headers
 std::optional<retry_cause> retry_cause_of(const har_entry& attempt);
 
 // Judges exchanges into a run_report: tallies go to report.groups, findings to `add` (crawl
-// counts their bytes against its budget; replay appends them).
+// counts their bytes against its budget; replay appends them), bodies by the schemas and
+// operations of `spec`, which must outlive the judge.
 class exchange_judge {
  public:
   using finding_sink = std::function<void(run_finding)>;
-  exchange_judge(run_report& report, finding_sink add);
+  exchange_judge(run_report& report, finding_sink add, const contract& spec = contract::builtin());
+
+  // The contract answers are judged by; the parts of a crawl drive the same one.
+  const contract& spec() const noexcept { return spec_; }
 
   // An attempt answered 429 that is retried still owes a Retry-After (http.retry_after); other
   // retried attempts are not judged. The last attempt gets every check.
@@ -87,8 +92,8 @@ class exchange_judge {
                         const std::string& request);
 
   // Tallies `check` in `group`; a failure is an error finding at `pointer`.
-  void verdict(const std::string& group, check_id check, bool ok,
-               const std::string& request, std::string pointer, std::string message);
+  void verdict(const std::string& group, check_id check, bool ok, const std::string& request,
+               std::string pointer, std::string message);
 
   // Findings and tallies judged elsewhere (list_walk's list.* checks).
   void add(run_finding f) { add_(std::move(f)); }
@@ -99,6 +104,7 @@ class exchange_judge {
 
   run_report& report_;
   finding_sink add_;
+  const contract& spec_;
   std::map<std::string, certificate_fields> listed_;
 };
 

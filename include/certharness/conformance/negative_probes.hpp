@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "certharness/conformance/response_checks.hpp"
+#include "certharness/schema/operation_table.hpp"
+#include "certharness/spec/contract.hpp"
 
 namespace certharness {
 
@@ -27,18 +29,25 @@ bool is_unknown_certificate_probe(std::string_view id);
 
 // The rule a list request's query breaks and where the spec states it, e.g. "limit=0 is out of
 // range (the spec's description says 1..100; its schema sets no bounds)"; nullopt when none.
-// The first value of a repeated parameter counts.
-std::optional<std::string> broken_list_rule(const query_list& query);
+// The first value of a repeated parameter counts. The rules are those `operations` gives the
+// organization list (none when it has no such operation).
+std::optional<std::string> broken_list_rule(
+    const query_list& query, const operation_table& operations = contract::builtin().operations());
 
 // What the answer to a list request with `query` is judged by: the list's schema, and the rule
 // it breaks, if any.
-response_expectation list_expectation(std::string success_schema, const query_list& query);
+response_expectation list_expectation(
+    std::string success_schema, const query_list& query,
+    const operation_table& operations = contract::builtin().operations());
 
-// What the answer to a GET of `id` is judged by: Certificate, and for the unknown-id probe the
-// rule that an id no certificate has is answered 404.
-response_expectation get_certificate_expectation(std::string_view id);
+// What the answer to a GET of `id` is judged by: GET by id's success schema in `operations`
+// (Certificate), and for the unknown-id probe the rule that an id no certificate has is
+// answered 404.
+response_expectation get_certificate_expectation(
+    std::string_view id, const operation_table& operations = contract::builtin().operations());
 
-// A GET of a certificate this run deleted: Certificate, expected 404.
-response_expectation get_deleted_certificate_expectation();
+// A GET of a certificate this run deleted: GET by id's success schema, expected 404.
+response_expectation get_deleted_certificate_expectation(
+    const operation_table& operations = contract::builtin().operations());
 
 }  // namespace certharness

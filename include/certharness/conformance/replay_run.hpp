@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,6 +17,7 @@
 #include "certharness/json/json_document.hpp"
 #include "certharness/report/run_report.hpp"
 #include "certharness/schema/operation_table.hpp"
+#include "certharness/spec/contract.hpp"
 
 namespace certharness {
 
@@ -30,15 +32,20 @@ struct routed_request {
   std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
 };
 
-// Routes an absolute URL by method and path template (operation_table::match_suffix): the
+// Routes an absolute URL by method and path template of `operations` (match_suffix): the
 // template is matched against a suffix of the decoded path, so any base path ("/v1", a proxy
 // prefix, none) is accepted. nullopt: not an operation of the certificates API (another API, a
-// method the path does not have, a malformed URL).
-std::optional<routed_request> route_request(std::string_view method, std::string_view url);
+// method the path does not have, a malformed URL), or one `operations` gives no
+// certificate_operation.
+std::optional<routed_request> route_request(
+    std::string_view method, std::string_view url,
+    const operation_table& operations = contract::builtin().operations());
 
 struct replay_options {
   // The walk bound list.max_pages judges by; crawl's default, as recordings come from it.
   std::size_t max_pages = 1000;
+  // What entries are routed by and judged against (--spec); the one compiled in by default.
+  std::reference_wrapper<const contract> spec = contract::builtin();
 };
 
 // Judges every entry of every archive, offline:

@@ -10,6 +10,8 @@
 #include "certharness/findings/check_tally.hpp"
 #include "certharness/http/http_message.hpp"
 #include "certharness/json/json_document.hpp"
+#include "certharness/schema/schema_registry.hpp"
+#include "certharness/spec/contract.hpp"
 
 namespace certharness {
 
@@ -32,10 +34,12 @@ struct checked_response {
 
 // Runs http.status, request.accepted_invalid, http.content_type, http.retry_after (see
 // retry_after.hpp), json.*, schema / schema.unknown_property (2xx) or error.shape (4xx/5xx),
-// tallying each in `tally`. Throws std::invalid_argument when expect.success_schema is not a
-// schema_registry name (schema_registry::validate); the response itself, whatever it holds,
-// never makes it throw (only std::bad_alloc).
+// tallying each in `tally`, bodies judged by `schemas` (the run's contract). A body whose schema
+// the contract does not have (an operation documented without a 2xx schema, an older document
+// without ErrorResponse) gets no schema verdict: there is nothing to judge it by. The response,
+// whatever it holds, never makes it throw (only std::bad_alloc).
 checked_response check_response(const client_response& response, const response_expectation& expect,
-                                check_tally& tally);
+                                check_tally& tally,
+                                const schema_registry& schemas = contract::builtin().schemas());
 
 }  // namespace certharness

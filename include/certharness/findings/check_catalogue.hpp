@@ -82,6 +82,8 @@ inline constexpr check_info k_check_catalogue[] = {
      "A certificate made by --write-checks could not be removed"},
     {"run.budget", severity::error,
      "crawl stopped at --max-requests or --max-kept-mb before it was done"},
+    {"crawl.not_exercised", severity::warning,
+     "An operation of the contract crawl did not drive: it cannot, or the contract lacks it"},
 };
 
 std::span<const check_info> check_catalogue() noexcept;
@@ -151,6 +153,7 @@ struct checks {
   static constexpr check_id delete_still_present{"delete.still_present"};
   static constexpr check_id cleanup_failed{"cleanup.failed"};
   static constexpr check_id run_budget{"run.budget"};
+  static constexpr check_id crawl_not_exercised{"crawl.not_exercised"};
 
   // Every constant, in catalogue order: the test that each row has exactly one.
   static constexpr check_id all[] = {
@@ -188,6 +191,7 @@ struct checks {
       delete_still_present,
       cleanup_failed,
       run_budget,
+      crawl_not_exercised,
   };
 };
 

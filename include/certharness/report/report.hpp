@@ -7,12 +7,14 @@
 
 namespace certharness {
 
-// The JSON report documented in the README ("command", "subjects", "findings", "summary").
+// The JSON report documented in the README ("command", "contract", "subjects", "findings",
+// "summary").
 std::string render_json(const validate_report& report);
 
 // `path: Schema (by reason): valid|INVALID` per subject, then its findings as
 // `path:pointer: severity: check: message` (`path:line:column:` for byte-level ones), then a
-// summary line. ANSI colour only when asked for.
+// `contract: PATH` line when the contract was read from a document (--spec), then a summary
+// line. ANSI colour only when asked for.
 std::string render_text(const validate_report& report, bool color);
 
 }  // namespace certharness

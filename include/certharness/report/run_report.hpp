@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "certharness/findings/check_tally.hpp"
+#include "certharness/spec/contract.hpp"
 #include "certharness/validate/validate_run.hpp"
 
 namespace certharness {
@@ -23,6 +24,8 @@ struct request_record {
 
 struct run_report {
   std::string command;  // "crawl" or "replay"
+  // contract::source() of the contract the run held the API to: "built-in" or the --spec path.
+  std::string contract_source{k_builtin_contract_source};
   std::vector<request_record> requests;
   std::vector<run_finding> findings;          // in the order found
   std::map<std::string, check_tally> groups;  // by group: what passed and failed there
@@ -34,7 +37,8 @@ struct run_report {
 };
 
 // One line of strict JSON (every string valid UTF-8):
-// {"command", "subjects":[{"subject","status" (null: no response),"attempts","valid",
+// {"command", "contract":{"source"}, "subjects":[{"subject","status" (null: no
+// response),"attempts","valid",
 //                          "retries"?, "error"?}],
 //  "findings":[{"subject","group","check","severity","pointer","keyword"?,"message",
 //               "offset"?,"line"?,"column"?}],   (position as in validate's report)
@@ -45,15 +49,18 @@ std::string render_run_json(const run_report& report);
 // One line per finding, `request: group: pointer: severity: check: message` (the pointer part
 // is left out when empty, or is line:column for a byte-level finding), control bytes escaped;
 // then a table of every check that ran (id, severity, passed, failed) sorted by id; then
+// `contract: PATH` when the contract was read from a document (--spec); then
 // `N requests: V valid, I invalid (E errors, W warnings, N notes)[, S skipped]`.
 std::string render_run_text(const run_report& report, bool color);
 
 // JUnit XML as GitLab, Jenkins and GitHub reporters read it: one <testsuite> per group, one
 // <testcase classname="<group>" name="<check>"> per check tallied or found in that group, both
-// sorted. A failing one (failed > 0, or with findings) holds <failure message="<first finding's
-// message>" type="<check>"> listing its findings one a line (`request: pointer: severity:
-// message`); a passing one is empty. Valid XML 1.0 whatever the strings hold: control bytes
-// spelled \xNN, invalid UTF-8 and U+FFFE/U+FFFF as U+FFFD.
+// sorted; with a contract read from a document, each <testsuite> starts with
+// <properties><property name="contract" value="PATH"/></properties>. A failing one (failed > 0, or
+// with findings) holds <failure message="<first finding's message>" type="<check>"> listing its
+// findings one a line (`request: pointer: severity: message`); a passing one is empty. Valid
+// XML 1.0 whatever the strings hold: control bytes spelled \xNN, invalid UTF-8 and U+FFFE/U+FFFF as
+// U+FFFD.
 std::string render_junit(const run_report& report);
 
 }  // namespace certharness

@@ -5,6 +5,8 @@
 #include <string>
 
 #include "certharness/json/json_document.hpp"
+#include "certharness/schema/operation_table.hpp"
+#include "certharness/schema/schema_registry.hpp"
 
 namespace certharness {
 
@@ -17,7 +19,10 @@ struct placement {
 // unmistakable request body (`certificate_ids`, `certificate`). Never guesses between schemas
 // that would judge the document differently: a list mixing organization and project items, an
 // unknown object type, or a body without any of those members (ModifyCertificateRequest among
-// them) is left unplaced, with the reason.
-placement place_schema(const json_value& root);
+// them) is left unplaced, with the reason. The schemas of lists and request bodies are the ones
+// `operations` names; a schema `schemas` does not have (a contract read from an older document)
+// leaves the document unplaced too, the reason naming it.
+placement place_schema(const json_value& root, const operation_table& operations,
+                       const schema_registry& schemas);
 
 }  // namespace certharness

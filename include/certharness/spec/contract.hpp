@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "certharness/findings/result.hpp"
 #include "certharness/schema/operation_table.hpp"
@@ -14,6 +15,9 @@
 #include "certharness/spec/openapi_document.hpp"
 
 namespace certharness {
+
+// contract::source() of the built-in contract, as reports name it.
+inline constexpr std::string_view k_builtin_contract_source = "built-in";
 
 class contract {
  public:
@@ -25,6 +29,13 @@ class contract {
   static result<contract, spec_error> load(const std::string& path, const spec_limits& limits = {});
   // Cuts the family out of `document`, translates its schemas and reads its operation table.
   static result<contract, spec_error> from_document(openapi_document document);
+  // A contract of parts already built, as they are (tests build tables the documents do not
+  // have; a part may alias a static with a no-op deleter). Each must be non-null.
+  static contract from_parts(std::shared_ptr<const operation_table> operations,
+                             std::shared_ptr<const schema_registry> schemas,
+                             std::shared_ptr<const openapi_document> document) {
+    return contract(std::move(operations), std::move(schemas), std::move(document));
+  }
 
   const operation_table& operations() const noexcept { return *operations_; }
   const schema_registry& schemas() const noexcept { return *schemas_; }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -10,10 +11,13 @@
 #include "certharness/findings/finding.hpp"
 #include "certharness/findings/result.hpp"
 #include "certharness/json/json_document.hpp"
+#include "certharness/spec/contract.hpp"
 
 namespace certharness {
 
 struct validate_options {
+  // What documents are placed by and judged against (--spec); the one compiled in by default.
+  std::reference_wrapper<const contract> spec = contract::builtin();
   std::optional<std::string> schema;  // forced schema name; otherwise placed per document
   decode_limits limits;
   unsigned jobs = 0;  // worker threads; 0 = one per core
@@ -32,12 +36,13 @@ struct summary_counts {
 };
 
 struct validate_report {
+  std::string contract_source{k_builtin_contract_source};  // contract::source() of options.spec
   std::vector<subject_report> subjects;
   summary_counts summary;
 };
 
 // One document. `bytes` may be anything. Throws std::invalid_argument when options.schema is
-// set to a name schema_registry does not contain (the CLI checks it first); otherwise only
+// set to a name options.spec's schemas do not contain (the CLI checks it first); otherwise only
 // std::bad_alloc.
 subject_report validate_document(std::string subject, std::string_view bytes,
                                  const validate_options& options);

@@ -4,6 +4,7 @@
 #include <thread>
 #include <utility>
 
+#include "certharness/conformance/crawl_coverage.hpp"
 #include "certharness/conformance/crawl_probes.hpp"
 #include "certharness/conformance/crawl_session.hpp"
 #include "certharness/conformance/crawl_walks.hpp"
@@ -64,8 +65,10 @@ class crawler final : public crawl_session {
         client_(client_options{options.timeout, options.timeout}),
         cleanup_client_(client_options{std::min(options.timeout, k_cleanup_budget),
                                        std::min(options.timeout, k_cleanup_budget)}),
-        judge_(report_, [this](run_finding f) { add(std::move(f)); }) {
+        judge_(
+            report_, [this](run_finding f) { add(std::move(f)); }, options.spec) {
     report_.command = "crawl";
+    report_.contract_source = options.spec.get().source();
   }
 
   crawl_outcome run() {
@@ -79,6 +82,8 @@ class crawler final : public crawl_session {
       out.fatal = "--project must name a project; an empty id would walk another path";
       return out;
     }
+    // What of the contract this run leaves out, said first; the parts skip it.
+    for (run_finding& f : not_exercised(options_)) add(std::move(f));
     walk_every_list(*this, options_);
     if (fatal_) return finish(std::move(out));
     if (!stopping()) get_each_listed(*this);

@@ -57,6 +57,9 @@ class crawl_session {
   virtual void begin_cleanup() = 0;
   virtual void end_cleanup() = 0;
 
+  // The contract the session drives and judges by (its judge's).
+  const contract& spec() { return judge().spec(); }
+
   // A GET whose answer gets the common checks.
   std::optional<checked_response> get(const std::string& path_query, const std::string& group,
                                       const response_expectation& expect) {

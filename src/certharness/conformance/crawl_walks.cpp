@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "certharness/conformance/crawl_coverage.hpp"
 #include "certharness/conformance/list_walk.hpp"
 #include "certharness/schema/operation_table.hpp"
 
@@ -43,22 +44,26 @@ walk_result walk(crawl_session& session, const walk_spec& spec, const std::strin
 
 void walk_every_list(crawl_session& session, const crawl_options& options) {
   using k = certificate_operation;
-  const operation_table& table = operation_table::builtin();
-  // The organization list, then each project's: the operation and its path.
-  std::vector<std::pair<k, std::string>> lists{
-      {k::list_certificates, table.path(k::list_certificates)}};
-  for (const std::string& p : options.projects) {
-    lists.emplace_back(k::list_project_certificates,
-                       table.path(k::list_project_certificates, {{"project_id", p}}));
+  const operation_table& table = session.spec().operations();
+  // The organization list, then each project's: the operation and its path. A list the
+  // contract does not have drivable is not walked (crawl.not_exercised says so).
+  std::vector<std::pair<const operation*, std::string>> lists;
+  if (const operation* org = drivable(table, k::list_certificates)) {
+    lists.emplace_back(org, operation_table::build_path(*org, {}));
+  }
+  if (const operation* project = drivable(table, k::list_project_certificates)) {
+    for (const std::string& p : options.projects) {
+      lists.emplace_back(project, operation_table::build_path(*project, {{"project_id", p}}));
+    }
   }
   for (const auto& [list, endpoint] : lists) {
-    const std::string schema = table.success_schema(list);
+    const std::string schema(list->success_schema());
     std::vector<walk_result> walks;  // of this endpoint, for list.consistency
     for (const std::string& order : options.orders) {
       for (const int limit : options.limits) {
         if (session.stopping()) break;
         walk_spec spec{endpoint, order, limit, options.max_pages};
-        walks.push_back(walk(session, spec, schema, list == k::list_certificates));
+        walks.push_back(walk(session, spec, schema, list->kind == k::list_certificates));
         if (session.failed()) return;
       }
     }
@@ -69,10 +74,12 @@ void walk_every_list(crawl_session& session, const crawl_options& options) {
 }
 
 void get_each_listed(crawl_session& session) {
-  using k = certificate_operation;
-  const operation_table& table = operation_table::builtin();
-  const std::string include = table.at(k::get_certificate).parameter("include")->query_name();
-  const std::string schema = table.success_schema(k::get_certificate);
+  const operation* get =
+      drivable(session.spec().operations(), certificate_operation::get_certificate);
+  if (!get) return;  // crawl.not_exercised says so
+  // Without include[] in the contract, only the plain GET is sent.
+  const operation_parameter* include = get->parameter("include");
+  const std::string schema(get->success_schema());
   const std::string group(k_get_by_id_group);
   exchange_judge& judge = session.judge();
   for (const auto& listed : judge.listed()) {
@@ -81,9 +88,10 @@ void get_each_listed(crawl_session& session) {
     if (id.empty()) continue;
     for (const bool with_content : {false, true}) {
       if (session.stopping()) return;
-      const std::string q =
-          table.target(k::get_certificate, {{"certificate_id", id}},
-                       with_content ? query_parameters{{include, "content"}} : query_parameters{});
+      if (with_content && !include) continue;
+      const std::string q = operation_table::build_target(
+          *get, {{"certificate_id", id}},
+          with_content ? query_parameters{{include->query_name(), "content"}} : query_parameters{});
       const std::optional<checked_response> r = session.get(q, group, {schema, std::nullopt});
       const json_value* fetched = session.object_root(r);
       if (!fetched) continue;

@@ -23,8 +23,8 @@ std::optional<retry_cause> retry_cause_of(const har_entry& attempt) {
   return retry_cause_of(attempt.status, attempt.response_headers, received);
 }
 
-exchange_judge::exchange_judge(run_report& report, finding_sink add)
-    : report_(report), add_(std::move(add)) {}
+exchange_judge::exchange_judge(run_report& report, finding_sink add, const contract& spec)
+    : report_(report), add_(std::move(add)), spec_(spec) {}
 
 void exchange_judge::add(const std::string& group, const std::string& request, finding f) {
   add_(run_finding{group, request, std::move(f)});
@@ -54,7 +54,8 @@ void exchange_judge::transport(const request_record& sent, const std::string& gr
 checked_response exchange_judge::response(const client_response& response,
                                           const response_expectation& expect,
                                           const std::string& group, const std::string& request) {
-  checked_response checked = check_response(response, expect, report_.groups[group]);
+  checked_response checked =
+      check_response(response, expect, report_.groups[group], spec_.schemas());
   for (finding& f : checked.findings) add(group, request, std::move(f));
   checked.findings.clear();
   return checked;
@@ -106,7 +107,8 @@ void exchange_judge::compare_with_list(const certificate_fields& got, const std:
 bool exchange_judge::get_after_delete(const client_response& answer, const std::string& group,
                                       const std::string& request) {
   const bool answered_404 = answer.status == 404;
-  if (answered_404) response(answer, get_deleted_certificate_expectation(), group, request);
+  if (answered_404)
+    response(answer, get_deleted_certificate_expectation(spec_.operations()), group, request);
   verdict(group, checks::delete_still_present, answered_404, request, "",
           "GET by id answered " + std::to_string(answer.status) + " after the delete, not 404");
   return answered_404;

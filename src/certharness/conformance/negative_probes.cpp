@@ -39,6 +39,12 @@ std::string none_of(const std::vector<std::string>& values) {
   return out;
 }
 
+// "" when the contract has no GET by id: check_response then judges no body by a schema.
+std::string get_certificate_schema(const operation_table& operations) {
+  const operation* get = operations.find(certificate_operation::get_certificate);
+  return get ? std::string(get->success_schema()) : std::string();
+}
+
 }  // namespace
 
 const std::string_view k_unknown_certificate_id = "cert_certharness_does_not_exist_0";
@@ -56,11 +62,12 @@ bool is_unknown_certificate_probe(std::string_view id) {
   return id.starts_with(k_unknown_id_prefix);
 }
 
-std::optional<std::string> broken_list_rule(const query_list& query) {
+std::optional<std::string> broken_list_rule(const query_list& query,
+                                            const operation_table& operations) {
   // The rules of both lists are the operation table's (limit's bounds, order's enum).
-  const operation& list = operation_table::builtin().at(certificate_operation::list_certificates);
-  const operation_parameter* limit_rule = list.parameter("limit");
-  const operation_parameter* order_rule = list.parameter("order");
+  const operation* list = operations.find(certificate_operation::list_certificates);
+  const operation_parameter* limit_rule = list ? list->parameter("limit") : nullptr;
+  const operation_parameter* order_rule = list ? list->parameter("order") : nullptr;
   const std::optional<std::string_view> limit = first_value(query, "limit");
   if (limit && limit_rule) {
     std::int64_t n = 0;
@@ -85,20 +92,20 @@ std::optional<std::string> broken_list_rule(const query_list& query) {
   return std::nullopt;
 }
 
-response_expectation list_expectation(std::string success_schema, const query_list& query) {
-  return {std::move(success_schema), broken_list_rule(query)};
+response_expectation list_expectation(std::string success_schema, const query_list& query,
+                                      const operation_table& operations) {
+  return {std::move(success_schema), broken_list_rule(query, operations)};
 }
 
-response_expectation get_certificate_expectation(std::string_view id) {
-  std::string schema =
-      operation_table::builtin().success_schema(certificate_operation::get_certificate);
+response_expectation get_certificate_expectation(std::string_view id,
+                                                 const operation_table& operations) {
+  std::string schema = get_certificate_schema(operations);
   if (!is_unknown_certificate_probe(id)) return {std::move(schema), std::nullopt};
   return {std::move(schema), "no certificate has this id, so there is none to answer with"};
 }
 
-response_expectation get_deleted_certificate_expectation() {
-  return {operation_table::builtin().success_schema(certificate_operation::get_certificate),
-          "this certificate was deleted earlier in the run"};
+response_expectation get_deleted_certificate_expectation(const operation_table& operations) {
+  return {get_certificate_schema(operations), "this certificate was deleted earlier in the run"};
 }
 
 }  // namespace certharness

@@ -1,6 +1,7 @@
 #include "certharness/conformance/replay_run.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <deque>
 #include <map>
 #include <set>
@@ -79,15 +80,18 @@ class replayer {
  public:
   explicit replayer(const replay_options& options)
       : options_(options),
-        judge_(report_, [this](run_finding f) { report_.findings.push_back(std::move(f)); }) {
+        judge_(
+            report_, [this](run_finding f) { report_.findings.push_back(std::move(f)); },
+            options.spec) {
     report_.command = "replay";
+    report_.contract_source = options.spec.get().source();
   }
 
   run_report run(std::vector<std::vector<har_entry>>& archives) {
     for (std::vector<har_entry>& archive : archives) {
       for (std::size_t i = 0; i < archive.size(); ++i) {
         har_entry& e = archive[i];
-        std::optional<routed_request> routed = route_request(e.method, e.url);
+        std::optional<routed_request> routed = route_request(e.method, e.url, operations());
         if (!routed) {
           ++report_.skipped;
           continue;
@@ -121,6 +125,8 @@ class replayer {
     report_.findings.push_back(run_finding{group, request, std::move(f)});
   }
 
+  const operation_table& operations() const { return options_.spec.get().operations(); }
+
   // Where crawl would have put a request, and what it expects of the answer.
   struct judgement {
     std::string group = std::string(k_write_checks_group);
@@ -137,19 +143,21 @@ class replayer {
       // As the API reads an absent order and limit: by their documented defaults.
       const std::string order(query_value(r, "order").value_or(default_of(*r.contract, "order")));
       const std::optional<std::string_view> limit = query_value(r, "limit");
-      j.expect = list_expectation(success, r.query);
+      j.expect = list_expectation(success, r.query, operations());
       if (j.expect.broken_rule) {
         j.group = k_negative_probes_group;
       } else {
         const std::string text = limit ? std::string(*limit) : default_of(*r.contract, "limit");
-        const int n = text.empty() ? 0 : std::stoi(text);  // broken_list_rule refused the rest
+        // broken_list_rule refused the rest; a document's default that is no int counts as 0.
+        int n = 0;
+        std::from_chars(text.data(), text.data() + text.size(), n);
         j.walk = walk_key{r.endpoint, order, n};
         j.group = walk_spec{r.endpoint, order, n, options_.max_pages}.label();
       }
     } else if (r.operation == certificate_operation::get_certificate) {
       if (is_unknown_certificate_probe(r.certificate_id)) {
         j.group = k_negative_probes_group;
-        j.expect = get_certificate_expectation(r.certificate_id);
+        j.expect = get_certificate_expectation(r.certificate_id, operations());
       } else if (deleted_.contains(r.certificate_id)) {
         j.after_delete = true;  // judged as crawl's write checks judge it: delete.still_present
       } else {
@@ -219,6 +227,8 @@ class replayer {
   void check_request_body(const std::string& body, const std::string& schema,
                           const std::string& group, const std::string& request,
                           check_tally& tally) {
+    const schema_registry& schemas = options_.spec.get().schemas();
+    if (!schemas.contains(schema)) return;  // nothing in the contract to judge it by
     const decode_result decoded = decode_json(body);
     findings problems;
     if (!decoded.ok()) {
@@ -226,7 +236,7 @@ class replayer {
       problems.push_back(finding{checks::schema, "", "",
                                  "the request body is not strict JSON" + why, std::nullopt});
     } else {
-      problems = schema_registry::builtin().validate(decoded.document->root(), schema);
+      problems = schemas.validate(decoded.document->root(), schema);
       for (finding& f : problems) f.message = "request body (" + schema + "): " + f.message;
     }
     record(tally, checks::schema, !has_error(problems));
@@ -297,13 +307,13 @@ class replayer {
 
 }  // namespace
 
-std::optional<routed_request> route_request(std::string_view method, std::string_view url) {
+std::optional<routed_request> route_request(std::string_view method, std::string_view url,
+                                            const operation_table& table) {
   std::optional<request_target> parsed = parse_url_target(url);
   if (!parsed) return std::nullopt;
   // Segments decoded one by one, so that an id with an encoded '/' stays one segment.
   std::optional<std::vector<std::string>> decoded = path_segments(parsed->raw_path);
   if (!decoded) return std::nullopt;
-  const operation_table& table = operation_table::builtin();
   std::optional<operation_match> matched = table.match_suffix(method, *decoded);
   if (!matched || !matched->op->kind) return std::nullopt;
   routed_request r{*matched->op->kind, matched->op, {}, {}, {}, {}};
@@ -312,7 +322,13 @@ std::optional<routed_request> route_request(std::string_view method, std::string
   // The scope's list names the walk: the list operation with the same path parameters.
   for (const operation& list : table.operations()) {
     if (list.is_list && list.scope == matched->op->scope) {
-      r.endpoint = operation_table::build_path(list, matched->parameters);
+      // A document's list may name its path parameters otherwise than the matched operation
+      // does: then there is no walk to name (build_path would refuse).
+      const bool given = std::all_of(
+          list.parameters.begin(), list.parameters.end(), [&](const operation_parameter& p) {
+            return p.in != parameter_location::path || !matched->parameter(p.name).empty();
+          });
+      if (given) r.endpoint = operation_table::build_path(list, matched->parameters);
       break;
     }
   }

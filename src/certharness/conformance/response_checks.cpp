@@ -4,8 +4,8 @@
 
 #include "certharness/http/retry_after.hpp"
 #include "certharness/io/ascii_text.hpp"
-#include "certharness/schema/schema_registry.hpp"
 #include "certharness/json/text_escaping.hpp"
+#include "certharness/schema/schema_registry.hpp"
 
 namespace certharness {
 namespace {
@@ -33,7 +33,7 @@ bool is_json_content_type(std::string_view value) {
 }  // namespace
 
 checked_response check_response(const client_response& response, const response_expectation& expect,
-                                check_tally& tally) {
+                                check_tally& tally, const schema_registry& schemas) {
   checked_response out;
   const int status = response.status;
   const bool ok_status = status >= 200 && status < 300;
@@ -93,9 +93,9 @@ checked_response check_response(const client_response& response, const response_
   // By the operation's schema for the status, whatever the request expected: a 2xx to a
   // negative probe is still a list page or a certificate. The spec defines no other bodies.
   const bool error_body = status >= 400;
-  if (out.document && (ok_status || error_body)) {
-    const std::string schema = error_body ? "ErrorResponse" : expect.success_schema;
-    findings schema_findings = schema_registry::builtin().validate(out.document->root(), schema);
+  const std::string schema = error_body ? "ErrorResponse" : expect.success_schema;
+  if (out.document && (ok_status || error_body) && schemas.contains(schema)) {
+    findings schema_findings = schemas.validate(out.document->root(), schema);
     const check_id check = error_body ? checks::error_shape : checks::schema;
     const bool valid = std::none_of(schema_findings.begin(), schema_findings.end(),
                                     [](const finding& f) { return f.level == severity::error; });

@@ -32,7 +32,10 @@ std::optional<write_identity> recorded_write_identity(std::string_view upload_bo
 
 // Runs the write checks with a fresh identity (replay passes the recorded one). `max_pages`
 // bounds each walk of the organization list that looks for the certificate. Cleanup runs even
-// when the session is stopping, under the session's cleanup deadline.
+// when the session is stopping, under the session's cleanup deadline. They drive the session's
+// contract: nothing at all unless it has the upload, the delete and the organization list
+// drivable (write_checks_drivable), and a step whose operation it lacks is skipped (the caller
+// reports those as crawl.not_exercised).
 void run_write_checks(crawl_session& session, std::size_t max_pages);
 void run_write_checks(crawl_session& session, std::size_t max_pages,
                       const write_identity& identity);

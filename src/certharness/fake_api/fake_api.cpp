@@ -41,6 +41,7 @@
 #include "certharness/json/json_document.hpp"
 #include "certharness/schema/models.hpp"
 #include "certharness/schema/operation_table.hpp"
+#include "certharness/spec/contract.hpp"
 #include "fake_api_faults.hpp"
 #include "fake_api_requests.hpp"
 #include "fake_api_state.hpp"
@@ -303,7 +304,8 @@ struct fake_api::impl {
     if (auto limited = throttle()) return std::move(*limited);
     // `r.path` is as sent: the table splits it at '/' before decoding each segment, so an id
     // may hold an encoded '/' ("cert%2Fx" is the one id "cert/x").
-    const std::optional<path_match> path = operation_table::builtin().match_path(r.path);
+    // serve has no --spec: the fake is the built-in contract.
+    const std::optional<path_match> path = contract::builtin().operations().match_path(r.path);
     if (!path) {
       return reply(api_error{404, "Invalid URL (" + echo(r.method) + " " + echo(r.path) + ").",
                              std::nullopt, std::nullopt});

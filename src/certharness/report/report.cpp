@@ -4,6 +4,7 @@
 
 #include "certharness/json/json_writer.hpp"
 #include "certharness/json/text_escaping.hpp"
+#include "certharness/report/contract_source.hpp"
 #include "certharness/report/finding_json.hpp"
 
 namespace certharness {
@@ -14,6 +15,7 @@ std::string render_json(const validate_report& report) {
   std::string out;
   json_writer w(out);
   w.begin_object().key("command").string("validate");
+  write_contract_member(w, report.contract_source);
   w.key("subjects").begin_array();
   for (const subject_report& s : report.subjects) {
     w.begin_object().key("subject").string(s.subject).key("schema");  // vocabulary: not a check id
@@ -81,6 +83,7 @@ std::string render_text(const validate_report& report, bool color) {
       out.push_back('\n');
     }
   }
+  out += contract_line(report.contract_source);
   const summary_counts& c = report.summary;
   out += counted(c.subjects, "subject") + ": " + std::to_string(c.valid) + " valid, " +
          std::to_string(c.invalid) + " invalid (" + counted(c.errors, "error") + ", " +

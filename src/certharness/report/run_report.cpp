@@ -6,8 +6,9 @@
 
 #include "certharness/findings/check_catalogue.hpp"
 #include "certharness/json/json_writer.hpp"
-#include "certharness/report/finding_json.hpp"
 #include "certharness/json/text_escaping.hpp"
+#include "certharness/report/contract_source.hpp"
+#include "certharness/report/finding_json.hpp"
 
 namespace certharness {
 namespace {
@@ -245,6 +246,7 @@ std::string render_run_json(const run_report& report) {
   std::string out;
   json_writer w(out);
   w.begin_object().key("command").string(report.command);
+  write_contract_member(w, report.contract_source);
   w.key("subjects").begin_array();
   const std::set<std::string_view> with_errors = requests_with_errors(report.findings);
   for (const request_record& r : report.requests) write_subject(w, r, is_valid(r, with_errors));
@@ -282,6 +284,7 @@ std::string render_run_text(const run_report& report, bool color) {
   }
   const check_tally checks = report.checks();
   if (!checks.empty()) append_check_table(out, checks, color);
+  out += contract_line(report.contract_source);
   const summary_counts c = report.summary();
   out += counted(c.subjects, "request") + ": " + std::to_string(c.valid) + " valid, " +
          std::to_string(c.invalid) + " invalid (" + counted(c.errors, "error") + ", " +
@@ -316,6 +319,14 @@ std::string render_junit(const run_report& report) {
     attribute(out, "errors", "0");
     attribute(out, "skipped", "0");
     out += ">\n";
+    // Standard JUnit: properties come first in a testsuite. Only for a document's contract, so
+    // that a run without --spec writes what it always wrote.
+    if (report.contract_source != k_builtin_contract_source) {
+      out += "    <properties><property";
+      attribute(out, "name", "contract");
+      attribute(out, "value", report.contract_source);
+      out += "/></properties>\n";
+    }
     for (const auto& [check, c] : suite) append_testcase(out, group, check, c);
     out += "  </testsuite>\n";
   }

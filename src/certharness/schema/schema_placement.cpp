@@ -5,7 +5,6 @@
 #include <utility>
 
 #include "certharness/json/text_escaping.hpp"
-#include "certharness/schema/operation_table.hpp"
 
 namespace certharness {
 namespace {
@@ -37,20 +36,20 @@ placement placed(std::string_view schema, std::string reason) {
 placement unplaced(std::string reason) { return placement{std::nullopt, std::move(reason)}; }
 
 // The operation table says which schema answers which list and which body each request takes.
-std::string_view list_schema(operation_scope scope) {
-  for (const operation& op : operation_table::builtin().operations()) {
+std::string_view list_schema(const operation_table& table, operation_scope scope) {
+  for (const operation& op : table.operations()) {
     if (op.is_list && op.scope == scope) return op.success_schema();
   }
   return {};
 }
 
-std::string_view request_schema(certificate_operation kind) {
-  const operation* op = operation_table::builtin().find(kind);
+std::string_view request_schema(const operation_table& table, certificate_operation kind) {
+  const operation* op = table.find(kind);
   return op && op->request_schema ? std::string_view(*op->request_schema) : std::string_view{};
 }
 
 // The two list schemas differ only in their items' `object`: the items decide.
-placement place_list(const json_value* data) {
+placement place_list(const operation_table& table, const json_value* data) {
   bool org = false, project = false;
   if (data && data->is_array()) {
     for (const json_value& item : *data) {
@@ -66,22 +65,20 @@ placement place_list(const json_value* data) {
         "items: name the list schema with --schema");
   }
   if (project) {
-    return placed(list_schema(operation_scope::project),
+    return placed(list_schema(table, operation_scope::project),
                   "\"object\": \"list\" with \"organization.project.certificate\" items");
   }
   if (org) {
-    return placed(list_schema(operation_scope::organization),
+    return placed(list_schema(table, operation_scope::organization),
                   "\"object\": \"list\" with \"organization.certificate\" items");
   }
   // Empty, or no item says: both list schemas give the same verdict on everything but the
   // items' `object`, which is then wrong for both.
-  return placed(list_schema(operation_scope::organization),
+  return placed(list_schema(table, operation_scope::organization),
                 "\"object\": \"list\"; no item names its kind, checked as the organization list");
 }
 
-}  // namespace
-
-placement place_schema(const json_value& root) {
+placement place_by_content(const json_value& root, const operation_table& table) {
   if (!root.is_object()) {
     return unplaced("the document is " + std::string(to_string(root.type())) +
                     ", not an object: name the schema with --schema");
@@ -92,7 +89,7 @@ placement place_schema(const json_value& root) {
                       ", not a string: name the schema with --schema");
     }
     const std::string_view value = object->as_string();
-    if (value == "list") return place_list(root.find("data"));
+    if (value == "list") return place_list(table, root.find("data"));
     for (const auto& [object_type, schema] : k_by_object) {
       if (value == object_type) return placed(schema, "\"object\": " + quoted(value));
     }
@@ -100,16 +97,34 @@ placement place_schema(const json_value& root) {
   }
   if (root.find("error")) return placed("ErrorResponse", "an \"error\" member");
   if (root.find("certificate_ids")) {
-    return placed(request_schema(certificate_operation::activate_certificates),
+    return placed(request_schema(table, certificate_operation::activate_certificates),
                   "a \"certificate_ids\" member");
   }
   if (root.find("certificate")) {
-    return placed(request_schema(certificate_operation::upload_certificate),
+    return placed(request_schema(table, certificate_operation::upload_certificate),
                   "a \"certificate\" member");
   }
   return unplaced(
       "no \"object\", \"error\", \"certificate_ids\" or \"certificate\" member says what this is: "
       "name the schema with --schema");
+}
+
+}  // namespace
+
+placement place_schema(const json_value& root, const operation_table& operations,
+                       const schema_registry& schemas) {
+  placement p = place_by_content(root, operations);
+  // An older or newer document may lack the schema the content names (or the operation that
+  // names it): say so, rather than judge by a schema the contract does not have.
+  if (p.schema && p.schema->empty()) {
+    return unplaced("the contract has no operation naming the schema (by " + p.reason +
+                    "): name the schema with --schema");
+  }
+  if (p.schema && !schemas.contains(*p.schema)) {
+    return unplaced("the contract has no schema " + *p.schema + " (by " + p.reason +
+                    "): name the schema with --schema");
+  }
+  return p;
 }
 
 }  // namespace certharness

@@ -18,7 +18,8 @@ contract::contract(std::shared_ptr<const operation_table> operations,
 // contract is the compiled-in table and schemas; from_document() cannot translate yet.
 const contract& contract::builtin() {
   static const contract builtin_contract = [] {
-    auto document = parse_openapi(embedded_openapi_excerpt(), "built-in");
+    auto document =
+        parse_openapi(embedded_openapi_excerpt(), std::string(k_builtin_contract_source));
     if (!document) throw std::logic_error(document.error().describe("built-in excerpt"));
     return contract(std::shared_ptr<const operation_table>(&operation_table::builtin(),
                                                            [](const operation_table*) {}),

@@ -12,7 +12,6 @@
 #include "certharness/io/bounded_input.hpp"
 #include "certharness/io/byte_budget.hpp"
 #include "certharness/schema/schema_placement.hpp"
-#include "certharness/schema/schema_registry.hpp"
 
 namespace certharness {
 namespace fs = std::filesystem;
@@ -29,7 +28,8 @@ subject_report validate_document(std::string subject, std::string_view bytes,
       r.schema = options.schema;
       r.placed_by = "option";
     } else {
-      placement p = place_schema(root);
+      placement p =
+          place_schema(root, options.spec.get().operations(), options.spec.get().schemas());
       if (p.schema) {
         r.schema = std::move(p.schema);
         r.placed_by = std::move(p.reason);
@@ -40,7 +40,7 @@ subject_report validate_document(std::string subject, std::string_view bytes,
       }
     }
     if (r.schema) {
-      findings schema_findings = schema_registry::builtin().validate(root, *r.schema);
+      findings schema_findings = options.spec.get().schemas().validate(root, *r.schema);
       r.problems.insert(r.problems.end(), std::make_move_iterator(schema_findings.begin()),
                         std::make_move_iterator(schema_findings.end()));
     }
@@ -123,8 +123,8 @@ result<std::vector<validate_input>> collect_inputs(const std::vector<std::string
 
 result<validate_report> validate_inputs(const std::vector<validate_input>& inputs,
                                         const validate_options& options) {
-  schema_registry::builtin();  // compile once before the workers start
   validate_report report;
+  report.contract_source = options.spec.get().source();
   report.subjects.assign(inputs.size(), subject_report{});
   const std::size_t limit = std::min(options.limits.max_bytes, k_max_bytes_ceiling);
   byte_budget budget(limit + 1);
