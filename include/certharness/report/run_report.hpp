@@ -24,12 +24,12 @@ struct request_record {
 
 struct run_report {
   std::string command;  // "crawl" or "replay"
-  // contract::source() of the contract the run held the API to: "built-in" or the --spec path.
-  std::string contract_source{k_builtin_contract_source};
   std::vector<request_record> requests;
   std::vector<run_finding> findings;          // in the order found
   std::map<std::string, check_tally> groups;  // by group: what passed and failed there
   std::size_t skipped = 0;                    // replay: entries of other APIs, not checked
+  // contract::source() of the contract the run held the API to: "built-in" or the --spec path.
+  std::string contract_source{k_builtin_contract_source};
 
   check_tally checks() const;      // all groups merged
   summary_counts summary() const;  // subjects = requests; valid = requests without error

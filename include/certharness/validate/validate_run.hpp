@@ -36,9 +36,9 @@ struct summary_counts {
 };
 
 struct validate_report {
-  std::string contract_source{k_builtin_contract_source};  // contract::source() of options.spec
   std::vector<subject_report> subjects;
   summary_counts summary;
+  std::string contract_source{k_builtin_contract_source};  // contract::source() of options.spec
 };
 
 // One document. `bytes` may be anything. Throws std::invalid_argument when options.schema is
