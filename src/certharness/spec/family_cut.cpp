@@ -211,7 +211,7 @@ class family_walk {
         break;
       case node_kind::parameter:
       case node_kind::header:
-        push_member(node, "schema", node_kind::schema);
+        push_member(node, "schema", node_kind::schema);  // vocabulary: not a check id
         push_each(node.find("content"), node_kind::media_type);
         push_each(node.find("examples"), node_kind::example);
         break;
@@ -224,7 +224,7 @@ class family_walk {
         push_each(node.find("links"), node_kind::link);
         break;
       case node_kind::media_type:
-        push_member(node, "schema", node_kind::schema);
+        push_member(node, "schema", node_kind::schema);  // vocabulary: not a check id
         push_each(node.find("examples"), node_kind::example);
         if (const json_value* encoding = node.find("encoding");
             encoding != nullptr && encoding->is_object()) {
