@@ -92,6 +92,23 @@ TEST(parse_openapi, yaml_errors_name_their_place) {
   }
 }
 
+TEST(parse_openapi, the_decoders_limits_hold_for_yaml_as_for_json) {
+  // 17 numbers beyond double range: the strict decoder's cap (json.limits), whatever the format.
+  std::string yaml = "openapi: 3.1.0\nx:\n", json = R"({"openapi":"3.1.0","x":[)";
+  for (int i = 0; i < 17; ++i) {
+    yaml += "  - 1e400\n";
+    json += i ? ",1e400" : "1e400";
+  }
+  json += "]}";
+  auto from_yaml = parse_openapi(yaml, "t.yaml");
+  auto from_json = parse_openapi(json, "t.json");
+  ASSERT_FALSE(from_yaml);
+  ASSERT_FALSE(from_json);
+  EXPECT_EQ(from_yaml.error().message, from_json.error().message);
+  EXPECT_NE(from_yaml.error().message.find("beyond the range of a double"), std::string::npos)
+      << from_yaml.error().describe("t.yaml");
+}
+
 TEST(parse_openapi, refuses_a_yaml_document_over_the_limit_before_parsing) {
   spec_limits limits;
   limits.max_bytes = 64;

@@ -54,7 +54,7 @@ std::optional<spec_error> check_text(std::string_view bytes) {
     const auto byte = static_cast<unsigned char>(bytes[i]);
     const std::size_t n = utf8_sequence_length(bytes, i);
     char hex[8];
-    std::snprintf(hex, sizeof hex, "0x%02X", byte);
+    if (n == 0 || byte < 0x20) std::snprintf(hex, sizeof hex, "0x%02X", byte);
     if (n == 0) {
       return spec_error{"",
                         std::string("invalid UTF-8: byte ") + hex +
