@@ -86,6 +86,8 @@ TEST(yaml_to_json, quoted_and_block_scalars_are_strings) {
       {"- '20'\n- \"true\"\n- 'null'\n- \"\"\n- ! 12\n- ! true",
        R"(["20","true","null","","12","true"])"},
       {"a: |\n  x\n   y\nb: >\n  x\n  y\nc: |-\n  z\n", R"({"a":"x\n y\n","b":"x y\n","c":"z"})"},
+      // \N and \_ as UTF-8 (yaml-cpp 0.7 gives lone bytes: jbeder/yaml-cpp#803).
+      {"a: \"\\N\\_\\L\\P\\x85\"", "{\"a\":\"\xc2\x85\xc2\xa0\xe2\x80\xa8\xe2\x80\xa9\xc2\x85\"}"},
       {"a: \"\\u00e9\\x41\\t\\\"\"\nb: 'it''s'\nc: é",
        "{\"a\":\"\xc3\xa9"
        "A\\t\\\"\",\"b\":\"it's\",\"c\":\"\xc3\xa9\"}"},
@@ -161,6 +163,7 @@ TEST(yaml_to_json, refuses_malformed_yaml_with_yaml_cpps_position) {
       {"a: 'open", "YAML: illegal EOF in scalar", 1, 9},
       {"a: \"\\ud800\"", "YAML: invalid unicode", 1, 11},
       {"a: [1, 2]]", "YAML: ", 1, 10},
+      {"\xc3\xa9: [1, 2]]", "YAML: ", 1, 11},  // columns in bytes
   });
 }
 
@@ -169,6 +172,7 @@ TEST(yaml_to_json, refuses_bytes_that_are_not_yaml_text_before_parsing) {
       {"a: \xff", "invalid UTF-8: byte 0xFF", 1, 4},
       {"a: b\nc: \xc3\x28", "invalid UTF-8: byte 0xC3", 2, 4},
       {"a: \xed\xa0\x80", "invalid UTF-8", 1, 4},  // a UTF-16 surrogate
+      {"\xc3\xa9: \xc3", "invalid UTF-8", 1, 5},   // columns count bytes, as yaml-cpp's do
       {"a: b\x04"
        "c: d",
        "control character 0x04", 1, 5},

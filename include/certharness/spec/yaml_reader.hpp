@@ -5,7 +5,8 @@
 //
 // What is accepted (a JSON-compatible subset of YAML 1.2, core schema):
 // - Input: UTF-8 only (no UTF-16/32), no control characters but tab, LF and CR (yaml-cpp would
-//   take a raw 0x04 byte for the end of the stream). Escapes in double-quoted scalars are fine.
+//   take a raw 0x04 byte for the end of the stream). Escapes in double-quoted scalars are fine
+//   (\N and \_ are repaired to UTF-8: yaml-cpp 0.7 writes them as lone bytes, its issue #803).
 // - One document: a second document in the stream ("---" again) is an error; so is an empty
 //   stream.
 // - Plain (unquoted) scalars by the YAML 1.2 core schema: null, Null, NULL, ~ and the empty
@@ -31,8 +32,9 @@
 //   error when it is met, before yaml-cpp's own 2000-level recursion guard.
 // JSON is YAML 1.2 flow style, so the JSON text this returns reads back to itself.
 //
-// Every error carries the line and column (1-based) of the YAML text where yaml-cpp or this
-// reader stopped; the pointer is "". Never throws for bad input; only std::bad_alloc escapes.
+// Every error carries the line and column (1-based, columns in bytes as yaml-cpp counts them) of
+// the YAML text where yaml-cpp or this reader stopped; the pointer is "". Never throws for bad
+// input; only std::bad_alloc escapes.
 #pragma once
 
 #include <string>

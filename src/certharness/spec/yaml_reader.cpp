@@ -70,11 +70,34 @@ std::optional<spec_error> check_text(std::string_view bytes) {
     if (byte == '\n') {
       ++line, column = 1;
     } else {
-      ++column;
+      column += n;  // in bytes, as yaml-cpp counts
     }
     i += n;
   }
   return std::nullopt;
+}
+
+// yaml-cpp 0.7 writes the escapes \N (U+0085) and \_ (U+00A0) as the single bytes 0x85 and 0xA0,
+// not UTF-8 (jbeder/yaml-cpp#803). The input is checked UTF-8, so a lone 0x85/0xA0 in a value
+// can only be one of these: each gets its lead byte 0xC2. Anything else still invalid is refused.
+bool repair_escapes(std::string& value) {
+  if (is_valid_utf8(value)) return true;
+  std::string fixed;
+  fixed.reserve(value.size() + 8);
+  for (std::size_t i = 0; i < value.size();) {
+    const std::size_t n = utf8_sequence_length(value, i);
+    const auto byte = static_cast<unsigned char>(value[i]);
+    if (n == 0 && (byte == 0x85 || byte == 0xA0)) {
+      (fixed += '\xC2') += value[i++];
+    } else if (n == 0) {
+      return false;
+    } else {
+      fixed.append(value, i, n);
+      i += n;
+    }
+  }
+  value = std::move(fixed);
+  return true;
 }
 
 // A plain scalar by the YAML 1.2 core schema.
@@ -176,10 +199,11 @@ class json_events final : public YAML::EventHandler {
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                 const std::string& value) override {
     if (tag != "?" && tag != "!") stop(mark, "tag '" + tag + "' is not read (only untagged YAML)");
-    if (!is_valid_utf8(value)) stop(mark, "a scalar's escapes make invalid UTF-8");
+    std::string text = value;
+    if (!repair_escapes(text)) stop(mark, "a scalar's escapes make invalid UTF-8");
     const bool plain = tag == "?";
-    scalar(mark, plain, value);
-    name(anchor, anchored{anchored::scalar, plain, value, 0, 0, 0});
+    scalar(mark, plain, text);
+    name(anchor, anchored{anchored::scalar, plain, std::move(text), 0, 0, 0});
   }
 
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
