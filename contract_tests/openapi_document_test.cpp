@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "test_support.hpp"
+
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -118,6 +120,24 @@ TEST(parse_openapi, refuses_a_yaml_document_over_the_limit_before_parsing) {
   ASSERT_FALSE(doc);
   EXPECT_EQ(doc.error().describe("big.yaml"),
             "big.yaml: at /: the document is 118 bytes, over the limit of 64 bytes");
+}
+
+TEST(load_openapi_file, refuses_a_file_over_the_limit_before_reading_it_whole) {
+  // A 100 MB document, in small: the limit is what matters, not the size.
+  const std::filesystem::path dir = test_support::fresh_test_dir("openapi_document");
+  const std::filesystem::path path = dir / "big.yaml";
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << "openapi: 3.1.0\nx: [";
+    for (int i = 0; i < 1000; ++i) out << "1, ";
+  }
+  spec_limits limits;
+  limits.max_bytes = 1000;
+  auto doc = load_openapi_file(path.string(), limits);
+  std::filesystem::remove_all(dir);
+  ASSERT_FALSE(doc);
+  EXPECT_NE(doc.error().message.find("over the limit of 1000 bytes"), std::string::npos)
+      << doc.error().describe(path.string());
 }
 
 constexpr const char* excerpt_json =
