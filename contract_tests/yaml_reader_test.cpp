@@ -208,6 +208,12 @@ TEST(yaml_to_json, alias_expansion_stops_at_the_byte_limit) {
       << r.error().describe("yaml");
   ASSERT_TRUE(r.error().position);
   EXPECT_EQ(r.error().position->line, 6u) << r.error().describe("yaml");  // 10^6 * ~6 bytes
+  // Scalar anchors too.
+  std::string scalars = "a: &a " + std::string(100, 'x') + "\nb: [";
+  for (int i = 0; i < 100; ++i) scalars += "*a, ";
+  scalars += "]\n";
+  limits.max_bytes = 4096;
+  expect_refuses({{scalars, "expanding this alias", 2, 157}}, limits);
   // The default limit (64 MB) refuses it too.
   const auto by_default = yaml_to_json(yaml);
   EXPECT_FALSE(by_default) << "JSON of " << by_default->size() << " bytes";

@@ -19,7 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   using certharness::checks;
   constexpr certharness::fuzz::failure fail{"fuzz_yaml_reader", "json", "again"};
   certharness::spec_limits limits;
-  limits.max_bytes = std::size_t{1} << 20;  // aliases may expand up to here
+  limits.max_bytes = std::size_t{1} << 18;  // aliases may expand up to here
   limits.max_depth = 64;
   const auto json = certharness::yaml_to_json(certharness::fuzz::as_text(data, size), limits);
   if (!json) {

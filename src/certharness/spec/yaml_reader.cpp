@@ -216,16 +216,14 @@ class json_events final : public YAML::EventHandler {
       case anchored::null:
         return OnNull(mark, 0);
       case anchored::scalar:
+        if (out_.size() + a->text.size() > limits_.max_bytes) over_by_alias(mark);
         return scalar(mark, a->plain, a->text);
       default:
         break;
     }
     if (key_next()) stop(mark, "a map key must be a scalar, not a sequence or map");
     if (frames_.size() + a->height > limits_.max_depth) too_deep(mark);
-    if (out_.size() + a->size + 1 > limits_.max_bytes) {
-      stop(mark, "expanding this alias takes the document's JSON form over the limit of " +
-                     std::to_string(limits_.max_bytes) + " bytes");
-    }
+    if (out_.size() + a->size + 1 > limits_.max_bytes) over_by_alias(mark);
     out_.reserve(out_.size() + a->size + 1);  // no reallocation under the copy's source
     w_.raw(std::string_view(out_.data() + a->start, a->size));
     value_written(a->height);
@@ -277,6 +275,11 @@ class json_events final : public YAML::EventHandler {
                                         std::to_string(limits_.max_bytes) + " bytes",
                                     std::nullopt}};
     }
+  }
+
+  [[noreturn]] void over_by_alias(const YAML::Mark& mark) const {
+    stop(mark, "expanding this alias takes the document's JSON form over the limit of " +
+                   std::to_string(limits_.max_bytes) + " bytes");
   }
 
   [[noreturn]] void too_deep(const YAML::Mark& mark) const {
