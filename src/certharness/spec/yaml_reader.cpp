@@ -190,6 +190,7 @@ class json_events final : public YAML::EventHandler {
   void OnDocumentEnd() override {}
 
   void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    last_mark_ = mark;
     if (key_next()) stop(mark, "a null map key (empty, ~ or null) has no JSON spelling");
     w_.null();
     value_written(0);
@@ -198,6 +199,7 @@ class json_events final : public YAML::EventHandler {
 
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                 const std::string& value) override {
+    last_mark_ = mark;
     if (tag != "?" && tag != "!") stop(mark, "tag '" + tag + "' is not read (only untagged YAML)");
     std::string text = value;
     if (!repair_escapes(text)) stop(mark, "a scalar's escapes make invalid UTF-8");
@@ -207,6 +209,7 @@ class json_events final : public YAML::EventHandler {
   }
 
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    last_mark_ = mark;
     const anchored* a = anchor < anchors_.size() ? &anchors_[anchor] : nullptr;
     if (a == nullptr || a->kind == anchored::open) {
       stop(mark,
@@ -270,10 +273,8 @@ class json_events final : public YAML::EventHandler {
 
   void check_size() const {
     if (out_.size() > limits_.max_bytes) {
-      throw stop_reading{spec_error{"",
-                                    "the document's JSON form is over the limit of " +
-                                        std::to_string(limits_.max_bytes) + " bytes",
-                                    std::nullopt}};
+      stop(last_mark_, "the document's JSON form is over the limit of " +
+                           std::to_string(limits_.max_bytes) + " bytes");
     }
   }
 
@@ -318,6 +319,7 @@ class json_events final : public YAML::EventHandler {
   }
 
   void open(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor, bool map) {
+    last_mark_ = mark;
     if (tag != "?" && tag != "!") stop(mark, "tag '" + tag + "' is not read (only untagged YAML)");
     if (key_next()) stop(mark, "a map key must be a scalar, not a sequence or map");
     if (frames_.size() >= limits_.max_depth) too_deep(mark);
@@ -349,6 +351,7 @@ class json_events final : public YAML::EventHandler {
   std::vector<frame> frames_;
   std::vector<anchored> anchors_;  // by yaml-cpp's anchor id (1, 2, ...)
   int documents_ = 0;
+  YAML::Mark last_mark_;  // of the last node begun: where a size error is reported
 };
 
 }  // namespace
