@@ -26,6 +26,8 @@ fi
 # No CMAKE_BUILD_TYPE: the optimisation level is OSS-Fuzz's too (-O1 ... in $CXXFLAGS).
 # CERTHARNESS_FUZZ_ENGINE=libfuzzer builds LLVMFuzzerTestOneInput targets without a replay main;
 # CERTHARNESS_FUZZ_LINK_FLAGS makes them link $LIB_FUZZING_ENGINE instead of -fsanitize=fuzzer.
+# The runner image has none of the build image's -dev packages' shared libraries: yaml-cpp
+# (Debian/Ubuntu ship no libyaml-cpp.a) is copied into $OUT/lib, found through $ORIGIN/lib.
 cmake -S "$src_dir" -B "$build_dir" "${generator[@]}" \
   -DCMAKE_C_COMPILER="$CC" -DCMAKE_CXX_COMPILER="$CXX" \
   -DCMAKE_C_FLAGS="$CFLAGS" -DCMAKE_CXX_FLAGS="$CXXFLAGS" \
@@ -34,6 +36,7 @@ cmake -S "$src_dir" -B "$build_dir" "${generator[@]}" \
   -DCERTHARNESS_BUILD_FUZZ=ON -DCERTHARNESS_SANITIZE=OFF \
   -DCERTHARNESS_FUZZ_ENGINE=libfuzzer \
   -DCERTHARNESS_FUZZ_LINK_FLAGS="$LIB_FUZZING_ENGINE" \
+  -DCMAKE_BUILD_RPATH='$ORIGIN/lib' \
   --no-warn-unused-cli
 cmake --build "$build_dir" --parallel "$jobs"
 
@@ -83,6 +86,26 @@ PY
   fi
 }
 
+# The shared libraries a target needs that the runner image lacks, into $OUT/lib; fails unless
+# the copied binary then finds them there (its RUNPATH is $ORIGIN/lib).
+runner_libs_pattern='libyaml-cpp\.so'
+runner_libs() {  # runner_libs <binary>: "<name> <resolved path>" per matching dependency
+  ldd "$1" | awk -v p="$runner_libs_pattern" '$1 ~ p && $2 == "=>" { print $1, $3 }'
+}
+copy_runner_libs() {
+  local binary="$1" name path
+  mkdir -p "$OUT/lib"
+  while read -r name path; do
+    [ -f "$OUT/lib/$name" ] || cp -L "$path" "$OUT/lib/$name"
+  done < <(runner_libs "$binary")
+  while read -r name path; do
+    if [ "$(realpath "$(dirname "$path")" 2>/dev/null)" != "$(realpath "$OUT/lib")" ]; then
+      echo "build.sh: $binary finds $name at $path, not in $OUT/lib" >&2
+      exit 1
+    fi
+  done < <(runner_libs "$binary")
+}
+
 mkdir -p "$OUT"
 count=0
 for cpp in "$src_dir"/fuzz/fuzz_*.cpp; do
@@ -94,6 +117,7 @@ for cpp in "$src_dir"/fuzz/fuzz_*.cpp; do
     exit 1
   fi
   cp "$binary" "$OUT/$target"
+  copy_runner_libs "$OUT/$target"
 
   max_len="$(default_max_len "$target")"
   corpus="$src_dir/corpus/fuzz/$target"

@@ -5,6 +5,7 @@
 #include "certharness/http/url.hpp"
 #include "certharness/io/bounded_input.hpp"
 #include "certharness/json/json_pointer.hpp"
+#include "certharness/spec/yaml_reader.hpp"
 
 namespace certharness {
 
@@ -39,7 +40,10 @@ result<openapi_document, spec_error> from_json(std::string_view bytes, std::stri
   decode_result decoded = decode_json(bytes, decode_limits{limits.max_bytes, limits.max_depth});
   if (!decoded.ok()) {
     for (const finding& f : decoded.problems) {
-      if (f.level == severity::error) return failure(error_at(f.pointer, f.message, f.position));
+      if (f.level != severity::error) continue;
+      // A position in the JSON text made from YAML would mislead: the pointer says where.
+      return failure(
+          error_at(f.pointer, f.message, format == spec_format::json ? f.position : std::nullopt));
     }
     return failure(error_at("", "the document is not JSON"));
   }
@@ -62,7 +66,9 @@ result<openapi_document, spec_error> parse_openapi(std::string_view bytes, std::
                                     std::to_string(limits.max_bytes) + " bytes"));
   }
   if (looks_like_json(bytes)) return from_json(bytes, std::move(source), spec_format::json, limits);
-  return failure(error_at("", "YAML documents are not read yet"));
+  result<std::string, spec_error> json = yaml_to_json(bytes, limits);
+  if (!json) return failure(json.error());
+  return from_json(*json, std::move(source), spec_format::yaml, limits);
 }
 
 result<openapi_document, spec_error> load_openapi_file(const std::string& path,
