@@ -708,23 +708,27 @@ class linter {
       case node_kind::header:
       case node_kind::media_type: {
         if (const json_value* example = node.find("example")) {
-          example_value(f.subject, "the example at " + pointer_ + "/example", pointer_ + "/example",
-                        *example, targets_[f.target]);
+          const std::string_view what = f.kind == node_kind::media_type  ? "a media type"
+                                        : f.kind == node_kind::parameter ? "a parameter"
+                                                                         : "a header";
+          example_value(f.subject,
+                        "the example of " + std::string(what) + " in " + subjects_[f.subject],
+                        pointer_ + "/example", *example, targets_[f.target]);
         }
         break;
       }
       case node_kind::example_object: {
         const example_target& target = targets_[f.target];
+        const std::string label =
+            "the example" + (node.key().empty() ? "" : " \"" + excerpt(node.key(), 40) + "\"") +
+            " in " + subjects_[f.subject];
         if (const json_value* value = node.find("value")) {
-          example_value(f.subject, "the example at " + pointer_ + "/value", pointer_ + "/value",
-                        *value, target);
+          example_value(f.subject, label, pointer_ + "/value", *value, target);
         } else if (node.find("externalValue") != nullptr) {
           ++out_.examples;
           add(f.subject, k_examples,
               finding{checks::spec_example_unjudged, pointer_ + "/externalValue", "",
-                      "the example at " + pointer_ +
-                          " is not judged: an externalValue is not "
-                          "fetched"});
+                      label + " is not judged: an externalValue is not fetched"});
           tally(k_examples, checks::spec_example_unjudged, false);
         }
         break;
@@ -743,17 +747,19 @@ class linter {
     const json_value& node = *f.node;
     const example_target& target = targets_[f.target];
     const example_target inline_target{"", "its schema is inline, not a component"};
-    const example_target& use =
-        target.name.empty() && target.why_not.empty() ? inline_target : target;
+    const bool is_inline = target.name.empty() && target.why_not.empty();
+    const example_target& use = is_inline ? inline_target : target;
+    // A component's own examples are "of" it; a property's are "in" it, at their pointer.
+    const std::string label =
+        (is_inline ? "an example in " : "the example of ") + subjects_[f.subject];
     if (const json_value* example = node.find("example")) {
-      example_value(f.subject, "the example at " + pointer_ + "/example", pointer_ + "/example",
-                    *example, use);
+      example_value(f.subject, label, pointer_ + "/example", *example, use);
     }
     if (const json_value* examples = node.find("examples"); examples && examples->is_array()) {
       for (std::size_t i = 0; i < examples->size(); ++i) {
         std::string p = pointer_ + "/examples";
         append_pointer_index(p, i);
-        example_value(f.subject, "the example at " + p, p, (*examples)[i], use);
+        example_value(f.subject, label, p, (*examples)[i], use);
       }
     }
     const json_value* meta = node.find("x-oaiMeta");
@@ -761,11 +767,13 @@ class linter {
     const json_value* example = meta->find("example");
     if (example == nullptr) return;
     const std::string p = pointer_ + "/x-oaiMeta/example";
-    const std::string label = "the x-oaiMeta example of " + subjects_[f.subject];
+    const std::string meta_label =
+        (is_inline ? "an x-oaiMeta example in " : "the x-oaiMeta example of ") +
+        subjects_[f.subject];
     if (example->is_string()) {
-      example_text(f.subject, label, p, example->as_string(), use);
+      example_text(f.subject, meta_label, p, example->as_string(), use);
     } else {
-      example_value(f.subject, label, p, *example, use);
+      example_value(f.subject, meta_label, p, *example, use);
     }
   }
 
