@@ -278,6 +278,32 @@ TEST(spec_lint, trailing_commas_are_json_syntax_with_the_place_in_the_example_th
   EXPECT_EQ(r.groups.at("examples").at("schema").passed, 1U);
 }
 
+TEST(spec_lint, many_trailing_commas_are_dropped_in_one_pass_and_listed_first_five) {
+  // 20,000 arrays "[1,]" in one list, with CRLF line ends: positions count bytes and '\n' as the
+  // decoder's do (position_of).
+  std::string text = "[";
+  for (int i = 0; i < 20000; ++i) text += (i ? ",\\r\\n" : "") + std::string("[1,]");
+  text += "]";
+  const spec_lint_report r =
+      lint_text(get_operation(R"(,"x-oaiMeta":{"examples":{"response":")" + text + R"("}})"));
+  const std::vector<finding> recovered = of_check(r, checks::spec_example_recovered);
+  ASSERT_EQ(recovered.size(), 1U) << dump(r);
+  EXPECT_NE(recovered[0].message.find("the trailing commas at line 1, column 4, line 2, column 3, "
+                                      "line 3, column 3, line 4, column 3, line 5, column 3 and "
+                                      "19995 more are dropped; so recovered, "),
+            std::string::npos)
+      << recovered[0].message;
+  std::string unescaped = text;  // the example's own text, for position_of
+  for (std::size_t at; (at = unescaped.find("\\r\\n")) != std::string::npos;) {
+    unescaped.replace(at, 4, "\r\n");
+  }
+  ASSERT_TRUE(recovered[0].position);
+  const text_position expected = position_of(unescaped, unescaped.find(",]"));
+  EXPECT_EQ(recovered[0].position->offset, expected.offset);
+  EXPECT_EQ(recovered[0].position->line, expected.line);
+  EXPECT_EQ(recovered[0].position->column, expected.column);
+}
+
 TEST(spec_lint, an_example_that_stays_broken_without_its_trailing_commas_is_not_recovered) {
   for (const std::string text : {R"([1,,])",
                                  R"({\"a\": 1,})"

@@ -1,5 +1,6 @@
 #include "certharness/spec/spec_lint.hpp"
 
+#include <algorithm>
 #include <array>
 #include <deque>
 #include <optional>
@@ -449,7 +450,7 @@ class linter {
 
   // The schema of the first 2xx response's application/json content, followed through "$ref"s.
   // nullptr when there is none.
-  const json_value* success_schema(const json_value& operation, std::string& pointer) const {
+  const json_value* success_schema(const json_value& operation) const {
     const json_value* responses = operation.find("responses");
     if (responses == nullptr || !responses->is_object()) return nullptr;
     // "200" first, then the other 2xx codes and "2XX" in document order.
@@ -460,13 +461,11 @@ class linter {
           code.size() == 3 && code[0] == '2' &&
           ((code[1] >= '0' && code[1] <= '9' && code[2] >= '0' && code[2] <= '9') ||
            code.substr(1) == "XX" || code.substr(1) == "xx");
-      if (!success) continue;
-      if (code == "200") {
-        candidates.insert(candidates.begin(), &r);
-      } else {
-        candidates.push_back(&r);
-      }
+      if (success) candidates.push_back(&r);
     }
+    const auto ok = std::find_if(candidates.begin(), candidates.end(),
+                                 [](const json_value* r) { return r->key() == "200"; });
+    if (ok != candidates.end()) std::rotate(candidates.begin(), ok, ok + 1);
     for (const json_value* r : candidates) {
       const json_value* response = followed(root_, r);
       if (response == nullptr || !response->is_object()) continue;
@@ -476,8 +475,6 @@ class linter {
         if (!is_json_media_type(media.key()) || !media.is_object()) continue;
         const json_value* schema = media.find(k_schema);
         if (schema == nullptr) continue;
-        pointer += "/responses";
-        append_pointer_token(pointer, r->key());
         return schema;
       }
     }
@@ -601,8 +598,8 @@ class linter {
       return out;
     }
     ++out_.judged;
-    const std::string prefix =
-        label + (recovered ? " (recovered)" : "") + ", as " + target.name + ": ";
+    const std::string name = excerpt(target.name, k_max_quoted);
+    const std::string prefix = label + (recovered ? " (recovered)" : "") + ", as " + name + ": ";
     bool schema_ok = true, declared = true;
     out.found = schemas_.validate(value, target.name);
     for (finding& f : out.found) {
@@ -613,7 +610,6 @@ class linter {
     }
     tally(k_examples, checks::schema, schema_ok);
     tally(k_examples, checks::schema_unknown_property, declared);
-    const std::string name = excerpt(target.name, k_max_quoted);
     out.verdict = out.found.empty() ? "it is valid as " + name
                                     : "it has " + counted(out.found.size(), "finding") + " as " +
                                           name + ", marked (recovered)";
@@ -629,8 +625,7 @@ class linter {
     const json_value* examples = meta->find("examples");
     if (examples == nullptr) return;
     const std::string base = pointer_ + "/x-oaiMeta/examples";
-    std::string success_pointer = pointer_;
-    const json_value* success = success_schema(operation, success_pointer);
+    const json_value* success = success_schema(operation);
     const example_target response_target =
         target_for(success, "the operation has no 2xx application/json schema",
                    "the operation's success schema");
@@ -690,8 +685,7 @@ class linter {
     }
     switch (f.kind) {
       case node_kind::operation: {
-        std::string success_pointer = pointer_;
-        const bool has_success = success_schema(node, success_pointer) != nullptr;
+        const bool has_success = success_schema(node) != nullptr;
         if (!has_success) {
           add(f.subject, k_consistency,
               finding{checks::spec_no_success_schema,
