@@ -156,7 +156,8 @@ TEST(spec_lint, refs_must_resolve_locally_and_cycles_end) {
                                               "bad":{"$ref":"#/components/schemas/Nope"},
                                               "num":{"$ref":7}},
                "example":{"$ref":"#/not/checked"}},
-          "B":{"type":"array","items":{"$ref":"#/components/schemas/A"}}}})");
+          "B":{"type":"array","items":{"$ref":"#/components/schemas/A"},
+               "allOf":[{"$ref":"#"}]}}})");
   const spec_lint_report r = lint_text(doc);
   std::map<std::string, std::string> found;  // pointer -> message
   for (const finding& f : of_check(r, checks::spec_unresolved_ref)) found[f.pointer] = f.message;
@@ -171,8 +172,9 @@ TEST(spec_lint, refs_must_resolve_locally_and_cycles_end) {
       {"/components/schemas/A/properties/num/$ref", "\"$ref\" is not a string"},
   };
   EXPECT_EQ(found, expected) << dump(r);
-  // A -> B -> A: each walked once; the refs that resolve pass.
-  EXPECT_EQ(r.groups.at("consistency").at("spec.unresolved_ref").passed, 3U);
+  // A -> B -> A, and B -> the whole document (walked as a schema): each walked once; the refs
+  // that resolve pass.
+  EXPECT_EQ(r.groups.at("consistency").at("spec.unresolved_ref").passed, 4U);
 }
 
 TEST(spec_lint, every_operation_needs_a_2xx_json_schema) {

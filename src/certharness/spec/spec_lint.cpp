@@ -797,7 +797,9 @@ class linter {
     tally(k_consistency, checks::spec_unresolved_ref, true);
     if (!target->is_object() || walked_.contains(target) || !queued_.insert(target).second) return;
     // A component is its own subject: what it says holds for every operation using it.
-    const std::string label = excerpt(std::string_view(*pointer).substr(1), k_max_quoted);
+    // ("#" is the whole document: its pointer is "", which has no '/' to drop.)
+    const std::string label =
+        pointer->empty() ? "#" : excerpt(std::string_view(*pointer).substr(1), k_max_quoted);
     example_target judged_by = targets_[f.target];
     if (f.kind == node_kind::schema) {
       const std::optional<std::string> name = component_name(f.node);
