@@ -12,6 +12,7 @@
 #include "certharness/http/url.hpp"
 #include "certharness/json/json_pointer.hpp"
 #include "certharness/json/text_escaping.hpp"
+#include "certharness/json/trailing_commas.hpp"
 #include "certharness/spec/contract.hpp"
 #include "certharness/spec/openapi_document.hpp"
 
@@ -52,8 +53,6 @@ std::string operation_label(const json_value& operation, std::string_view method
   return upper(method) + " " + excerpt(path_template, k_max_quoted);
 }
 
-bool json_blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
 // "application/json", with or without parameters ("application/json; charset=utf-8").
 bool is_json_media_type(std::string_view type) {
   constexpr std::string_view json = "application/json";
@@ -93,62 +92,6 @@ const json_value* followed(const json_value& root, const json_value* node) {
 }
 
 // --- trailing commas ------------------------------------------------------------------------
-
-// The text without the commas that stand right before a ']' or '}' (blanks between) after a
-// value, and where each was. Commas inside strings are never touched; neither is one after
-// '[', '{', ':' or another comma, which is a different mistake. nullopt when there is none.
-struct recovered_text {
-  std::string text;
-  std::vector<text_position> dropped;
-};
-
-std::optional<recovered_text> without_trailing_commas(std::string_view text) {
-  recovered_text out;
-  bool in_string = false, escaped = false;
-  char last = 0;  // the last significant byte outside strings (a string's closing quote counts)
-  text_position at;
-  std::size_t copied = 0;  // text[copied, i) is still to be copied into out.text
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    at.offset = i;
-    if (in_string) {
-      if (escaped) {
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
-      } else if (c == '"') {
-        in_string = false;
-        last = '"';
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == ',') {
-      std::size_t next = i + 1;
-      while (next < text.size() && json_blank(text[next])) ++next;
-      const bool closes = next < text.size() && (text[next] == ']' || text[next] == '}');
-      const bool after_value =
-          last != 0 && last != '[' && last != '{' && last != ':' && last != ',';
-      if (closes && after_value) {
-        out.text.append(text.substr(copied, i - copied));
-        copied = i + 1;
-        out.dropped.push_back(at);
-      } else {
-        last = c;
-      }
-    } else if (!json_blank(c)) {
-      last = c;
-    }
-    if (c == '\n') {
-      ++at.line;
-      at.column = 1;
-    } else {
-      ++at.column;
-    }
-  }
-  if (out.dropped.empty()) return std::nullopt;
-  out.text.append(text.substr(copied));
-  return out;
-}
 
 std::string where(const text_position& p) {
   return "line " + std::to_string(p.line) + ", column " + std::to_string(p.column);
@@ -545,7 +488,7 @@ class linter {
       return;
     }
     if (!syntax) return;
-    const std::optional<recovered_text> recovered = without_trailing_commas(text);
+    const std::optional<trailing_commas_dropped> recovered = without_trailing_commas(text);
     if (!recovered) return;
     decode_result again = decode_json(recovered->text);
     if (!again.ok()) return;
