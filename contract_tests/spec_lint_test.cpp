@@ -197,6 +197,16 @@ TEST(spec_lint, every_operation_needs_a_2xx_json_schema) {
   EXPECT_EQ(r.groups.at("consistency").at("spec.no_success_schema").passed, 1U);
 }
 
+TEST(spec_lint, an_operation_without_an_operation_id_is_named_by_method_and_path) {
+  const spec_lint_report r =
+      lint_text(document(R"({"/organization/certificates":{"get":{"responses":{"204":{}}}}})"));
+  EXPECT_EQ(r.operations, std::vector<std::string>{"get /organization/certificates"});
+  ASSERT_EQ(r.findings.size(), 1U) << dump(r);
+  EXPECT_EQ(r.findings[0].request, "get /organization/certificates");
+  EXPECT_EQ(r.findings[0].what.message.rfind("get /organization/certificates has no 2xx", 0), 0U)
+      << r.findings[0].what.message;
+}
+
 TEST(spec_lint, paths_outside_the_family_are_not_linted) {
   const spec_lint_report r = lint_text(document(R"({"/organization/projects/{p}/users/{id}":{
       "get":{"operationId":"other","responses":{}}}})"));

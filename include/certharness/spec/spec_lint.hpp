@@ -24,7 +24,7 @@ class contract;
 
 struct spec_lint_report {
   // The family's operations in document order ("listOrganizationCertificates", or
-  // "GET /organization/..." without an operationId): the subjects a report counts.
+  // "get /organization/..." without an operationId): the subjects a report counts.
   std::vector<std::string> operations;
   // In the order found. `request` is what the finding belongs to: an operation, or a component
   // ("components/schemas/Certificate") for what is shared; `group` is "examples" or

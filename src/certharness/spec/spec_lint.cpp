@@ -35,22 +35,15 @@ bool is_method(std::string_view key) {
   return false;
 }
 
-std::string upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  }
-  return out;
-}
-
-// "listOrganizationCertificates", or "GET /organization/certificates" without an operationId.
+// "listOrganizationCertificates", or "get /organization/certificates" (the method as the
+// document spells it) without an operationId.
 std::string operation_label(const json_value& operation, std::string_view method,
                             std::string_view path_template) {
   const json_value* id = operation.find("operationId");
   if (id != nullptr && id->is_string() && !id->as_string().empty()) {
     return excerpt(id->as_string(), k_max_quoted);
   }
-  return upper(method) + " " + excerpt(path_template, k_max_quoted);
+  return std::string(method) + " " + excerpt(path_template, k_max_quoted);
 }
 
 // "application/json", with or without parameters ("application/json; charset=utf-8").
