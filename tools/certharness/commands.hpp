@@ -15,5 +15,6 @@ command_runner add_serve_command(CLI::App& app);
 command_runner add_crawl_command(CLI::App& app);
 command_runner add_replay_command(CLI::App& app);
 command_runner add_spec_schemas_command(CLI::App& app);
+command_runner add_spec_lint_command(CLI::App& app);
 
 }  // namespace certharness::cli

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
       {"crawl", certharness::cli::add_crawl_command(app)},
       {"replay", certharness::cli::add_replay_command(app)},
       {"spec-schemas", certharness::cli::add_spec_schemas_command(app)},
+      {"spec-lint", certharness::cli::add_spec_lint_command(app)},
   };
   try {
     app.parse(argc, argv);

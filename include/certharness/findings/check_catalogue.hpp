@@ -47,6 +47,17 @@ inline constexpr check_info k_check_catalogue[] = {
     {"schema", severity::error, "The body violates the schema for its operation and status"},
     {"schema.unknown_property", severity::note, "A property the spec does not declare (API drift)"},
     {"schema.unplaced", severity::error, "The document does not say which schema it is"},
+    // spec-lint: the OpenAPI document itself, for the family (spec/spec_lint.hpp).
+    {"spec.example_recovered", severity::note,
+     "An example that is not JSON is JSON once its trailing commas are dropped: judged so"},
+    {"spec.example_unjudged", severity::note,
+     "An example whose schema is not a component the contract holds: decoded, not judged"},
+    {"spec.path_parameter", severity::error,
+     "A path template's {param} is not a declared path parameter, or a declared one is not in it"},
+    {"spec.unresolved_ref", severity::error,
+     "A $ref reached from the family is external, malformed or resolves to nothing"},
+    {"spec.no_success_schema", severity::error,
+     "An operation has no 2xx response with an application/json schema"},
     {"error.shape", severity::error, "An error status whose body is not an ErrorResponse"},
     {"request.accepted_invalid", severity::error,
      "A negative probe (bad limit or order, unknown id) was answered 2xx"},
@@ -130,6 +141,11 @@ struct checks {
   static constexpr check_id schema{"schema"};
   static constexpr check_id schema_unknown_property{"schema.unknown_property"};
   static constexpr check_id schema_unplaced{"schema.unplaced"};
+  static constexpr check_id spec_example_recovered{"spec.example_recovered"};
+  static constexpr check_id spec_example_unjudged{"spec.example_unjudged"};
+  static constexpr check_id spec_path_parameter{"spec.path_parameter"};
+  static constexpr check_id spec_unresolved_ref{"spec.unresolved_ref"};
+  static constexpr check_id spec_no_success_schema{"spec.no_success_schema"};
   static constexpr check_id error_shape{"error.shape"};
   static constexpr check_id request_accepted_invalid{"request.accepted_invalid"};
   static constexpr check_id list_first_id{"list.first_id"};
@@ -168,6 +184,11 @@ struct checks {
       schema,
       schema_unknown_property,
       schema_unplaced,
+      spec_example_recovered,
+      spec_example_unjudged,
+      spec_path_parameter,
+      spec_unresolved_ref,
+      spec_no_success_schema,
       error_shape,
       request_accepted_invalid,
       list_first_id,

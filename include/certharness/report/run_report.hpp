@@ -30,6 +30,9 @@ struct run_report {
   std::size_t skipped = 0;                    // replay: entries of other APIs, not checked
   // contract::source() of the contract the run held the API to: "built-in" or the --spec path.
   std::string contract_source{k_builtin_contract_source};
+  // spec-diff's subjects are the operations it compared, not requests: no status, attempts or
+  // retries; valid = no error finding (no breaking change); counted as "operations".
+  bool subjects_are_operations = false;
 
   check_tally checks() const;      // all groups merged
   summary_counts summary() const;  // subjects = requests; valid = requests without error
@@ -37,10 +40,10 @@ struct run_report {
 };
 
 // One line of strict JSON (every string valid UTF-8):
-// {"command", "contract":{"source"}, "subjects":[{"subject","status" (null: no
-// response),"attempts","valid",
-//                          "retries"?, "error"?}],
-//  "findings":[{"subject","group","check","severity","pointer","keyword"?,"message",
+// {"command", "contract":{"source"}, "subjects":[{"subject","status" (null: no response),
+//                          "attempts","valid","retries"?, "error"?}],
+//                          (spec-diff, spec-lint: {"subject","valid"})
+//  "findings":[{"subject","group","check","severity","pointer","other_pointer"?,"keyword"?,"message",
 //               "offset"?,"line"?,"column"?}],   (position as in validate's report)
 //  "checks":{"<id>":{"passed":N,"failed":N}} (sorted by id),
 //  "summary":{"subjects","valid","invalid","errors","warnings","notes","skipped"? (replay)}}

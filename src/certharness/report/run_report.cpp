@@ -22,8 +22,9 @@ std::set<std::string_view> requests_with_errors(const std::vector<run_finding>& 
   return out;
 }
 
-bool is_valid(const request_record& r, const std::set<std::string_view>& with_errors) {
-  return r.status != 0 && !with_errors.contains(r.request);
+bool is_valid(const run_report& report, const request_record& r,
+              const std::set<std::string_view>& with_errors) {
+  return (r.status != 0 || report.subjects_are_operations) && !with_errors.contains(r.request);
 }
 
 // Replay counts the archive entries it skipped; crawl has none to report.
@@ -35,8 +36,13 @@ bool reports_skipped(const run_report& report) {
 
 // Every string is made UTF-8 by the writer: the report is strict JSON whatever a server sent.
 
-void write_subject(json_writer& w, const request_record& r, bool valid) {
-  w.begin_object().key("subject").string(r.request).key("status");
+void write_subject(json_writer& w, const run_report& report, const request_record& r, bool valid) {
+  w.begin_object().key("subject").string(r.request);
+  if (report.subjects_are_operations) {
+    w.key("valid").boolean(valid).end_object();
+    return;
+  }
+  w.key("status");
   if (r.status == 0) {
     w.null();
   } else {
@@ -231,7 +237,7 @@ summary_counts run_report::summary() const {
   const std::set<std::string_view> with_errors = requests_with_errors(findings);
   c.valid = static_cast<std::size_t>(
       std::count_if(requests.begin(), requests.end(),
-                    [&](const request_record& r) { return is_valid(r, with_errors); }));
+                    [&](const request_record& r) { return is_valid(*this, r, with_errors); }));
   c.invalid = c.subjects - c.valid;
   for (const run_finding& f : findings) count_severity(c, f.what.level);
   return c;
@@ -249,7 +255,9 @@ std::string render_run_json(const run_report& report) {
   write_contract_member(w, report.contract_source);
   w.key("subjects").begin_array();
   const std::set<std::string_view> with_errors = requests_with_errors(report.findings);
-  for (const request_record& r : report.requests) write_subject(w, r, is_valid(r, with_errors));
+  for (const request_record& r : report.requests) {
+    write_subject(w, report, r, is_valid(report, r, with_errors));
+  }
   w.end_array();
   w.key("findings").begin_array();
   for (const run_finding& f : report.findings) write_finding(w, f);
@@ -286,9 +294,10 @@ std::string render_run_text(const run_report& report, bool color) {
   if (!checks.empty()) append_check_table(out, checks, color);
   out += contract_line(report.contract_source);
   const summary_counts c = report.summary();
-  out += counted(c.subjects, "request") + ": " + std::to_string(c.valid) + " valid, " +
-         std::to_string(c.invalid) + " invalid (" + counted(c.errors, "error") + ", " +
-         counted(c.warnings, "warning") + ", " + counted(c.notes, "note") + ")";
+  out += counted(c.subjects, report.subjects_are_operations ? "operation" : "request") + ": " +
+         std::to_string(c.valid) + " valid, " + std::to_string(c.invalid) + " invalid (" +
+         counted(c.errors, "error") + ", " + counted(c.warnings, "warning") + ", " +
+         counted(c.notes, "note") + ")";
   if (reports_skipped(report)) out += ", " + std::to_string(report.skipped) + " skipped";
   out.push_back('\n');
   return out;
