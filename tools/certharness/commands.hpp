@@ -14,5 +14,6 @@ command_runner add_validate_command(CLI::App& app);
 command_runner add_serve_command(CLI::App& app);
 command_runner add_crawl_command(CLI::App& app);
 command_runner add_replay_command(CLI::App& app);
+command_runner add_spec_diff_command(CLI::App& app);
 
 }  // namespace certharness::cli

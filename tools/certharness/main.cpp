@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
       {"serve", certharness::cli::add_serve_command(app)},
       {"crawl", certharness::cli::add_crawl_command(app)},
       {"replay", certharness::cli::add_replay_command(app)},
+      {"spec-diff", certharness::cli::add_spec_diff_command(app)},
   };
   try {
     app.parse(argc, argv);

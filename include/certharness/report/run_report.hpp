@@ -27,6 +27,9 @@ struct run_report {
   std::vector<run_finding> findings;          // in the order found
   std::map<std::string, check_tally> groups;  // by group: what passed and failed there
   std::size_t skipped = 0;                    // replay: entries of other APIs, not checked
+  // spec-diff's subjects are the operations it compared, not requests: no status, attempts or
+  // retries; valid = no error finding (no breaking change); counted as "operations".
+  bool subjects_are_operations = false;
 
   check_tally checks() const;      // all groups merged
   summary_counts summary() const;  // subjects = requests; valid = requests without error
@@ -35,8 +38,8 @@ struct run_report {
 
 // One line of strict JSON (every string valid UTF-8):
 // {"command", "subjects":[{"subject","status" (null: no response),"attempts","valid",
-//                          "retries"?, "error"?}],
-//  "findings":[{"subject","group","check","severity","pointer","keyword"?,"message",
+//                          "retries"?, "error"?}],   (spec-diff: {"subject","valid"})
+//  "findings":[{"subject","group","check","severity","pointer","other_pointer"?,"keyword"?,"message",
 //               "offset"?,"line"?,"column"?}],   (position as in validate's report)
 //  "checks":{"<id>":{"passed":N,"failed":N}} (sorted by id),
 //  "summary":{"subjects","valid","invalid","errors","warnings","notes","skipped"? (replay)}}

@@ -6,8 +6,8 @@
 
 #include "certharness/findings/check_catalogue.hpp"
 #include "certharness/json/json_writer.hpp"
-#include "certharness/report/finding_json.hpp"
 #include "certharness/json/text_escaping.hpp"
+#include "certharness/report/finding_json.hpp"
 
 namespace certharness {
 namespace {
@@ -21,8 +21,9 @@ std::set<std::string_view> requests_with_errors(const std::vector<run_finding>& 
   return out;
 }
 
-bool is_valid(const request_record& r, const std::set<std::string_view>& with_errors) {
-  return r.status != 0 && !with_errors.contains(r.request);
+bool is_valid(const run_report& report, const request_record& r,
+              const std::set<std::string_view>& with_errors) {
+  return (r.status != 0 || report.subjects_are_operations) && !with_errors.contains(r.request);
 }
 
 // Replay counts the archive entries it skipped; crawl has none to report.
@@ -34,8 +35,13 @@ bool reports_skipped(const run_report& report) {
 
 // Every string is made UTF-8 by the writer: the report is strict JSON whatever a server sent.
 
-void write_subject(json_writer& w, const request_record& r, bool valid) {
-  w.begin_object().key("subject").string(r.request).key("status");
+void write_subject(json_writer& w, const run_report& report, const request_record& r, bool valid) {
+  w.begin_object().key("subject").string(r.request);
+  if (report.subjects_are_operations) {
+    w.key("valid").boolean(valid).end_object();
+    return;
+  }
+  w.key("status");
   if (r.status == 0) {
     w.null();
   } else {
@@ -56,8 +62,12 @@ void write_finding(json_writer& w, const run_finding& rf) {
 
 // --- text ---------------------------------------------------------------------------------
 
-// Where in the response: the pointer, or line:column for a byte-level finding without one.
+// Where in the response: the pointer, or line:column for a byte-level finding without one;
+// spec-diff's findings add the place in the old document.
 std::string location(const finding& f) {
+  if (!f.other_pointer.empty()) {
+    return printable(f.pointer) + " (old: " + printable(f.other_pointer) + ")";
+  }
   if (!f.pointer.empty()) return printable(f.pointer);
   if (f.position)
     return std::to_string(f.position->line) + ":" + std::to_string(f.position->column);
@@ -230,7 +240,7 @@ summary_counts run_report::summary() const {
   const std::set<std::string_view> with_errors = requests_with_errors(findings);
   c.valid = static_cast<std::size_t>(
       std::count_if(requests.begin(), requests.end(),
-                    [&](const request_record& r) { return is_valid(r, with_errors); }));
+                    [&](const request_record& r) { return is_valid(*this, r, with_errors); }));
   c.invalid = c.subjects - c.valid;
   for (const run_finding& f : findings) count_severity(c, f.what.level);
   return c;
@@ -247,7 +257,9 @@ std::string render_run_json(const run_report& report) {
   w.begin_object().key("command").string(report.command);
   w.key("subjects").begin_array();
   const std::set<std::string_view> with_errors = requests_with_errors(report.findings);
-  for (const request_record& r : report.requests) write_subject(w, r, is_valid(r, with_errors));
+  for (const request_record& r : report.requests) {
+    write_subject(w, report, r, is_valid(report, r, with_errors));
+  }
   w.end_array();
   w.key("findings").begin_array();
   for (const run_finding& f : report.findings) write_finding(w, f);
@@ -283,9 +295,10 @@ std::string render_run_text(const run_report& report, bool color) {
   const check_tally checks = report.checks();
   if (!checks.empty()) append_check_table(out, checks, color);
   const summary_counts c = report.summary();
-  out += counted(c.subjects, "request") + ": " + std::to_string(c.valid) + " valid, " +
-         std::to_string(c.invalid) + " invalid (" + counted(c.errors, "error") + ", " +
-         counted(c.warnings, "warning") + ", " + counted(c.notes, "note") + ")";
+  out += counted(c.subjects, report.subjects_are_operations ? "operation" : "request") + ": " +
+         std::to_string(c.valid) + " valid, " + std::to_string(c.invalid) + " invalid (" +
+         counted(c.errors, "error") + ", " + counted(c.warnings, "warning") + ", " +
+         counted(c.notes, "note") + ")";
   if (reports_skipped(report)) out += ", " + std::to_string(report.skipped) + " skipped";
   out.push_back('\n');
   return out;
