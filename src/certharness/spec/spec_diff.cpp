@@ -698,7 +698,8 @@ class differ {
   void compare_alternatives(const shape& os, const shape& ns, direction d, const std::string& field,
                             const std::string& name) {
     const std::size_t a = os.alternatives.size(), b = ns.alternatives.size();
-    if (a < 2 || b < 2) return;  // one side's type set already says what changed
+    // With one side single, or the type set changed, compare_types has said what changed.
+    if (a < 2 || b < 2 || type_text(os) != type_text(ns)) return;
     if (a == b) {
       for (std::size_t i = 0; i < a; ++i) compare(os.alternatives[i], ns.alternatives[i], d, field);
       return;
