@@ -374,7 +374,8 @@ class differ {
       while (i < olds.size() && (matched[i] || olds[i].key != n.key)) ++i;
       if (i == olds.size()) {
         group_ = "operation";
-        add(checks::diff_operation_added, n.pointer, enclosing(olds, n), "a new operation");
+        add(checks::diff_operation_added, n.pointer, enclosing(old_root_, olds, n),
+            "a new operation");
         continue;
       }
       matched[i] = true;
@@ -385,7 +386,7 @@ class differ {
       report_.requests.push_back(operation_subject(olds[i]));
       op_ = olds[i].label;
       group_ = "operation";
-      add(checks::diff_operation_removed, enclosing(news, olds[i]), olds[i].pointer,
+      add(checks::diff_operation_removed, enclosing(new_root_, news, olds[i]), olds[i].pointer,
           "the operation is gone");
     }
     for (const auto& [id, count] : over_cap_) {
@@ -395,11 +396,13 @@ class differ {
   }
 
  private:
-  // The other document's path item with the same template (names aside), or "/paths".
-  static std::string enclosing(const std::vector<operation>& others, const operation& o) {
+  // The other document's path item with the same template (names aside), else its "/paths",
+  // else its root.
+  static std::string enclosing(const json_value& other_root, const std::vector<operation>& others,
+                               const operation& o) {
     for (const operation& x : others)
       if (x.path_key == o.path_key) return x.item_pointer;
-    return "/paths";
+    return other_root.find("paths") ? "/paths" : "";
   }
 
   bool step() {
