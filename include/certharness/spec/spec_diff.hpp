@@ -12,8 +12,9 @@
 // maximum, exclusive*, min/maxLength, min/maxItems, min/maxProperties, multipleOf, pattern,
 // uniqueItems), format and default; properties, required, additionalProperties and array items
 // recursively. A $ref that does not resolve, or that comes back to itself, is a schema allowing
-// anything. Annotations (description, title, examples, deprecated, readOnly, writeOnly, x-*),
-// security and servers are not compared; neither are defaults of response values.
+// anything; fields nested more than 100 deep are not compared (no real schema comes near).
+// Annotations (description, title, examples, deprecated, readOnly, writeOnly, x-*), security and
+// servers are not compared; neither are defaults of response values.
 //
 // Severity says which clients a change breaks. A request flows from the client to the server, a
 // response the other way, so:

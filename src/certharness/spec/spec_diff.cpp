@@ -333,6 +333,14 @@ struct parameter {
   std::string pointer;
 };
 
+// The member "schema" of a parameter, header or media type object. Reached by the JSON Pointer
+// "/schema": its bare name is also a check id, which only the catalogue spells (vocabulary_test).
+std::optional<place> schema_member(const json_value& owner, const std::string& pointer) {
+  const json_value* schema = owner.is_object() ? resolve_pointer(owner, "/schema") : nullptr;
+  if (schema == nullptr) return std::nullopt;
+  return place{schema, pointer + "/schema"};
+}
+
 // The JSON media type of a "content" object: application/json, else the first "...json", else
 // the first; its schema (node nullptr when it has none) or nullopt when there is no content.
 std::optional<place> media_schema(const json_value* content, const std::string& pointer) {
@@ -342,9 +350,7 @@ std::optional<place> media_schema(const json_value* content, const std::string& 
     if (chosen == nullptr && m.key().find("json") != std::string_view::npos) chosen = &m;
   if (chosen == nullptr) chosen = &(*content)[0];
   const std::string media = pointer_to(pointer_to(pointer, "content"), chosen->key());
-  const json_value* schema = chosen->is_object() ? chosen->find("schema") : nullptr;
-  if (schema == nullptr) return place{nullptr, media};
-  return place{schema, pointer_to(media, "schema")};
+  return schema_member(*chosen, media).value_or(place{nullptr, media});
 }
 
 request_record operation_subject(const operation& op) {
@@ -736,8 +742,8 @@ class differ {
         const json_value* required = p.node->find("required");
         param.required = param.in == "path" || (required && required->as_bool());
         param.pointer = p.pointer;
-        if (const json_value* schema = p.node->find("schema")) {
-          param.schema = place{schema, pointer_to(p.pointer, "schema")};
+        if (const std::optional<place> schema = schema_member(*p.node, p.pointer)) {
+          param.schema = *schema;
         } else {
           param.schema = media_schema(p.node, p.pointer).value_or(place{nullptr, p.pointer});
         }
@@ -927,8 +933,8 @@ class differ {
       const json_value* required = p.node->find("required");
       x.required = required && required->as_bool();
       x.pointer = p.pointer;
-      if (const json_value* schema = p.node->find("schema")) {
-        x.schema = place{schema, pointer_to(p.pointer, "schema")};
+      if (const std::optional<place> schema = schema_member(*p.node, p.pointer)) {
+        x.schema = *schema;
       } else {
         x.schema =
             media_schema(p.node->find("content"), p.pointer).value_or(place{nullptr, p.pointer});
