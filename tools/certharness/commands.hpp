@@ -16,5 +16,6 @@ command_runner add_crawl_command(CLI::App& app);
 command_runner add_replay_command(CLI::App& app);
 command_runner add_spec_schemas_command(CLI::App& app);
 command_runner add_spec_lint_command(CLI::App& app);
+command_runner add_spec_diff_command(CLI::App& app);
 
 }  // namespace certharness::cli

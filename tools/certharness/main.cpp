@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
       {"replay", certharness::cli::add_replay_command(app)},
       {"spec-schemas", certharness::cli::add_spec_schemas_command(app)},
       {"spec-lint", certharness::cli::add_spec_lint_command(app)},
+      {"spec-diff", certharness::cli::add_spec_diff_command(app)},
   };
   try {
     app.parse(argc, argv);

@@ -95,6 +95,67 @@ inline constexpr check_info k_check_catalogue[] = {
      "crawl stopped at --max-requests or --max-kept-mb before it was done"},
     {"crawl.not_exercised", severity::warning,
      "An operation of the contract crawl did not drive: it cannot, or the contract lacks it"},
+    // spec-diff: what changed between two OpenAPI documents (spec/spec_diff.hpp).
+    {"diff.operation_added", severity::note,
+     "An operation the new document has and the old one lacks"},
+    {"diff.operation_removed", severity::error,
+     "An operation of the old document is gone: clients calling it break"},
+    {"diff.path_parameter_renamed", severity::warning,
+     "A path parameter has another name: same URL, but generated clients name their arguments by "
+     "it"},
+    {"diff.parameter_added", severity::note, "A new optional parameter"},
+    {"diff.parameter_removed", severity::warning,
+     "A parameter is no longer declared: clients that send it may be refused or ignored"},
+    {"diff.parameter_required", severity::error,
+     "A parameter is new and required, or now required: clients that omit it break"},
+    {"diff.parameter_optional", severity::note, "A required parameter is now optional"},
+    {"diff.request_field_added", severity::note,
+     "A new optional request body field (or an optional body)"},
+    {"diff.request_field_removed", severity::error,
+     "A request body field (or the body) is gone: clients that send the old shape break"},
+    {"diff.request_field_required", severity::error,
+     "A request body field (or the body) is new and required, or now required: clients that send "
+     "the old shape break"},
+    {"diff.request_field_optional", severity::note,
+     "A required request body field (or the body) is now optional"},
+    {"diff.request_narrowed", severity::error,
+     "A parameter or request value the old document allowed is refused: type, null, enum value or "
+     "bound"},
+    {"diff.request_widened", severity::note,
+     "A parameter or request value accepts more: type, null, enum value or bound"},
+    {"diff.request_default", severity::warning,
+     "A parameter or request field's default changed: clients that omit it get other behaviour"},
+    {"diff.response_field_added", severity::note,
+     "A new response field (or a body where there was none)"},
+    {"diff.response_field_removed", severity::error,
+     "A response field (or the body) is gone: clients that read it break"},
+    {"diff.response_field_optional", severity::error,
+     "A required response field (or header) is now optional: clients that rely on it break"},
+    {"diff.response_field_required", severity::note,
+     "An optional response field (or header) is now required"},
+    {"diff.response_type", severity::error,
+     "A response value can have a type it could not have before: clients that parse it break"},
+    {"diff.response_nullable", severity::error,
+     "A response value can now be null: clients that do not expect null break"},
+    {"diff.response_not_nullable", severity::note, "A response value can no longer be null"},
+    {"diff.response_enum_added", severity::warning,
+     "A response value has a new enum value: clients that switch exhaustively over the values "
+     "break"},
+    {"diff.response_enum_removed", severity::note, "A response enum value is gone"},
+    {"diff.response_widened", severity::warning,
+     "A response value's bound or pattern was relaxed: clients that relied on it may break"},
+    {"diff.response_narrowed", severity::note,
+     "A response value is more constrained: a type, bound or pattern fewer values meet"},
+    {"diff.format", severity::note,
+     "A value's format annotation changed (generated clients may type it differently)"},
+    {"diff.status_added", severity::warning,
+     "An operation answers a new status code: clients that handle only the documented ones may "
+     "break"},
+    {"diff.status_removed", severity::warning,
+     "A status code is no longer documented for an operation: clients expecting it may break"},
+    {"diff.response_header_added", severity::note, "A response has a new header"},
+    {"diff.response_header_removed", severity::error,
+     "A response header is gone: clients that read it break"},
 };
 
 std::span<const check_info> check_catalogue() noexcept;
@@ -170,6 +231,36 @@ struct checks {
   static constexpr check_id cleanup_failed{"cleanup.failed"};
   static constexpr check_id run_budget{"run.budget"};
   static constexpr check_id crawl_not_exercised{"crawl.not_exercised"};
+  static constexpr check_id diff_operation_added{"diff.operation_added"};
+  static constexpr check_id diff_operation_removed{"diff.operation_removed"};
+  static constexpr check_id diff_path_parameter_renamed{"diff.path_parameter_renamed"};
+  static constexpr check_id diff_parameter_added{"diff.parameter_added"};
+  static constexpr check_id diff_parameter_removed{"diff.parameter_removed"};
+  static constexpr check_id diff_parameter_required{"diff.parameter_required"};
+  static constexpr check_id diff_parameter_optional{"diff.parameter_optional"};
+  static constexpr check_id diff_request_field_added{"diff.request_field_added"};
+  static constexpr check_id diff_request_field_removed{"diff.request_field_removed"};
+  static constexpr check_id diff_request_field_required{"diff.request_field_required"};
+  static constexpr check_id diff_request_field_optional{"diff.request_field_optional"};
+  static constexpr check_id diff_request_narrowed{"diff.request_narrowed"};
+  static constexpr check_id diff_request_widened{"diff.request_widened"};
+  static constexpr check_id diff_request_default{"diff.request_default"};
+  static constexpr check_id diff_response_field_added{"diff.response_field_added"};
+  static constexpr check_id diff_response_field_removed{"diff.response_field_removed"};
+  static constexpr check_id diff_response_field_optional{"diff.response_field_optional"};
+  static constexpr check_id diff_response_field_required{"diff.response_field_required"};
+  static constexpr check_id diff_response_type{"diff.response_type"};
+  static constexpr check_id diff_response_nullable{"diff.response_nullable"};
+  static constexpr check_id diff_response_not_nullable{"diff.response_not_nullable"};
+  static constexpr check_id diff_response_enum_added{"diff.response_enum_added"};
+  static constexpr check_id diff_response_enum_removed{"diff.response_enum_removed"};
+  static constexpr check_id diff_response_widened{"diff.response_widened"};
+  static constexpr check_id diff_response_narrowed{"diff.response_narrowed"};
+  static constexpr check_id diff_format{"diff.format"};
+  static constexpr check_id diff_status_added{"diff.status_added"};
+  static constexpr check_id diff_status_removed{"diff.status_removed"};
+  static constexpr check_id diff_response_header_added{"diff.response_header_added"};
+  static constexpr check_id diff_response_header_removed{"diff.response_header_removed"};
 
   // Every constant, in catalogue order: the test that each row has exactly one.
   static constexpr check_id all[] = {
@@ -213,6 +304,36 @@ struct checks {
       cleanup_failed,
       run_budget,
       crawl_not_exercised,
+      diff_operation_added,
+      diff_operation_removed,
+      diff_path_parameter_renamed,
+      diff_parameter_added,
+      diff_parameter_removed,
+      diff_parameter_required,
+      diff_parameter_optional,
+      diff_request_field_added,
+      diff_request_field_removed,
+      diff_request_field_required,
+      diff_request_field_optional,
+      diff_request_narrowed,
+      diff_request_widened,
+      diff_request_default,
+      diff_response_field_added,
+      diff_response_field_removed,
+      diff_response_field_optional,
+      diff_response_field_required,
+      diff_response_type,
+      diff_response_nullable,
+      diff_response_not_nullable,
+      diff_response_enum_added,
+      diff_response_enum_removed,
+      diff_response_widened,
+      diff_response_narrowed,
+      diff_format,
+      diff_status_added,
+      diff_status_removed,
+      diff_response_header_added,
+      diff_response_header_removed,
   };
 };
 

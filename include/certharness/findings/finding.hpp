@@ -28,8 +28,13 @@ struct finding {
   std::string check;                 // a catalogue id, e.g. checks::schema_unknown_property's
   severity level = severity::error;  // the catalogue's severity for `check`
   std::string pointer;  // RFC 6901 JSON Pointer of the offending value ("" is the root)
-  std::string keyword;  // schema keyword for "schema" findings, else empty
-  std::string message;  // what a person can act on
+  // The same place in the other document, for a finding that compares two (spec-diff: `pointer`
+  // is into the NEW document, this into the OLD one; for something added or removed, the one
+  // side's pointer is the enclosing place that lacks it). Empty for every other finding, and
+  // then no report shows it.
+  std::string other_pointer;
+  std::string keyword;                    // schema keyword for "schema" findings, else empty
+  std::string message;                    // what a person can act on
   std::optional<text_position> position;  // set for byte-level findings
 };
 

@@ -67,6 +67,7 @@ std::string render_text(const validate_report& report, bool color) {
       // error) points at line:column instead, as compilers do.
       if (!f.pointer.empty()) {
         out += ":" + printable(f.pointer);
+        if (!f.other_pointer.empty()) out += " (old: " + printable(f.other_pointer) + ")";
       } else if (f.position) {
         out += ":" + std::to_string(f.position->line) + ":" + std::to_string(f.position->column);
       }

@@ -63,8 +63,12 @@ void write_finding(json_writer& w, const run_finding& rf) {
 
 // --- text ---------------------------------------------------------------------------------
 
-// Where in the response: the pointer, or line:column for a byte-level finding without one.
+// Where in the response: the pointer, or line:column for a byte-level finding without one;
+// spec-diff's findings add the place in the old document.
 std::string location(const finding& f) {
+  if (!f.other_pointer.empty()) {
+    return printable(f.pointer) + " (old: " + printable(f.other_pointer) + ")";
+  }
   if (!f.pointer.empty()) return printable(f.pointer);
   if (f.position)
     return std::to_string(f.position->line) + ":" + std::to_string(f.position->column);
