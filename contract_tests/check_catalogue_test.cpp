@@ -53,6 +53,8 @@ TEST(check_catalogue, holds_exactly_the_documented_ids_and_severities) {
       {"delete.still_present", severity::error},
       {"cleanup.failed", severity::error},
       {"run.budget", severity::error},
+      {"drift.undeclared_field", severity::note},
+      {"drift.unseen_field", severity::note},
   };
   std::map<std::string_view, severity> actual;
   for (const check_info& c : check_catalogue()) {

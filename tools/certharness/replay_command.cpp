@@ -24,6 +24,7 @@ namespace {
 struct replay_args {
   std::vector<std::string> paths;
   std::size_t max_pages = replay_options{}.max_pages;
+  bool drift = false;
   std::string junit_path;
   std::string format = "text";
   decode_limits limits = k_har_archive_limits;
@@ -55,7 +56,7 @@ int replay_with(const replay_args& args, command_output& output) {
     }
     archives.push_back(*std::move(archive));
   }
-  return output.publish(replay(std::move(archives), replay_options{args.max_pages}), args.format,
+  return output.publish(replay(std::move(archives), replay_options{args.max_pages, args.drift}), args.format,
                         args.junit_path);
 }
 
@@ -78,6 +79,9 @@ command_runner add_replay_command(CLI::App& app) {
                   "The crawl's bound on the pages of one walk (judges list.max_pages)")
       ->check(whole_number<std::size_t>(1, k_max_pages_bound))
       ->capture_default_str();
+  cmd->add_flag("--drift", args->drift,
+                "Sum per operation the response fields its schema does not declare and the "
+                "declared fields never seen (notes: the exit code is unchanged)");
   cmd->add_option("--junit", args->junit_path, "Write a JUnit XML report");
   cmd->add_option("--format", args->format, "Report format on stdout")
       ->check(CLI::IsMember({"text", "json"}))

@@ -39,6 +39,9 @@ std::optional<routed_request> route_request(std::string_view method, std::string
 struct replay_options {
   // The walk bound list.max_pages judges by; crawl's default, as recordings come from it.
   std::size_t max_pages = 1000;
+  // --drift: sum every 2xx JSON answer's fields per operation against the schema it was judged
+  // by (drift_summary.hpp); its notes come after the other findings, in groups "drift ...".
+  bool drift = false;
 };
 
 // Judges every entry of every archive, offline:

@@ -82,6 +82,10 @@ inline constexpr check_info k_check_catalogue[] = {
      "A certificate made by --write-checks could not be removed"},
     {"run.budget", severity::error,
      "crawl stopped at --max-requests or --max-kept-mb before it was done"},
+    {"drift.undeclared_field", severity::note,
+     "replay --drift: responses of an operation carry a field its schema does not declare"},
+    {"drift.unseen_field", severity::note,
+     "replay --drift: a field the operation's schema declares is in none of its responses"},
 };
 
 std::span<const check_info> check_catalogue() noexcept;
@@ -151,6 +155,8 @@ struct checks {
   static constexpr check_id delete_still_present{"delete.still_present"};
   static constexpr check_id cleanup_failed{"cleanup.failed"};
   static constexpr check_id run_budget{"run.budget"};
+  static constexpr check_id drift_undeclared_field{"drift.undeclared_field"};
+  static constexpr check_id drift_unseen_field{"drift.unseen_field"};
 
   // Every constant, in catalogue order: the test that each row has exactly one.
   static constexpr check_id all[] = {
@@ -188,6 +194,8 @@ struct checks {
       delete_still_present,
       cleanup_failed,
       run_budget,
+      drift_undeclared_field,
+      drift_unseen_field,
   };
 };
 
