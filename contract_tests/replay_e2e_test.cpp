@@ -292,10 +292,11 @@ TEST_F(replay, drift_sums_undeclared_and_unseen_fields_per_operation) {
     return e;
   };
   const auto item = [](const std::string& id, long long at) {
-    return R"({"object":"organization.certificate","id":")" + id +
-           R"(","name":"n","created_at":)" + std::to_string(at) +
+    return R"({"object":"organization.certificate","id":")" + id + R"(","name":"n","created_at":)" +
+           std::to_string(at) +
            R"(,"certificate_details":{"valid_at":1,"expires_at":2},"active":false,)"
-           R"("fingerprint":"sha256:)" + id + R"("})";
+           R"("fingerprint":"sha256:)" +
+           id + R"("})";
   };
   const std::vector<har_entry> entries{
       answer("GET", base + "/organization/certificates?limit=2",
@@ -334,8 +335,10 @@ TEST_F(replay, drift_sums_undeclared_and_unseen_fields_per_operation) {
       "listOrganizationCertificates | drift GET /organization/certificates | "
       "/data/*/fingerprint | note | drift.undeclared_field | not declared by "
       "ListCertificatesResponse; seen in 2 of 2 responses (3 times), first at "
-      "/data/0/fingerprint of GET " + base + "/organization/certificates?limit=2 "
-      "(log.entries[0])",
+      "/data/0/fingerprint of GET " +
+          base +
+          "/organization/certificates?limit=2 "
+          "(log.entries[0])",
       "getCertificate | drift GET /organization/certificates/{certificate_id} | "
       "/certificate_details/content | note | drift.unseen_field | declared by Certificate, "
       "never seen in 1 response; 1 had an object at /certificate_details to hold it",
@@ -357,12 +360,12 @@ TEST_F(replay, drift_sums_undeclared_and_unseen_fields_per_operation) {
   }
   EXPECT_EQ(other_rows, plain_rows);
   const auto checks = test_support::checks_of(drift.report->root());
-  EXPECT_EQ(checks.at("drift.undeclared_field"), (std::pair<std::int64_t, std::int64_t>{13 + 7, 1}));
+  EXPECT_EQ(checks.at("drift.undeclared_field"),
+            (std::pair<std::int64_t, std::int64_t>{13 + 7, 1}));
   EXPECT_EQ(checks.at("drift.unseen_field"), (std::pair<std::int64_t, std::int64_t>{13 + 7, 2}));
 
   const std::string xml = read_file(junit);
-  EXPECT_NE(xml.find("<testsuite name=\"drift GET /organization/certificates\""),
-            std::string::npos)
+  EXPECT_NE(xml.find("<testsuite name=\"drift GET /organization/certificates\""), std::string::npos)
       << xml;
   EXPECT_NE(xml.find("name=\"drift.unseen_field\""), std::string::npos) << xml;
 
@@ -382,7 +385,8 @@ TEST_F(replay, drift_covers_the_write_checks_and_adds_only_notes) {
   const fs::path har = dir_ / "run.har";
   const cli_result crawled =
       run("crawl --format json --limits 5,100 --backoff-ms 10 --project proj_e2e --write-checks "
-          "--base-url '" + server.base_url() + "' --record '" + har.string() + "'");
+          "--base-url '" +
+          server.base_url() + "' --record '" + har.string() + "'");
   ASSERT_TRUE(crawled.report.has_value()) << crawled.out << crawled.err;
   server.stop();
 
@@ -419,7 +423,8 @@ TEST_F(replay, drift_covers_the_write_checks_and_adds_only_notes) {
         "drift DELETE /organization/certificates/{certificate_id}\"",
         "drift POST /organization/certificates/activate\""}) {
     EXPECT_NE(xml.find(std::string("<testsuite name=\"") + suite), std::string::npos)
-        << suite << "\n" << xml.substr(0, 4000);
+        << suite << "\n"
+        << xml.substr(0, 4000);
   }
   EXPECT_EQ(junit_run.exit_code, plain.exit_code);
 }

@@ -7,8 +7,8 @@
 
 #include <algorithm>
 #include <atomic>
-#include <filesystem>
 #include <cstddef>
+#include <filesystem>
 #include <ostream>
 #include <stdexcept>
 #include <string>
@@ -510,7 +510,6 @@ TEST(schema_registry, concurrent_validation_matches_sequential) {
   EXPECT_EQ(mismatches.load(), 0);
 }
 
-
 // ---- declared_patterns ----
 
 TEST(schema_registry, declared_patterns_follow_refs_and_fold_items_in_schema_order) {
@@ -543,8 +542,8 @@ void oracle_patterns(const json_value& schema, const std::string& prefix, int de
   ASSERT_LT(depth, 16) << "test bug: a $ref cycle in schemas/";
   if (const json_value* ref = schema.find("$ref")) {
     const std::string file(ref->as_string());
-    const decode_result target = decode_json(
-        test_support::read_file(std::filesystem::path(CERTHARNESS_SCHEMA_DIR) / file));
+    const decode_result target =
+        decode_json(test_support::read_file(std::filesystem::path(CERTHARNESS_SCHEMA_DIR) / file));
     ASSERT_TRUE(target.ok()) << file;
     oracle_patterns(target.document->root(), prefix, depth + 1, out);
     return;
@@ -567,8 +566,8 @@ void oracle_patterns(const json_value& schema, const std::string& prefix, int de
 
 TEST(schema_registry, declared_patterns_of_every_schema_match_its_file) {
   for (const std::string& name : registry().names()) {
-    const decode_result file = decode_json(test_support::read_file(
-        std::filesystem::path(CERTHARNESS_SCHEMA_DIR) / (name + ".json")));
+    const decode_result file = decode_json(
+        test_support::read_file(std::filesystem::path(CERTHARNESS_SCHEMA_DIR) / (name + ".json")));
     ASSERT_TRUE(file.ok()) << name;
     std::vector<std::string> want;
     oracle_patterns(file.document->root(), "", 0, want);

@@ -56,8 +56,8 @@ int replay_with(const replay_args& args, command_output& output) {
     }
     archives.push_back(*std::move(archive));
   }
-  return output.publish(replay(std::move(archives), replay_options{args.max_pages, args.drift}), args.format,
-                        args.junit_path);
+  return output.publish(replay(std::move(archives), replay_options{args.max_pages, args.drift}),
+                        args.format, args.junit_path);
 }
 
 // Every byte goes through `output`: a recording may hold the key or organization id of the
