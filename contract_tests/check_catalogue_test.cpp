@@ -89,6 +89,8 @@ TEST(check_catalogue, holds_exactly_the_documented_ids_and_severities) {
       {"diff.status_removed", severity::warning},
       {"diff.response_header_added", severity::note},
       {"diff.response_header_removed", severity::error},
+      {"drift.undeclared_field", severity::note},
+      {"drift.unseen_field", severity::note},
   };
   std::map<std::string_view, severity> actual;
   for (const check_info& c : check_catalogue()) {

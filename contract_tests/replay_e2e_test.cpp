@@ -16,10 +16,12 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "certharness/fake_api/fake_api.hpp"
+#include "certharness/har/har.hpp"
 #include "certharness/json/json_document.hpp"
 #include "cli_process.hpp"
 #include "corpus_files.hpp"
@@ -272,6 +274,159 @@ TEST_F(replay, archive_limits_are_bounded_and_adjustable) {
   EXPECT_NE(r.err.find("(raise it with --max-depth)"), std::string::npos) << r.err;
   r = run("replay --max-depth 200 '" + deep.string() + "'");
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+}
+
+// replay --drift over a recording made here: list pages whose items carry a field the schema
+// does not declare, and a GET by id without the optional content and active. The drift notes
+// name each (operation, pattern) with counts in every format, and leave the exit code alone.
+TEST_F(replay, drift_sums_undeclared_and_unseen_fields_per_operation) {
+  const std::string base = "https://api.example.test/v1";
+  const auto answer = [](std::string method, std::string url, std::string body) {
+    har_entry e;
+    e.method = std::move(method);
+    e.url = std::move(url);
+    e.status = 200;
+    e.response_headers = {{"Content-Type", "application/json"}};
+    e.response_body = std::move(body);
+    e.response_mime_type = "application/json";
+    return e;
+  };
+  const auto item = [](const std::string& id, long long at) {
+    return R"({"object":"organization.certificate","id":")" + id + R"(","name":"n","created_at":)" +
+           std::to_string(at) +
+           R"(,"certificate_details":{"valid_at":1,"expires_at":2},"active":false,)"
+           R"("fingerprint":"sha256:)" +
+           id + R"("})";
+  };
+  const std::vector<har_entry> entries{
+      answer("GET", base + "/organization/certificates?limit=2",
+             R"({"object":"list","data":[)" + item("cert_b", 20) + "," + item("cert_a", 10) +
+                 R"(],"first_id":"cert_b","last_id":"cert_a","has_more":true})"),
+      answer("GET", base + "/organization/certificates?limit=2&after=cert_a",
+             R"({"object":"list","data":[)" + item("cert_0", 5) +
+                 R"(],"first_id":"cert_0","last_id":"cert_0","has_more":false})"),
+      answer("GET", base + "/organization/certificates/cert_a",
+             R"({"object":"certificate","id":"cert_a","name":"n","created_at":10,)"
+             R"("certificate_details":{"valid_at":1,"expires_at":2}})"),
+  };
+  const fs::path har = dir_ / "drift.har";
+  std::ofstream(har, std::ios::binary) << render_har(entries);
+  const fs::path junit = dir_ / "drift.xml";
+
+  const cli_result plain = run("replay --format json '" + har.string() + "'");
+  ASSERT_TRUE(plain.report.has_value()) << plain.out << plain.err;
+  const cli_result drift =
+      run("replay --drift --format json --junit '" + junit.string() + "' '" + har.string() + "'");
+  ASSERT_TRUE(drift.report.has_value()) << drift.out << drift.err;
+  EXPECT_EQ(plain.exit_code, 0) << plain.out;
+  EXPECT_EQ(drift.exit_code, 0) << drift.out;  // notes only
+
+  std::vector<std::string> drift_rows, other_rows;
+  for (const json_value& f : *drift.report->root().find("findings")) {
+    const std::string check(f.find("check")->as_string());
+    const std::string row = std::string(f.find("subject")->as_string()) + " | " +
+                            std::string(f.find("group")->as_string()) + " | " +
+                            std::string(f.find("pointer")->as_string()) + " | " +
+                            std::string(f.find("severity")->as_string()) + " | " + check + " | " +
+                            std::string(f.find("message")->as_string());
+    (check.starts_with("drift.") ? drift_rows : other_rows).push_back(row);
+  }
+  const std::vector<std::string> want = {
+      "listOrganizationCertificates | drift GET /organization/certificates | "
+      "/data/*/fingerprint | note | drift.undeclared_field | not declared by "
+      "ListCertificatesResponse; seen in 2 of 2 responses (3 times), first at "
+      "/data/0/fingerprint of GET " +
+          base +
+          "/organization/certificates?limit=2 "
+          "(log.entries[0])",
+      "getCertificate | drift GET /organization/certificates/{certificate_id} | "
+      "/certificate_details/content | note | drift.unseen_field | declared by Certificate, "
+      "never seen in 1 response; 1 had an object at /certificate_details to hold it",
+      "getCertificate | drift GET /organization/certificates/{certificate_id} | /active | note "
+      "| drift.unseen_field | declared by Certificate, never seen in 1 response; 1 had an "
+      "object at the root to hold it",
+  };
+  EXPECT_EQ(drift_rows, want);
+  // Everything else is the plain replay's, unchanged.
+  std::vector<std::string> plain_rows;
+  for (const json_value& f : *plain.report->root().find("findings")) {
+    EXPECT_FALSE(std::string_view(f.find("check")->as_string()).starts_with("drift."));
+    plain_rows.push_back(std::string(f.find("subject")->as_string()) + " | " +
+                         std::string(f.find("group")->as_string()) + " | " +
+                         std::string(f.find("pointer")->as_string()) + " | " +
+                         std::string(f.find("severity")->as_string()) + " | " +
+                         std::string(f.find("check")->as_string()) + " | " +
+                         std::string(f.find("message")->as_string()));
+  }
+  EXPECT_EQ(other_rows, plain_rows);
+  const auto checks = test_support::checks_of(drift.report->root());
+  EXPECT_EQ(checks.at("drift.undeclared_field"),
+            (std::pair<std::int64_t, std::int64_t>{13 + 7, 1}));
+  EXPECT_EQ(checks.at("drift.unseen_field"), (std::pair<std::int64_t, std::int64_t>{13 + 7, 2}));
+
+  const std::string xml = read_file(junit);
+  EXPECT_NE(xml.find("<testsuite name=\"drift GET /organization/certificates\""), std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find("name=\"drift.unseen_field\""), std::string::npos) << xml;
+
+  const cli_result text = run("replay --drift '" + har.string() + "'");
+  EXPECT_EQ(text.exit_code, 0);
+  EXPECT_NE(text.out.find("listOrganizationCertificates: drift GET /organization/certificates: "
+                          "/data/*/fingerprint: note: drift.undeclared_field: not declared by "
+                          "ListCertificatesResponse; seen in 2 of 2 responses (3 times)"),
+            std::string::npos)
+      << text.out;
+}
+
+// A crawl's recording with --write-checks: --drift sums the write checks' answers too (replay
+// runs them on a recorded session), and adds only drift notes to the report.
+TEST_F(replay, drift_covers_the_write_checks_and_adds_only_notes) {
+  serve_process server({"--seed-certs", "12"});
+  const fs::path har = dir_ / "run.har";
+  const cli_result crawled =
+      run("crawl --format json --limits 5,100 --backoff-ms 10 --project proj_e2e --write-checks "
+          "--base-url '" +
+          server.base_url() + "' --record '" + har.string() + "'");
+  ASSERT_TRUE(crawled.report.has_value()) << crawled.out << crawled.err;
+  server.stop();
+
+  const cli_result plain = run("replay --format json '" + har.string() + "'");
+  const cli_result drift = run("replay --drift --format json '" + har.string() + "'");
+  ASSERT_TRUE(plain.report.has_value()) << plain.out << plain.err;
+  ASSERT_TRUE(drift.report.has_value()) << drift.out << drift.err;
+  EXPECT_EQ(drift.exit_code, plain.exit_code);
+  std::size_t others = 0;
+  for (const json_value& f : *drift.report->root().find("findings")) {
+    if (std::string_view(f.find("check")->as_string()).starts_with("drift.")) {
+      EXPECT_EQ(f.find("severity")->as_string(), "note");
+    } else {
+      ++others;
+    }
+  }
+  for (const json_value& s : *drift.report->root().find("summary")) {
+    if (s.key() == "notes") continue;
+    EXPECT_EQ(s.as_int64(), plain.report->root().find("summary")->find(s.key())->as_int64())
+        << s.key();
+  }
+  EXPECT_EQ(others, plain.report->root().find("findings")->size());
+  // Every operation the write checks drive that answers 2xx JSON has its drift tallies: the
+  // upload, the rename, the toggles and the delete were only ever sent by the write checks.
+  auto checks = test_support::checks_of(drift.report->root());
+  const std::int64_t drift_passes = checks["drift.unseen_field"].first;
+  EXPECT_GT(drift_passes, 0);
+  const cli_result junit_run =
+      run("replay --drift --junit '" + (dir_ / "d.xml").string() + "' '" + har.string() + "'");
+  const std::string xml = read_file(dir_ / "d.xml");
+  for (const char* suite :
+       {"drift GET /organization/certificates\"", "drift POST /organization/certificates\"",
+        "drift POST /organization/certificates/{certificate_id}\"",
+        "drift DELETE /organization/certificates/{certificate_id}\"",
+        "drift POST /organization/certificates/activate\""}) {
+    EXPECT_NE(xml.find(std::string("<testsuite name=\"") + suite), std::string::npos)
+        << suite << "\n"
+        << xml.substr(0, 4000);
+  }
+  EXPECT_EQ(junit_run.exit_code, plain.exit_code);
 }
 
 // A FIFO with no writer is refused at once, as by validate (`timeout` is only a watchdog).

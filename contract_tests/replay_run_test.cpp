@@ -468,3 +468,43 @@ TEST(replay_write_checks, an_upload_off_crawls_script_is_not_rerun) {
 
 }  // namespace
 }  // namespace certharness
+
+namespace certharness {
+namespace {
+
+// --drift: only 2xx JSON answers are summed (an error body, a non-JSON body and a retried
+// attempt are not), per operation, with the place in which archive; without it, nothing.
+TEST(replay_drift, sums_judged_2xx_json_answers_and_names_their_archive) {
+  const auto with_extra = [](const std::string& id) {
+    std::string item = item_json(id, 1);
+    return item.substr(0, item.size() - 1) + R"(,"fingerprint":"x"})";
+  };
+  const std::string page = R"({"object":"list","data":[)" + with_extra("cert_a") +
+                           R"(],"first_id":"cert_a","last_id":"cert_a","has_more":false})";
+  const std::string get = k_base + "/organization/certificates/cert_a";
+  std::vector<har_entry> first{exchange("GET", get, 404, R"({"error":{"extra":1}})")};
+  har_entry retried = exchange("GET", k_base + "/organization/certificates", 503, page);
+  std::vector<har_entry> second{exchange("GET", get, 200, "not json"), retried,
+                                exchange("GET", k_base + "/organization/certificates", 200, page)};
+  std::vector<std::vector<har_entry>> archives{first, second};
+
+  const run_report plain = replay(archives);
+  for (const run_finding& f : plain.findings) {
+    EXPECT_FALSE(f.what.check.starts_with("drift.")) << f.what.message;
+  }
+  const run_report r = replay(std::move(archives), replay_options{1000, true});
+  std::vector<std::string> notes;
+  for (const run_finding& f : r.findings) {
+    if (f.what.check.starts_with("drift.")) notes.push_back(f.what.pointer + " " + f.what.message);
+  }
+  const std::vector<std::string> want = {
+      "/data/*/fingerprint not declared by ListCertificatesResponse; seen in 1 of 1 response (1 "
+      "time), first at /data/0/fingerprint of GET " +
+      k_base + "/organization/certificates (log.entries[2] of archive 2)"};
+  EXPECT_EQ(notes, want);
+  EXPECT_FALSE(r.groups.contains("drift GET /organization/certificates/{certificate_id}"));
+  EXPECT_EQ(r.findings.size(), plain.findings.size() + 1);
+}
+
+}  // namespace
+}  // namespace certharness

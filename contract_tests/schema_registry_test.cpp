@@ -5,8 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstddef>
+#include <filesystem>
 #include <ostream>
 #include <stdexcept>
 #include <string>
@@ -15,6 +17,8 @@
 #include <vector>
 
 #include "certharness/json/json_document.hpp"
+#include "certharness/json/json_pointer.hpp"
+#include "test_support.hpp"
 
 namespace certharness {
 namespace {
@@ -534,6 +538,70 @@ TEST(schema_registry, sources_that_do_not_compile_are_errors_naming_the_schema) 
   EXPECT_EQ(ok->names(), (std::vector<std::string>{"A", "B"}));
   EXPECT_TRUE(errors(ok->validate(decode_json(R"(["x"])").document->root(), "A")).empty());
   EXPECT_EQ(errors(ok->validate(decode_json("[1]").document->root(), "A")).size(), 1u);
+// ---- declared_patterns ----
+
+TEST(schema_registry, declared_patterns_follow_refs_and_fold_items_in_schema_order) {
+  const struct {
+    const char* schema;
+    std::vector<std::string> patterns;
+  } cases[] = {
+      {"ListCertificatesResponse",
+       {"/data", "/data/*/object", "/data/*/id", "/data/*/name", "/data/*/created_at",
+        "/data/*/certificate_details", "/data/*/certificate_details/valid_at",
+        "/data/*/certificate_details/expires_at", "/data/*/active", "/first_id", "/last_id",
+        "/has_more", "/object"}},
+      {"Certificate",
+       {"/object", "/id", "/name", "/created_at", "/certificate_details",
+        "/certificate_details/valid_at", "/certificate_details/expires_at",
+        "/certificate_details/content", "/active"}},
+      {"ErrorResponse", {"/error", "/error/code", "/error/message", "/error/param", "/error/type"}},
+      {"ToggleCertificatesRequest", {"/certificate_ids"}},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(registry().declared_patterns(c.schema), c.patterns) << c.schema;
+  }
+  EXPECT_THROW((void)registry().declared_patterns("NoSuchSchema"), std::invalid_argument);
+}
+
+// An oracle written apart, over the schema files themselves: every property under "properties",
+// "items" (as "*"), "anyOf" branches and "$ref" (a sibling file), each once.
+void oracle_patterns(const json_value& schema, const std::string& prefix, int depth,
+                     std::vector<std::string>& out) {
+  ASSERT_LT(depth, 16) << "test bug: a $ref cycle in schemas/";
+  if (const json_value* ref = schema.find("$ref")) {
+    const std::string file(ref->as_string());
+    const decode_result target =
+        decode_json(test_support::read_file(std::filesystem::path(CERTHARNESS_SCHEMA_DIR) / file));
+    ASSERT_TRUE(target.ok()) << file;
+    oracle_patterns(target.document->root(), prefix, depth + 1, out);
+    return;
+  }
+  if (const json_value* properties = schema.find("properties")) {
+    for (const json_value& p : *properties) {
+      std::string pattern = prefix;
+      append_pointer_token(pattern, p.key());
+      if (std::find(out.begin(), out.end(), pattern) == out.end()) out.push_back(pattern);
+      oracle_patterns(p, pattern, depth + 1, out);
+    }
+  }
+  if (const json_value* items = schema.find("items")) {
+    oracle_patterns(*items, prefix + "/*", depth + 1, out);
+  }
+  if (const json_value* any_of = schema.find("anyOf")) {
+    for (const json_value& branch : *any_of) oracle_patterns(branch, prefix, depth + 1, out);
+  }
+}
+
+TEST(schema_registry, declared_patterns_of_every_schema_match_its_file) {
+  for (const std::string& name : registry().names()) {
+    const decode_result file = decode_json(
+        test_support::read_file(std::filesystem::path(CERTHARNESS_SCHEMA_DIR) / (name + ".json")));
+    ASSERT_TRUE(file.ok()) << name;
+    std::vector<std::string> want;
+    oracle_patterns(file.document->root(), "", 0, want);
+    EXPECT_FALSE(want.empty()) << name;
+    EXPECT_EQ(registry().declared_patterns(name), want) << name;
+  }
 }
 
 }  // namespace

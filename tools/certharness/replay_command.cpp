@@ -25,6 +25,7 @@ namespace {
 struct replay_args {
   std::vector<std::string> paths;
   std::size_t max_pages = replay_options{}.max_pages;
+  bool drift = false;
   std::string junit_path;
   std::string format = "text";
   decode_limits limits = k_har_archive_limits;
@@ -61,6 +62,7 @@ int replay_with(replay_args& args, command_output& output) {
   }
   replay_options options;
   options.max_pages = args.max_pages;
+  options.drift = args.drift;
   options.spec = *spec;
   return output.publish(replay(std::move(archives), options), args.format, args.junit_path);
 }
@@ -84,6 +86,9 @@ command_runner add_replay_command(CLI::App& app) {
                   "The crawl's bound on the pages of one walk (judges list.max_pages)")
       ->check(whole_number<std::size_t>(1, k_max_pages_bound))
       ->capture_default_str();
+  cmd->add_flag("--drift", args->drift,
+                "Sum per operation the response fields its schema does not declare and the "
+                "declared fields never seen (notes: the exit code is unchanged)");
   cmd->add_option("--junit", args->junit_path, "Write a JUnit XML report");
   cmd->add_option("--format", args->format, "Report format on stdout")
       ->check(CLI::IsMember({"text", "json"}))

@@ -156,6 +156,10 @@ inline constexpr check_info k_check_catalogue[] = {
     {"diff.response_header_added", severity::note, "A response has a new header"},
     {"diff.response_header_removed", severity::error,
      "A response header is gone: clients that read it break"},
+    {"drift.undeclared_field", severity::note,
+     "replay --drift: responses of an operation carry a field its schema does not declare"},
+    {"drift.unseen_field", severity::note,
+     "replay --drift: a field the operation's schema declares is in none of its responses"},
 };
 
 std::span<const check_info> check_catalogue() noexcept;
@@ -261,6 +265,8 @@ struct checks {
   static constexpr check_id diff_status_removed{"diff.status_removed"};
   static constexpr check_id diff_response_header_added{"diff.response_header_added"};
   static constexpr check_id diff_response_header_removed{"diff.response_header_removed"};
+  static constexpr check_id drift_undeclared_field{"drift.undeclared_field"};
+  static constexpr check_id drift_unseen_field{"drift.unseen_field"};
 
   // Every constant, in catalogue order: the test that each row has exactly one.
   static constexpr check_id all[] = {
@@ -334,6 +340,8 @@ struct checks {
       diff_status_removed,
       diff_response_header_added,
       diff_response_header_removed,
+      drift_undeclared_field,
+      drift_unseen_field,
   };
 };
 

@@ -48,6 +48,15 @@ class schema_registry {
   // but std::bad_alloc escapes.
   findings validate(const json_value& root, std::string_view name) const;
 
+  // The property patterns schema `name` declares, as JSON Pointers with every array item
+  // folded to "*": "/data", "/data/*/id", "/data/*/certificate_details/content". In the
+  // schema's order, each once: anyOf branches are merged, a $ref is followed to its root (a
+  // root already on the way down is not entered again), at most 32 properties deep and
+  // 10,000 patterns (bounds for a schema translated from a hostile document). Array items
+  // themselves are not patterns: a field is an object member. Throws std::invalid_argument
+  // when !contains(name).
+  std::vector<std::string> declared_patterns(std::string_view name) const;
+
   struct impl;
 
  private:

@@ -45,7 +45,10 @@ std::optional<checked_response> recorded_session::exchange(const std::string& me
                                                            const response_expectation& expect) {
   const std::optional<client_response> answer = fetch(method, path_query, body, group);
   if (!answer) return std::nullopt;
-  return judge_.response(*answer, expect, group, report_.requests.back().request);
+  checked_response checked =
+      judge_.response(*answer, expect, group, report_.requests.back().request);
+  if (observer_) observer_(next_ - 1, expect, checked);
+  return checked;
 }
 
 }  // namespace certharness

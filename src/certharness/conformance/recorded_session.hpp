@@ -5,8 +5,10 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "certharness/conformance/crawl_session.hpp"
@@ -22,6 +24,12 @@ class recorded_session final : public crawl_session {
 
   // The first entry no request used.
   std::size_t next() const { return next_; }
+
+  // Told of each answer exchange() judged: the entry of its last attempt, what it was judged
+  // by, and the judgement (replay --drift sums the bodies).
+  using judged_observer =
+      std::function<void(std::size_t entry, const response_expectation&, const checked_response&)>;
+  void observe(judged_observer observer) { observer_ = std::move(observer); }
 
   // Stopping once a request does not match the next recorded one (method and target), or the
   // recording has ended: the live run stopped there too.
@@ -50,6 +58,7 @@ class recorded_session final : public crawl_session {
   exchange_judge& judge_;
   bool stopped_ = false;
   bool failed_ = false;
+  judged_observer observer_;
 };
 
 }  // namespace certharness

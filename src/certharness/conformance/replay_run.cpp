@@ -8,6 +8,7 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "certharness/conformance/drift_summary.hpp"
 #include "certharness/conformance/exchange_judge.hpp"
 #include "certharness/conformance/list_walk.hpp"
 #include "certharness/conformance/negative_probes.hpp"
@@ -85,10 +86,13 @@ class replayer {
             options.spec) {
     report_.command = "replay";
     report_.contract_source = options.spec.get().source();
+    if (options.drift) drift_.emplace(options.spec.get().schemas());
   }
 
   run_report run(std::vector<std::vector<har_entry>>& archives) {
-    for (std::vector<har_entry>& archive : archives) {
+    for (std::size_t a = 0; a < archives.size(); ++a) {
+      std::vector<har_entry>& archive = archives[a];
+      archive_ = archives.size() > 1 ? " of archive " + std::to_string(a + 1) : "";
       for (std::size_t i = 0; i < archive.size(); ++i) {
         har_entry& e = archive[i];
         std::optional<routed_request> routed = route_request(e.method, e.url, operations());
@@ -100,6 +104,15 @@ class replayer {
         if (routed->operation == certificate_operation::upload_certificate && e.request_body) {
           if (const auto identity = recorded_write_identity(*e.request_body)) {
             recorded_session session(archive, i, report_, judge_);
+            if (drift_) {
+              session.observe([&](std::size_t at, const response_expectation& expect,
+                                  const checked_response& checked) {
+                const har_entry& answered = archive[at];
+                if (const auto r = route_request(answered.method, answered.url)) {
+                  observe_drift(*r->contract, answered, at, expect, checked);
+                }
+              });
+            }
             run_write_checks(session, options_.max_pages, *identity);
             if (session.next() > i) {
               i = session.next() - 1;
@@ -112,11 +125,12 @@ class replayer {
             archive[i + 1].url == e.url) {
           retry = retry_cause_of(e);
         }
-        entry(e, *routed, retry);
+        entry(e, *routed, retry, i);
       }
     }
     judge_walks();
     judge_fetched();
+    if (drift_) drift_->append_to(report_);
     return std::move(report_);
   }
 
@@ -167,7 +181,16 @@ class replayer {
     return j;
   }
 
-  void entry(har_entry& e, const routed_request& r, const std::optional<retry_cause>& retry) {
+  // A judged answer's body into the drift summary: a 2xx that was JSON.
+  void observe_drift(const operation& op, const har_entry& e, std::size_t index,
+                     const response_expectation& expect, const checked_response& checked) {
+    if (!checked.document || e.status < 200 || e.status >= 300) return;
+    drift_->add(op, expect.success_schema, checked.document->root(), e.method + " " + e.url,
+                "log.entries[" + std::to_string(index) + "]" + archive_);
+  }
+
+  void entry(har_entry& e, const routed_request& r, const std::optional<retry_cause>& retry,
+             std::size_t index) {
     using op = certificate_operation;
     const std::string request = e.method + " " + e.url;
     const auto [group, expect, walk, after_delete] = classify(r);
@@ -198,6 +221,7 @@ class replayer {
       return;
     }
     checked_response checked = judge_.response(response, expect, group, request);
+    if (drift_) observe_drift(*r.contract, e, index, expect, checked);
     // Only a 2xx answer is a page or a certificate: an error body that looks like one is not.
     if (!checked.document || e.status < 200 || e.status >= 300) return;
     const json_value& root = checked.document->root();
@@ -303,6 +327,8 @@ class replayer {
   std::vector<fetched_certificate> fetched_;
   std::set<std::string> deleted_;
   std::size_t writes_ = 0;  // successful writes so far: the certificate set may have changed
+  std::optional<drift_summary> drift_;  // with --drift
+  std::string archive_;                 // " of archive N" when there are several
 };
 
 }  // namespace

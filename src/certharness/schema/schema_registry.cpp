@@ -19,6 +19,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -767,6 +768,59 @@ findings schema_registry::validate(const json_value& root, std::string_view name
     out.push_back(left_out(checks::schema_unknown_property, noted - k_max_findings_per_check));
   }
   return out;
+}
+
+// ---- declared property patterns (reads the node tree only) ----
+
+namespace {
+
+constexpr std::size_t k_max_declared_depth = 32;
+constexpr std::size_t k_max_declared_patterns = 10'000;
+// Nodes entered: anyOf branches that $ref the same roots at every level would otherwise be
+// walked 2^depth times for the same patterns.
+constexpr std::size_t k_max_declared_visits = 100'000;
+
+// Depth-first over the node tree under `prefix`: a property's pattern before those below it.
+// `on_way_` holds the nodes being walked (the cycle guard), `listed_` the patterns so far.
+class declared_walk {
+ public:
+  std::vector<std::string> patterns;
+
+  void walk(const schema_node* node, const std::string& prefix, std::size_t depth) {
+    if (depth > k_max_declared_depth || patterns.size() >= k_max_declared_patterns ||
+        ++visits_ > k_max_declared_visits) {
+      return;
+    }
+    if (std::find(on_way_.begin(), on_way_.end(), node) != on_way_.end()) return;
+    on_way_.push_back(node);
+    for (const auto& [name, child] : node->properties) {
+      if (patterns.size() >= k_max_declared_patterns) break;
+      std::string pattern = prefix;
+      append_pointer_token(pattern, name);
+      if (listed_.insert(pattern).second) patterns.push_back(pattern);
+      walk(child, pattern, depth + 1);
+    }
+    if (node->items) walk(node->items, prefix + "/*", depth + 1);
+    for (const schema_node* branch : node->any_of) walk(branch, prefix, depth + 1);
+    on_way_.pop_back();
+  }
+
+ private:
+  std::vector<const schema_node*> on_way_;
+  std::unordered_set<std::string> listed_;
+  std::size_t visits_ = 0;
+};
+
+}  // namespace
+
+std::vector<std::string> schema_registry::declared_patterns(std::string_view name) const {
+  const std::size_t index = index_of(impl_->names, name);
+  if (index == impl_->names.size()) {
+    throw std::invalid_argument("no schema named \"" + std::string(name) + "\"");
+  }
+  declared_walk walk;
+  walk.walk(impl_->roots[index], "", 0);
+  return std::move(walk.patterns);
 }
 
 }  // namespace certharness
