@@ -492,7 +492,9 @@ TEST(replay_drift, sums_judged_2xx_json_answers_and_names_their_archive) {
   for (const run_finding& f : plain.findings) {
     EXPECT_FALSE(f.what.check.starts_with("drift.")) << f.what.message;
   }
-  const run_report r = replay(std::move(archives), replay_options{1000, true});
+  replay_options options;
+  options.drift = true;
+  const run_report r = replay(std::move(archives), options);
   std::vector<std::string> notes;
   for (const run_finding& f : r.findings) {
     if (f.what.check.starts_with("drift.")) notes.push_back(f.what.pointer + " " + f.what.message);
