@@ -6,9 +6,11 @@
 #include <charconv>
 #include <climits>
 #include <cstdint>
+#include <map>
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
 #include <utility>
 
 #include "certharness/http/url.hpp"
@@ -40,6 +42,40 @@ std::string child(std::string pointer, std::size_t index) {
   return pointer;
 }
 
+// resolve_local_ref() with an index of "#/components/<section>/<name>": json_value::find is a
+// linear scan, so a hostile document with n parameters each a "$ref" to one of n components cost
+// n^2 (40,000 took minutes); through the index it is linear. Other references (deeper ones, or
+// into paths) are resolved as resolve_local_ref() does.
+class ref_resolver {
+ public:
+  explicit ref_resolver(const json_value& root) : root_(root) {
+    const json_value* components = root.find("components");
+    if (components == nullptr || !components->is_object()) return;
+    for (const json_value& section : *components) {
+      if (!section.is_object()) continue;
+      for (const json_value& entry : section) {
+        std::string pointer = "/components";
+        append_pointer_token(pointer, section.key());
+        append_pointer_token(pointer, entry.key());
+        index_.emplace(std::move(pointer), &entry);  // the first of duplicates, as find() does
+      }
+    }
+  }
+
+  const json_value* resolve(std::string_view ref) const {
+    if (ref.starts_with('#')) {
+      if (const std::optional<std::string> pointer = percent_decode(ref.substr(1))) {
+        if (const auto hit = index_.find(*pointer); hit != index_.end()) return hit->second;
+      }
+    }
+    return resolve_local_ref(root_, ref);
+  }
+
+ private:
+  const json_value& root_;
+  std::unordered_map<std::string, const json_value*> index_;
+};
+
 // A node of the document and its JSON Pointer.
 struct located {
   const json_value* value = nullptr;
@@ -50,7 +86,7 @@ struct located {
 // may put keywords beside "$ref": a keyword is looked up along the whole chain.
 using ref_chain = std::vector<located>;
 
-result<ref_chain, spec_error> follow_refs(const json_value& root, const json_value& node,
+result<ref_chain, spec_error> follow_refs(const ref_resolver& refs, const json_value& node,
                                           std::string pointer) {
   ref_chain chain{{&node, std::move(pointer)}};
   for (;;) {
@@ -63,7 +99,7 @@ result<ref_chain, spec_error> follow_refs(const json_value& root, const json_val
       return failure(error_at(ref_pointer, "more than " + std::to_string(k_max_ref_hops) +
                                                " \"$ref\"s in a row: a cycle"));
     }
-    const json_value* target = resolve_local_ref(root, ref->as_string());
+    const json_value* target = refs.resolve(ref->as_string());
     if (target == nullptr) {
       return failure(error_at(ref_pointer, "the $ref " + quoted(ref->as_string()) +
                                                " does not resolve (only local \"#/...\" "
@@ -218,9 +254,9 @@ struct read_parameter {
   std::string pointer;  // where it is declared (after "$ref"s)
 };
 
-result<read_parameter, spec_error> parameter_of(const json_value& root, const json_value& node,
+result<read_parameter, spec_error> parameter_of(const ref_resolver& refs, const json_value& node,
                                                 std::string pointer) {
-  auto chain = follow_refs(root, node, std::move(pointer));
+  auto chain = follow_refs(refs, node, std::move(pointer));
   if (!chain) return failure(std::move(chain).error());
   const located& at = chain->back();
   if (!at.value->is_object()) return failure(error_at(at.pointer, "a parameter is not an object"));
@@ -255,7 +291,7 @@ result<read_parameter, spec_error> parameter_of(const json_value& root, const js
   p.type = parameter_type::other;
   const json_value* schema_node = at.value->find("schema");
   if (schema_node == nullptr) return out;
-  auto schema = follow_refs(root, *schema_node, child(at.pointer, "schema"));
+  auto schema = follow_refs(refs, *schema_node, child(at.pointer, "schema"));
   if (!schema) return failure(std::move(schema).error());
   const std::string_view type = type_of(*schema);
   ref_chain enum_owner = *schema;
@@ -266,7 +302,7 @@ result<read_parameter, spec_error> parameter_of(const json_value& root, const js
   } else if (type == "array") {
     p.brackets = p.in == parameter_location::query;
     if (const json_value* items = keyword(*schema, "items")) {
-      auto item_schema = follow_refs(root, *items, schema->back().pointer + "/items");
+      auto item_schema = follow_refs(refs, *items, schema->back().pointer + "/items");
       if (!item_schema) return failure(std::move(item_schema).error());
       if (type_of(*item_schema) == "string") p.type = parameter_type::string_array;
       enum_owner = std::move(*item_schema);
@@ -308,21 +344,19 @@ result<read_parameter, spec_error> parameter_of(const json_value& root, const js
 
 // The parameters of one level ("parameters" of a path item or an operation), checked for
 // duplicates (name and in).
-result<std::vector<read_parameter>, spec_error> parameters_of(const json_value& root,
+result<std::vector<read_parameter>, spec_error> parameters_of(const ref_resolver& refs,
                                                               const json_value* list,
                                                               const std::string& pointer) {
   std::vector<read_parameter> out;
   if (list == nullptr) return out;
   if (!list->is_array()) return failure(error_at(pointer, "\"parameters\" is not an array"));
+  std::set<std::pair<std::string, parameter_location>> seen;  // a hostile list stays n log n
   for (std::size_t i = 0; i < list->size(); ++i) {
-    auto p = parameter_of(root, (*list)[i], child(pointer, i));
+    auto p = parameter_of(refs, (*list)[i], child(pointer, i));
     if (!p) return failure(std::move(p).error());
-    for (const read_parameter& seen : out) {
-      if (seen.parameter.name == p->parameter.name && seen.parameter.in == p->parameter.in) {
-        return failure(
-            error_at(child(pointer, i),
-                     "a second parameter " + quoted(p->parameter.name) + " in the same place"));
-      }
+    if (!seen.emplace(p->parameter.name, p->parameter.in).second) {
+      return failure(error_at(child(pointer, i), "a second parameter " + quoted(p->parameter.name) +
+                                                     " in the same place"));
     }
     out.push_back(std::move(*p));
   }
@@ -338,7 +372,7 @@ struct body_schema {
 };
 
 // The application/json schema of a request body or response object, if it has one.
-result<std::optional<body_schema>, spec_error> json_schema_of(const json_value& root,
+result<std::optional<body_schema>, spec_error> json_schema_of(const ref_resolver& refs,
                                                               const located& owner) {
   const json_value* content = owner.value->find("content");
   if (content == nullptr || !content->is_object()) return std::optional<body_schema>{};
@@ -348,7 +382,7 @@ result<std::optional<body_schema>, spec_error> json_schema_of(const json_value& 
   body_schema out;
   if (schema == nullptr) return std::optional<body_schema>{out};
   auto chain = follow_refs(
-      root, *schema, child(child(child(owner.pointer, "content"), "application/json"), "schema"));
+      refs, *schema, child(child(child(owner.pointer, "content"), "application/json"), "schema"));
   if (!chain) return failure(std::move(chain).error());
   out.schema = chain->back().value;
   out.pointer = chain->back().pointer;
@@ -384,9 +418,9 @@ bool is_status_range(std::string_view key) {
 }
 
 // The cursor-paginated list shape (see the header): properties "data" and "has_more".
-bool is_list_schema(const json_value& root, const body_schema& body) {
+bool is_list_schema(const ref_resolver& refs, const body_schema& body) {
   if (body.schema == nullptr) return false;
-  auto chain = follow_refs(root, *body.schema, body.pointer);
+  auto chain = follow_refs(refs, *body.schema, body.pointer);
   if (!chain) return false;
   const json_value* properties = keyword(*chain, "properties");
   return properties && properties->is_object() && properties->find("data") &&
@@ -410,7 +444,7 @@ struct path_item {
   std::vector<std::string> segments;  // of the template
 };
 
-result<operation, spec_error> operation_of(const json_value& root, const path_item& path,
+result<operation, spec_error> operation_of(const ref_resolver& refs, const path_item& path,
                                            const std::vector<read_parameter>& shared,
                                            std::string_view method, const json_value& node) {
   operation op;
@@ -428,33 +462,34 @@ result<operation, spec_error> operation_of(const json_value& root, const path_it
   }
 
   // Parameters: the path item's, an operation's of the same name and in replacing it.
-  auto own = parameters_of(root, node.find("parameters"), child(op.pointer, "parameters"));
+  auto own = parameters_of(refs, node.find("parameters"), child(op.pointer, "parameters"));
   if (!own) return failure(std::move(own).error());
   std::vector<operation_parameter> merged;
-  for (const read_parameter& p : shared) merged.push_back(p.parameter);
+  std::map<std::pair<std::string, parameter_location>, std::size_t> index;  // into merged
+  for (const read_parameter& p : shared) {
+    index.emplace(std::pair(p.parameter.name, p.parameter.in), merged.size());
+    merged.push_back(p.parameter);
+  }
   for (read_parameter& p : *own) {
-    const auto same = std::find_if(merged.begin(), merged.end(), [&](const auto& m) {
-      return m.name == p.parameter.name && m.in == p.parameter.in;
-    });
-    if (same != merged.end()) {
-      *same = std::move(p.parameter);
-    } else {
+    const auto [at, added] =
+        index.emplace(std::pair(p.parameter.name, p.parameter.in), merged.size());
+    if (added) {
       merged.push_back(std::move(p.parameter));
+    } else {
+      merged[at->second] = std::move(p.parameter);
     }
   }
   // Path parameters in the template's order (implied when undeclared), then the others.
   for (const std::string& segment : path.segments) {
     if (segment.size() < 2 || segment.front() != '{') continue;
-    const std::string name = segment.substr(1, segment.size() - 2);
-    const auto declared = std::find_if(merged.begin(), merged.end(), [&](const auto& m) {
-      return m.name == name && m.in == parameter_location::path;
-    });
-    if (declared != merged.end()) {
-      op.parameters.push_back(*declared);
+    std::string name = segment.substr(1, segment.size() - 2);
+    if (const auto declared = index.find(std::pair(name, parameter_location::path));
+        declared != index.end()) {
+      op.parameters.push_back(merged[declared->second]);
       continue;
     }
     operation_parameter implied;
-    implied.name = name;
+    implied.name = std::move(name);
     implied.in = parameter_location::path;
     implied.required = true;
     implied.implied_by_template = true;
@@ -465,12 +500,12 @@ result<operation, spec_error> operation_of(const json_value& root, const path_it
   }
 
   if (const json_value* body = node.find("requestBody")) {
-    auto chain = follow_refs(root, *body, child(op.pointer, "requestBody"));
+    auto chain = follow_refs(refs, *body, child(op.pointer, "requestBody"));
     if (!chain) return failure(std::move(chain).error());
     if (!chain->back().value->is_object()) {
       return failure(error_at(chain->back().pointer, "a requestBody is not an object"));
     }
-    auto schema = json_schema_of(root, chain->back());
+    auto schema = json_schema_of(refs, chain->back());
     if (!schema) return failure(std::move(schema).error());
     if (*schema) op.request_schema = (*schema)->name;
   }
@@ -490,13 +525,13 @@ result<operation, spec_error> operation_of(const json_value& root, const path_it
     if (!status) {
       return failure(error_at(pointer, quoted(r.key()) + " is not an HTTP status code"));
     }
-    auto chain = follow_refs(root, r, pointer);
+    auto chain = follow_refs(refs, r, pointer);
     if (!chain) return failure(std::move(chain).error());
     const located& at = chain->back();
     if (!at.value->is_object()) return failure(error_at(at.pointer, "a response is not an object"));
     operation_response out;
     out.status = *status;
-    auto schema = json_schema_of(root, at);
+    auto schema = json_schema_of(refs, at);
     if (!schema) return failure(std::move(schema).error());
     if (*schema) out.schema = (*schema)->name;
     if (*status >= 200 && *status < 300 && !success_seen) {
@@ -505,7 +540,7 @@ result<operation, spec_error> operation_of(const json_value& root, const path_it
     }
     if (const json_value* headers = at.value->find("headers"); headers && headers->is_object()) {
       for (const json_value& h : *headers) {
-        auto header = follow_refs(root, h, child(child(at.pointer, "headers"), h.key()));
+        auto header = follow_refs(refs, h, child(child(at.pointer, "headers"), h.key()));
         if (!header) return failure(std::move(header).error());
         out.headers.emplace_back(h.key());
       }
@@ -516,7 +551,7 @@ result<operation, spec_error> operation_of(const json_value& root, const path_it
   const operation_parameter* limit = op.parameter("limit");
   const operation_parameter* after = op.parameter("after");
   op.is_list = op.method == "GET" && limit && limit->in == parameter_location::query && after &&
-               after->in == parameter_location::query && success && is_list_schema(root, *success);
+               after->in == parameter_location::query && success && is_list_schema(refs, *success);
   return op;
 }
 
@@ -525,6 +560,7 @@ result<operation, spec_error> operation_of(const json_value& root, const path_it
 result<std::vector<operation>, spec_error> read_operations(const json_value& root) {
   std::vector<operation> rows;
   const json_value* paths = root.find("paths");
+  const ref_resolver refs(root);
   if (paths == nullptr) return rows;
   if (!paths->is_object()) return failure(error_at("/paths", "\"paths\" is not an object"));
   std::set<std::pair<std::string, std::string>> seen;  // method, template shape
@@ -539,18 +575,18 @@ result<std::vector<operation>, spec_error> read_operations(const json_value& roo
           pointer, "the path " + quoted(path.path) + " is not a template: " + segments.error()));
     }
     path.segments = std::move(*segments);
-    auto chain = follow_refs(root, entry, pointer);
+    auto chain = follow_refs(refs, entry, pointer);
     if (!chain) return failure(std::move(chain).error());
     path.item = chain->back();
     if (!path.item.value->is_object()) {
       return failure(error_at(path.item.pointer, "a path item is not an object"));
     }
-    auto shared = parameters_of(root, path.item.value->find("parameters"),
+    auto shared = parameters_of(refs, path.item.value->find("parameters"),
                                 child(path.item.pointer, "parameters"));
     if (!shared) return failure(std::move(shared).error());
     for (const json_value& member : *path.item.value) {
       if (std::find(k_methods.begin(), k_methods.end(), member.key()) == k_methods.end()) continue;
-      auto op = operation_of(root, path, *shared, member.key(), member);
+      auto op = operation_of(refs, path, *shared, member.key(), member);
       if (!op) return failure(std::move(op).error());
       if (!seen.emplace(op->method, template_shape(path.segments)).second) {
         return failure(error_at(op->pointer, "a second " + op->method + " on " + quoted(path.path) +
