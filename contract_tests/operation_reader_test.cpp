@@ -157,6 +157,26 @@ TEST(operation_reader, names_schemas_only_for_component_refs) {
   EXPECT_EQ(rows[1].responses[0].schema, "A/B") << "the pointer token unescaped";
 }
 
+// References written in any form a URI fragment allows, and to any place in the document (not
+// only components), resolve alike.
+TEST(operation_reader, resolves_encoded_and_deep_refs) {
+  const auto rows =
+      read_ok(document(R"({"/organization/certificates":{
+    "get":{"operationId":"list","parameters":[{"name":"order","in":"query","schema":{"type":"string"}}],
+           "responses":{"200":{"description":"x","content":{"application/json":{"schema":{"$ref":"#/components/schemas/A%20B"}}}}}},
+    "post":{"operationId":"upload",
+            "parameters":[{"$ref":"#/paths/~1organization~1certificates/get/parameters/0"}],
+            "requestBody":{"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Thing/properties/inner"}}}},
+            "responses":{"200":{"$ref":"#/paths/~1organization~1certificates/get/responses/200"}}}}})",
+                       R"({"schemas":{"A B":{},"Thing":{"properties":{"inner":{}}}}})"));
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].success_schema(), "A B") << "percent-decoded";
+  ASSERT_EQ(rows[1].parameters.size(), 1u);
+  EXPECT_EQ(rows[1].parameters[0].name, "order");
+  EXPECT_EQ(rows[1].request_schema, "") << "a part of a component is no registry name";
+  EXPECT_EQ(rows[1].success_schema(), "A B");
+}
+
 TEST(operation_reader, bounds_in_prose_are_read_from_a_small_set_of_phrasings) {
   struct {
     const char* text;

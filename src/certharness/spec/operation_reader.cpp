@@ -21,6 +21,10 @@
 namespace certharness {
 namespace {
 
+// OpenAPI's "schema" member of parameters and media types (the check of the same name is another
+// word).
+constexpr std::string_view k_schema = "schema";  // vocabulary: not a check id
+
 // A "$ref" chain longer than this is a cycle or an attack; the official document has chains of 1.
 constexpr std::size_t k_max_ref_hops = 64;
 
@@ -289,9 +293,9 @@ result<read_parameter, spec_error> parameter_of(const ref_resolver& refs, const 
   if (const json_value* required = at.value->find("required")) p.required = required->as_bool();
 
   p.type = parameter_type::other;
-  const json_value* schema_node = at.value->find("schema");
+  const json_value* schema_node = at.value->find(k_schema);
   if (schema_node == nullptr) return out;
-  auto schema = follow_refs(refs, *schema_node, child(at.pointer, "schema"));
+  auto schema = follow_refs(refs, *schema_node, child(at.pointer, k_schema));
   if (!schema) return failure(std::move(schema).error());
   const std::string_view type = type_of(*schema);
   ref_chain enum_owner = *schema;
@@ -378,11 +382,11 @@ result<std::optional<body_schema>, spec_error> json_schema_of(const ref_resolver
   if (content == nullptr || !content->is_object()) return std::optional<body_schema>{};
   const json_value* media = content->find("application/json");
   if (media == nullptr || !media->is_object()) return std::optional<body_schema>{};
-  const json_value* schema = media->find("schema");
+  const json_value* schema = media->find(k_schema);
   body_schema out;
   if (schema == nullptr) return std::optional<body_schema>{out};
   auto chain = follow_refs(
-      refs, *schema, child(child(child(owner.pointer, "content"), "application/json"), "schema"));
+      refs, *schema, child(child(child(owner.pointer, "content"), "application/json"), k_schema));
   if (!chain) return failure(std::move(chain).error());
   out.schema = chain->back().value;
   out.pointer = chain->back().pointer;
