@@ -67,7 +67,7 @@ struct operation_parameter {
 
 struct operation_response {
   int status = 200;
-  std::string schema;                // a schema_registry name: "Certificate", "ErrorResponse"
+  std::string schema;  // a schema_registry name: "Certificate"; "" for no JSON body or inline
   std::vector<std::string> headers;  // documented response headers: "Retry-After"
 };
 
@@ -79,7 +79,9 @@ struct operation {
   operation_scope scope = operation_scope::organization;
   bool is_list = false;  // a cursor-paginated list (limit/after/order)
   std::vector<operation_parameter> parameters;
-  std::optional<std::string> request_schema;  // the JSON body's schema; nullopt: no body
+  // The JSON body's schema (a registry name; "" for a schema the document writes inline);
+  // nullopt: no JSON body.
+  std::optional<std::string> request_schema;
   std::vector<operation_response> responses;
   // Where the operation is in the document it was read from, a JSON Pointer
   // ("/paths/~1organization~1certificates/get"), so reports and spec-lint can name it.
@@ -138,7 +140,8 @@ class operation_table {
 
   // The official contract compiled in: the table read from the embedded excerpt (the ten
   // operations of the certificates family). Defined in the spec concern (operation_reader.cpp),
-  // which reads documents; this concern stays below it.
+  // which reads documents; this concern stays below it. Throws std::logic_error only for a defect
+  // of the build (the excerpt does not read), which operation_table_test rules out.
   static const operation_table& builtin();
 
   const std::vector<operation>& operations() const noexcept { return operations_; }
