@@ -1,6 +1,8 @@
-// The operation table: every operation of the family once, paths matched and built as OpenAPI
-// and the transport read them (split before decoding, concrete before templated), odd ids
-// round-trip, and the table names exactly the schemas schemas/ holds.
+// The operation table: the built-in one equals the family written out by hand
+// (official_operations.hpp) field by field, every operation of the family once, paths matched and
+// built as OpenAPI and the transport read them (split before decoding, concrete before
+// templated), odd ids round-trip, kinds found whatever a template's parameters are called, and the
+// table names exactly the schemas schemas/ holds.
 #include "certharness/schema/operation_table.hpp"
 #include "certharness/http/url.hpp"
 
@@ -17,6 +19,7 @@
 #include "certharness/http/http_message.hpp"
 #include "certharness/json/json_document.hpp"
 #include "certharness/schema/schema_registry.hpp"
+#include "official_operations.hpp"
 
 namespace certharness {
 namespace {
@@ -60,6 +63,12 @@ path_parameters ids_of(const operation& op, const std::string& value) {
     if (p.in == parameter_location::path) out.emplace_back(p.name, value);
   }
   return out;
+}
+
+// The table read from the embedded excerpt is the family as written out by hand, row by row.
+TEST(operation_table, builtin_is_the_official_family_field_by_field) {
+  official_operations::expect_same_rows("built-in", official_operations::rows(),
+                                        table().operations());
 }
 
 TEST(operation_table, has_the_ten_documented_operations_once_each) {
@@ -243,6 +252,46 @@ TEST(operation_table, a_table_can_be_built_at_run_time_and_refuses_malformed_row
     EXPECT_THROW(operation_table({broken}), std::invalid_argument) << bad;
   }
   EXPECT_THROW(operation_table({op, op}), std::invalid_argument) << "a duplicate row";
+  operation renamed = op;
+  renamed.path = "/things/{other}";
+  renamed.parameters[0].name = "other";
+  EXPECT_THROW(operation_table({op, renamed}), std::invalid_argument)
+      << "templates equal but for their parameter's name are one path";
+  renamed.method = "DELETE";
+  EXPECT_NO_THROW(operation_table({op, renamed})) << "another method on it is another operation";
+}
+
+TEST(template_segments, splits_templates_and_refuses_what_is_none) {
+  EXPECT_EQ(*template_segments("/a/{b}/c"), (std::vector<std::string>{"a", "{b}", "c"}));
+  EXPECT_EQ(template_shape(*template_segments("/a/{b}/c")), "/a/{}/c");
+  EXPECT_EQ(template_shape(*template_segments("/a")), "/a");
+  for (const char* bad : {"", "a/b", "/", "/a//b", "/a/", "/a/{b", "/a/b}", "/a/{}", "/a/{{b}}",
+                          "/a/x{b}", "/a/%7B"}) {
+    EXPECT_FALSE(template_segments(bad)) << bad;
+  }
+}
+
+TEST(certificate_operation_of, maps_method_and_template_whatever_the_parameters_are_called) {
+  for (const documented& d : k_documented) {
+    EXPECT_EQ(certificate_operation_of(d.method, d.path), d.kind) << d.id;
+  }
+  EXPECT_EQ(certificate_operation_of("GET", "/organization/certificates/{cert_id}"),
+            k::get_certificate);
+  EXPECT_EQ(certificate_operation_of("POST", "/organization/projects/{p}/certificates/activate"),
+            k::activate_project_certificates);
+  for (const auto& [method, path] : std::vector<std::pair<const char*, const char*>>{
+           {"PUT", "/organization/certificates/{certificate_id}"},
+           {"get", "/organization/certificates"},
+           {"GET", "/organization/certificates/{certificate_id}/content"},
+           {"POST", "/organization/certificates/rotate"},
+           {"GET", "/organization/projects/abc/certificates"},
+           {"GET", "/organization/certificates/{a"}}) {
+    EXPECT_EQ(certificate_operation_of(method, path), std::nullopt) << method << " " << path;
+  }
+  EXPECT_EQ(scope_of("/organization/projects/{x}/certificates"), operation_scope::project);
+  EXPECT_EQ(scope_of("/organization/projects/{x}/certificates/new"), operation_scope::project);
+  EXPECT_EQ(scope_of("/organization/certificates/{x}"), operation_scope::organization);
+  EXPECT_EQ(scope_of("/organization/projects/abc/certificates"), operation_scope::organization);
 }
 
 // The table names only schemas that schemas/ holds, and every file of schemas/ is named by the

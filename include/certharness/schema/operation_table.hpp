@@ -2,8 +2,9 @@
 // parameters and their documented constraints, request schema, response schema per status, list
 // or single, organization or project scope). Every place that spells, matches or builds a path
 // of the API asks this table: the fake API's router, replay's router, crawl's requests, schema
-// placement and fuzz_url. The table is a runtime value, so it can be built from a parsed OpenAPI
-// document as well; builtin() is the contract compiled in (the official document, see schemas/).
+// placement and fuzz_url. The rows are read from an OpenAPI document by the spec concern
+// (spec/operation_reader.hpp, which documents how each field is read); builtin() is the table
+// read from the official excerpt compiled in (schemas/reference/), so nobody writes a row by hand.
 #pragma once
 
 #include <cstddef>
@@ -14,6 +15,8 @@
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "certharness/findings/result.hpp"
 
 namespace certharness {
 
@@ -33,8 +36,10 @@ enum class certificate_operation {
 };
 
 enum class operation_scope { organization, project };
-enum class parameter_location { path, query };
-enum class parameter_type { string, integer, string_array };
+enum class parameter_location { path, query, header, cookie };
+// `other`: a schema certharness does not drive (boolean, number, object, an array of
+// non-strings, no schema): the row keeps the parameter so reports can name it.
+enum class parameter_type { string, integer, string_array, other };
 
 struct operation_parameter {
   std::string name;  // as the document names it: "limit", "certificate_id", "include"
@@ -47,7 +52,14 @@ struct operation_parameter {
   // The bounds are stated only in the description ("between 1 and 100"), not in the schema:
   // reports say where a rule comes from.
   bool bounds_in_prose_only = false;
-  // An array sent as "name[]=v" (the SDKs' form, e.g. include[]=content).
+  // The path template has {name} but the document does not declare it (the family's first
+  // version named GET's parameter cert_id against {certificate_id}): read as a required string,
+  // the inconsistency left to spec-lint.
+  bool implied_by_template = false;
+  // An array sent as "name[]=v" (e.g. include[]=content). A CONVENTION of certharness, not the
+  // document's: OpenAPI's default for an array query parameter is style form, explode true
+  // ("include=content"); the official SDKs send brackets, and the API takes them, so the reader
+  // sets this for every array query parameter.
   bool brackets = false;
 
   std::string query_name() const { return brackets ? name + "[]" : name; }
@@ -55,7 +67,7 @@ struct operation_parameter {
 
 struct operation_response {
   int status = 200;
-  std::string schema;                // a schema_registry name: "Certificate", "ErrorResponse"
+  std::string schema;  // a schema_registry name: "Certificate"; "" for no JSON body or inline
   std::vector<std::string> headers;  // documented response headers: "Retry-After"
 };
 
@@ -67,8 +79,13 @@ struct operation {
   operation_scope scope = operation_scope::organization;
   bool is_list = false;  // a cursor-paginated list (limit/after/order)
   std::vector<operation_parameter> parameters;
-  std::optional<std::string> request_schema;  // the JSON body's schema; nullopt: no body
+  // The JSON body's schema (a registry name; "" for a schema the document writes inline);
+  // nullopt: no JSON body.
+  std::optional<std::string> request_schema;
   std::vector<operation_response> responses;
+  // Where the operation is in the document it was read from, a JSON Pointer
+  // ("/paths/~1organization~1certificates/get"), so reports and spec-lint can name it.
+  std::string pointer;
 
   const operation_parameter* parameter(std::string_view name) const;
   const operation_response* response(int status) const;
@@ -99,14 +116,32 @@ struct operation_match {
   std::string_view parameter(std::string_view name) const;  // "" when absent
 };
 
+// The segments of a path template ("/a/{b}" -> "a", "{b}"), or why it is not one: it must be
+// "/segment/..." with non-empty segments, each literal (no '{', '}' or '%') or one "{name}".
+result<std::vector<std::string>> template_segments(std::string_view path);
+// The template with its parameters' names dropped ("/a/{}/b"): to OpenAPI and to matching, two
+// templates of one shape are the same path.
+std::string template_shape(std::span<const std::string> segments);
+
+// The operation certharness knows at `method` (upper case) on `path`, whatever its template's
+// parameters are called ("/organization/certificates/{x}" GET is get_certificate), so older
+// documents map too. nullopt: an operation certharness cannot drive, or a malformed template.
+std::optional<certificate_operation> certificate_operation_of(std::string_view method,
+                                                              std::string_view path);
+// project when the template is below "/organization/projects/{...}/", organization otherwise.
+operation_scope scope_of(std::string_view path);
+
 class operation_table {
  public:
-  // Throws std::invalid_argument for a row whose path is not "/segment/..." with non-empty
-  // segments and parameters written "{name}", a template parameter the row does not declare in
-  // path, or two rows with the same method and template.
+  // Throws std::invalid_argument for a row whose path is not a template (template_segments), a
+  // template parameter the row does not declare in path, or two rows with the same method and
+  // template shape. (The reader of a document checks all three first: it never throws.)
   explicit operation_table(std::vector<operation> operations);
 
-  // The official contract compiled in: the ten operations of the certificates family.
+  // The official contract compiled in: the table read from the embedded excerpt (the ten
+  // operations of the certificates family). Defined in the spec concern (operation_reader.cpp),
+  // which reads documents; this concern stays below it. Throws std::logic_error only for a defect
+  // of the build (the excerpt does not read), which operation_table_test rules out.
   static const operation_table& builtin();
 
   const std::vector<operation>& operations() const noexcept { return operations_; }

@@ -1,10 +1,11 @@
 #include "certharness/schema/operation_table.hpp"
 
 #include <algorithm>
+#include <set>
 #include <stdexcept>
 
-#include "certharness/http/url.hpp"
 #include "certharness/http/http_message.hpp"
+#include "certharness/http/url.hpp"
 
 namespace certharness {
 namespace {
@@ -24,139 +25,29 @@ std::string_view value_of(const path_parameters& parameters, std::string_view na
   return {};
 }
 
-// ---- The contract compiled in: the certificates family of the official OpenAPI document
-// (openai/openai-openapi f85dbe2), parameter for parameter.
-
-operation_parameter path_parameter(std::string name) {
-  operation_parameter p;
-  p.name = std::move(name);
-  p.in = parameter_location::path;
-  p.required = true;
-  return p;
-}
-
-// limit, after, order of both lists. limit's 1..100 is in its description only.
-std::vector<operation_parameter> page_parameters() {
-  operation_parameter limit;
-  limit.name = "limit";
-  limit.type = parameter_type::integer;
-  limit.default_value = "20";
-  limit.minimum = 1;
-  limit.maximum = 100;
-  limit.bounds_in_prose_only = true;
-  operation_parameter after;
-  after.name = "after";
-  operation_parameter order;
-  order.name = "order";
-  order.default_value = "desc";
-  order.allowed = {"asc", "desc"};
-  return {limit, after, order};
-}
-
-operation_parameter include_parameter() {
-  operation_parameter include;
-  include.name = "include";
-  include.type = parameter_type::string_array;
-  include.allowed = {"content"};
-  include.brackets = true;
-  return include;
-}
-
-// Every operation answers its success schema with 200, and 429 TooManyRequests (an
-// ErrorResponse with Retry-After).
-std::vector<operation_response> answers(std::string success) {
-  return {{200, std::move(success), {}}, {429, "ErrorResponse", {"Retry-After"}}};
-}
-
-std::vector<operation> builtin_operations() {
-  using k = certificate_operation;
-  using s = operation_scope;
-  const std::string org_list = "/organization/certificates";
-  const std::string org_one = "/organization/certificates/{certificate_id}";
-  const std::string project_list = "/organization/projects/{project_id}/certificates";
-  const operation_parameter id = path_parameter("certificate_id");
-  const operation_parameter project = path_parameter("project_id");
-  std::vector<operation_parameter> project_page = page_parameters();
-  project_page.insert(project_page.begin(), project);
-  return {
-      {"listOrganizationCertificates", k::list_certificates, "GET", org_list, s::organization, true,
-       page_parameters(), std::nullopt, answers("ListCertificatesResponse")},
-      {"uploadCertificate",
-       k::upload_certificate,
-       "POST",
-       org_list,
-       s::organization,
-       false,
-       {},
-       "UploadCertificateRequest",
-       answers("Certificate")},
-      {"getCertificate",
-       k::get_certificate,
-       "GET",
-       org_one,
-       s::organization,
-       false,
-       {id, include_parameter()},
-       std::nullopt,
-       answers("Certificate")},
-      {"modifyCertificate",
-       k::modify_certificate,
-       "POST",
-       org_one,
-       s::organization,
-       false,
-       {id},
-       "ModifyCertificateRequest",
-       answers("Certificate")},
-      {"deleteCertificate",
-       k::delete_certificate,
-       "DELETE",
-       org_one,
-       s::organization,
-       false,
-       {id},
-       std::nullopt,
-       answers("DeleteCertificateResponse")},
-      {"activateOrganizationCertificates",
-       k::activate_certificates,
-       "POST",
-       org_list + "/activate",
-       s::organization,
-       false,
-       {},
-       "ToggleCertificatesRequest",
-       answers("OrganizationCertificateActivationResponse")},
-      {"deactivateOrganizationCertificates",
-       k::deactivate_certificates,
-       "POST",
-       org_list + "/deactivate",
-       s::organization,
-       false,
-       {},
-       "ToggleCertificatesRequest",
-       answers("OrganizationCertificateDeactivationResponse")},
-      {"listProjectCertificates", k::list_project_certificates, "GET", project_list, s::project,
-       true, project_page, std::nullopt, answers("ListProjectCertificatesResponse")},
-      {"activateProjectCertificates",
-       k::activate_project_certificates,
-       "POST",
-       project_list + "/activate",
-       s::project,
-       false,
-       {project},
-       "ToggleCertificatesRequest",
-       answers("OrganizationProjectCertificateActivationResponse")},
-      {"deactivateProjectCertificates",
-       k::deactivate_project_certificates,
-       "POST",
-       project_list + "/deactivate",
-       s::project,
-       false,
-       {project},
-       "ToggleCertificatesRequest",
-       answers("OrganizationProjectCertificateDeactivationResponse")},
-  };
-}
+// The operations certharness drives, by method and template shape (see template_shape).
+struct known_operation {
+  certificate_operation kind;
+  std::string_view method;
+  std::string_view shape;
+};
+constexpr known_operation k_known[] = {
+    {certificate_operation::list_certificates, "GET", "/organization/certificates"},
+    {certificate_operation::upload_certificate, "POST", "/organization/certificates"},
+    {certificate_operation::get_certificate, "GET", "/organization/certificates/{}"},
+    {certificate_operation::modify_certificate, "POST", "/organization/certificates/{}"},
+    {certificate_operation::delete_certificate, "DELETE", "/organization/certificates/{}"},
+    {certificate_operation::activate_certificates, "POST", "/organization/certificates/activate"},
+    {certificate_operation::deactivate_certificates, "POST",
+     "/organization/certificates/deactivate"},
+    {certificate_operation::list_project_certificates, "GET",
+     "/organization/projects/{}/certificates"},
+    {certificate_operation::activate_project_certificates, "POST",
+     "/organization/projects/{}/certificates/activate"},
+    {certificate_operation::deactivate_project_certificates, "POST",
+     "/organization/projects/{}/certificates/deactivate"},
+};
+constexpr std::string_view k_project_prefix = "/organization/projects/{}/";
 
 }  // namespace
 
@@ -202,44 +93,80 @@ std::string_view operation_match::parameter(std::string_view name) const {
   return value_of(parameters, name);
 }
 
+result<std::vector<std::string>> template_segments(std::string_view path) {
+  if (path.empty() || path.front() != '/') return failure("the path does not start with '/'");
+  std::vector<std::string> segments;
+  for (std::string_view rest = path.substr(1);;) {
+    const std::size_t slash = rest.find('/');
+    const std::string_view segment = rest.substr(0, slash);
+    if (segment.empty()) return failure("the path has an empty segment");
+    const bool well_formed =
+        is_parameter(segment)
+            ? parameter_name(segment).find_first_of("{}") == std::string_view::npos
+            : segment.find_first_of("{}%") == std::string_view::npos;
+    if (!well_formed) {
+      return failure("the segment \"" + std::string(segment) + "\" is neither literal nor {name}");
+    }
+    segments.emplace_back(segment);
+    if (slash == std::string_view::npos) break;
+    rest.remove_prefix(slash + 1);
+  }
+  return segments;
+}
+
+std::string template_shape(std::span<const std::string> segments) {
+  std::string shape;
+  for (const std::string& segment : segments)
+    shape += '/' + (is_parameter(segment) ? "{}" : segment);
+  return shape;
+}
+
+std::optional<certificate_operation> certificate_operation_of(std::string_view method,
+                                                              std::string_view path) {
+  const auto segments = template_segments(path);
+  if (!segments) return std::nullopt;
+  const std::string shape = template_shape(*segments);
+  for (const known_operation& known : k_known) {
+    if (known.method == method && known.shape == shape) return known.kind;
+  }
+  return std::nullopt;
+}
+
+operation_scope scope_of(std::string_view path) {
+  const auto segments = template_segments(path);
+  return segments && template_shape(*segments).starts_with(k_project_prefix)
+             ? operation_scope::project
+             : operation_scope::organization;
+}
+
 operation_table::operation_table(std::vector<operation> operations)
     : operations_(std::move(operations)) {
+  std::set<std::pair<std::string_view, std::string>> seen;  // method, shape
   for (const operation& op : operations_) {
     const auto refuse = [&](const std::string& why) {
       throw std::invalid_argument("operation " + op.id + " (" + op.method + " " + op.path +
                                   "): " + why);
     };
-    std::vector<std::string> segments;
-    if (op.path.empty() || op.path.front() != '/') refuse("the path does not start with '/'");
-    for (std::string_view rest = std::string_view(op.path).substr(1);;) {
-      const std::size_t slash = rest.find('/');
-      const std::string_view segment = rest.substr(0, slash);
-      if (segment.empty()) refuse("the path has an empty segment");
-      if (is_parameter(segment)) {
-        const operation_parameter* p = op.parameter(parameter_name(segment));
-        if (!p || p->in != parameter_location::path) {
-          refuse("{" + std::string(parameter_name(segment)) + "} is not a path parameter");
-        }
-      } else if (segment.find_first_of("{}%") != std::string_view::npos) {
-        refuse("the segment \"" + std::string(segment) + "\" is neither literal nor {name}");
-      }
-      segments.emplace_back(segment);
-      if (slash == std::string_view::npos) break;
-      rest.remove_prefix(slash + 1);
+    auto segments = template_segments(op.path);
+    if (!segments) refuse(segments.error());
+    // The first parameter of each name (what parameter(name) finds), in a set: rows from a
+    // hostile document stay n log n.
+    std::set<std::string_view> names, path_names;
+    for (const operation_parameter& p : op.parameters) {
+      if (names.insert(p.name).second && p.in == parameter_location::path)
+        path_names.insert(p.name);
     }
-    for (std::size_t i = 0; i < templates_.size(); ++i) {
-      if (operations_[i].method == op.method && operations_[i].path == op.path) {
-        refuse("a second operation with the same method and path");
+    for (const std::string& segment : *segments) {
+      if (is_parameter(segment) && !path_names.contains(parameter_name(segment))) {
+        refuse("{" + std::string(parameter_name(segment)) + "} is not a path parameter");
       }
     }
-    max_segments_ = std::max(max_segments_, segments.size());
-    templates_.push_back(std::move(segments));
+    if (!seen.emplace(op.method, template_shape(*segments)).second) {
+      refuse("a second operation with the same method and path");
+    }
+    max_segments_ = std::max(max_segments_, segments->size());
+    templates_.push_back(std::move(*segments));
   }
-}
-
-const operation_table& operation_table::builtin() {
-  static const operation_table table(builtin_operations());
-  return table;
 }
 
 const operation* operation_table::find(certificate_operation kind) const noexcept {
