@@ -538,6 +538,8 @@ TEST(schema_registry, sources_that_do_not_compile_are_errors_naming_the_schema) 
   EXPECT_EQ(ok->names(), (std::vector<std::string>{"A", "B"}));
   EXPECT_TRUE(errors(ok->validate(decode_json(R"(["x"])").document->root(), "A")).empty());
   EXPECT_EQ(errors(ok->validate(decode_json("[1]").document->root(), "A")).size(), 1u);
+}
+
 // ---- declared_patterns ----
 
 TEST(schema_registry, declared_patterns_follow_refs_and_fold_items_in_schema_order) {

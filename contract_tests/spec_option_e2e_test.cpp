@@ -90,15 +90,9 @@ TEST_F(spec_option, an_unknown_schema_name_is_refused_naming_the_known_ones) {
   EXPECT_NE(r.err.find("ListCertificatesResponse"), std::string::npos) << r.err;
 }
 
-// The contract from a document is wired in when the translation lands; until then loading it
-// says so, and the success path is skipped saying why.
-void skip_until_documents_translate() {
+// The excerpt loads as a contract (the success-path tests below rely on it).
+void expect_the_excerpt_loads() {
   const auto loaded = contract::load(k_excerpt);
-  if (!loaded && loaded.error().message.find("not implemented yet") != std::string::npos) {
-    GTEST_SKIP() << "contract::load(" << k_excerpt
-                 << ") is not implemented yet (the translation lands at merge): "
-                 << loaded.error().describe(k_excerpt);
-  }
   ASSERT_TRUE(loaded.has_value()) << loaded.error().describe(k_excerpt);
 }
 
@@ -117,7 +111,7 @@ std::vector<std::string> verdicts(const json_value& report) {
 }
 
 TEST_F(spec_option, the_official_excerpt_gives_the_verdicts_of_the_built_in_contract) {
-  skip_until_documents_translate();
+  expect_the_excerpt_loads();
   if (::testing::Test::IsSkipped()) return;
   for (const char* command : {"validate", "replay"}) {
     const std::string args = std::string(command) + " --format json '" +
@@ -136,7 +130,7 @@ TEST_F(spec_option, the_official_excerpt_gives_the_verdicts_of_the_built_in_cont
 // A crawl with --write-checks of serve (the built-in contract): the excerpt as the document
 // drives and judges the same requests, and leaves nothing out.
 TEST_F(spec_option, a_crawl_by_the_official_excerpt_is_the_crawl_by_the_built_in_contract) {
-  skip_until_documents_translate();
+  expect_the_excerpt_loads();
   if (::testing::Test::IsSkipped()) return;
   test_support::serve_process server({"--seed-certs", "12"});
   const std::string args =
