@@ -177,6 +177,19 @@ TEST(spec_lint, refs_must_resolve_locally_and_cycles_end) {
   EXPECT_EQ(r.groups.at("consistency").at("spec.unresolved_ref").passed, 4U);
 }
 
+// An operation that is a "$ref" names a new subject while its own label is in use (fuzz_spec_lint
+// found the label read after the subjects grew).
+TEST(spec_lint, an_operation_that_is_a_ref_keeps_its_name) {
+  const spec_lint_report r = lint_text(document(
+      R"({"/organization/certificates":{"get":{"$ref":"#/components/x"}}})", R"({"x":{}})"));
+  // The operation, and what it refers to, walked as an operation too.
+  const std::vector<finding> found = of_check(r, checks::spec_no_success_schema);
+  ASSERT_EQ(found.size(), 2U) << dump(r);
+  EXPECT_EQ(found[0].message.rfind("get /organization/certificates has no 2xx", 0), 0U)
+      << found[0].message;
+  EXPECT_EQ(found[1].message.rfind("components/x has no 2xx", 0), 0U) << found[1].message;
+}
+
 TEST(spec_lint, every_operation_needs_a_2xx_json_schema) {
   const std::string doc = document(
       R"({"/organization/certificates":{

@@ -810,9 +810,11 @@ class linter {
   const json_value& root_;
   const schema_registry& schemas_;
   spec_lint_report& out_;
-  std::string pointer_;                  // of the node being looked at
-  std::vector<std::string> subjects_;    // labels findings are attributed to
-  std::vector<example_target> targets_;  // what examples under a frame are judged against
+  std::string pointer_;  // of the node being looked at
+  // Deques: a reference to an element stays valid while check_ref adds more (a vector's would
+  // dangle after it grows; fuzz_spec_lint found that).
+  std::deque<std::string> subjects_;    // labels findings are attributed to
+  std::deque<example_target> targets_;  // what examples under a frame are judged against
   std::unordered_set<const json_value*> walked_, queued_;
   std::map<const json_value*, std::size_t> operation_subjects_;
   std::deque<pending> queue_;
