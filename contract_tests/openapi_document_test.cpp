@@ -119,7 +119,7 @@ TEST(parse_openapi, refuses_a_yaml_document_over_the_limit_before_parsing) {
   auto doc = parse_openapi(yaml, "big.yaml", limits);
   ASSERT_FALSE(doc);
   EXPECT_EQ(doc.error().describe("big.yaml"),
-            "big.yaml: at /: the document is 118 bytes, over the limit of 64 bytes");
+            "big.yaml: the document is 118 bytes, over the limit of 64 bytes");
 }
 
 TEST(load_openapi_file, refuses_a_file_over_the_limit_before_reading_it_whole) {

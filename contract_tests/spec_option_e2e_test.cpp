@@ -21,6 +21,9 @@ namespace fs = std::filesystem;
 
 const std::string k_excerpt =
     (fs::path(CERTHARNESS_SCHEMA_DIR) / "reference" / "openai-certificates.openapi.json").string();
+// The same excerpt as YAML, in the upstream file's style (corpus/specs/README.md).
+const std::string k_excerpt_yaml =
+    (fs::path(CERTHARNESS_CORPUS_DIR) / "specs" / "openai-certificates.openapi.yaml").string();
 const std::string k_responses = (fs::path(CERTHARNESS_CORPUS_DIR) / "responses").string();
 const std::string k_har = (fs::path(CERTHARNESS_CORPUS_DIR) / "har" / "clean.har").string();
 
@@ -110,6 +113,8 @@ std::vector<std::string> verdicts(const json_value& report) {
   return out;
 }
 
+// Every file of the corpus (validate) and a recording (replay), with the excerpt as JSON and as
+// YAML for the document: the verdicts of the built-in contract, finding for finding.
 TEST_F(spec_option, the_official_excerpt_gives_the_verdicts_of_the_built_in_contract) {
   expect_the_excerpt_loads();
   if (::testing::Test::IsSkipped()) return;
@@ -117,13 +122,19 @@ TEST_F(spec_option, the_official_excerpt_gives_the_verdicts_of_the_built_in_cont
     const std::string args = std::string(command) + " --format json '" +
                              (std::string(command) == "validate" ? k_responses : k_har) + "'";
     const test_support::cli_result builtin = test_support::run_cli(dir_, "NO_COLOR=", args);
-    const test_support::cli_result from_document = run(command, k_excerpt, "json");
-    ASSERT_TRUE(builtin.report && from_document.report) << command << ":\n"
-                                                        << builtin.err << from_document.err;
-    EXPECT_EQ(from_document.exit_code, builtin.exit_code) << command << "\n" << from_document.err;
-    const json_value& contract_member = *from_document.report->root().find("contract");
-    EXPECT_EQ(json_text(*contract_member.find("source")), "\"" + k_excerpt + "\"") << command;
-    EXPECT_EQ(verdicts(from_document.report->root()), verdicts(builtin.report->root())) << command;
+    for (const std::string& document : {k_excerpt, k_excerpt_yaml}) {
+      const test_support::cli_result from_document = run(command, document, "json");
+      ASSERT_TRUE(builtin.report && from_document.report)
+          << command << " --spec " << document << ":\n"
+          << builtin.err << from_document.err;
+      EXPECT_EQ(from_document.exit_code, builtin.exit_code)
+          << command << " --spec " << document << "\n"
+          << from_document.err;
+      const json_value& contract_member = *from_document.report->root().find("contract");
+      EXPECT_EQ(json_text(*contract_member.find("source")), "\"" + document + "\"") << command;
+      EXPECT_EQ(verdicts(from_document.report->root()), verdicts(builtin.report->root()))
+          << command << " --spec " << document;
+    }
   }
 }
 

@@ -1,4 +1,5 @@
-// fuzz_spec: OpenAPI documents through load (parse_openapi) and spec-diff (spec_diff.hpp).
+// fuzz_spec: OpenAPI documents through load (parse_openapi), translation (contract::from_document:
+// family cut, schema translation, operation table) and spec-diff (spec_diff.hpp).
 //
 // Mutator: structure-aware JSON (json_mutator.hpp).
 //
@@ -7,12 +8,15 @@
 // the same tree and against a second load of the same bytes. Against a document without paths,
 // each family operation is one diff.operation_removed one way and one diff.operation_added the
 // other, and every finding's pointer resolves in the new document and other_pointer in the old.
+// A document that translates gives a contract whose every schema judges a document (an answer,
+// never an exception).
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <utility>
 
 #include "certharness/json/json_pointer.hpp"
+#include "certharness/spec/contract.hpp"
 #include "certharness/spec/spec_diff.hpp"
 #include "fuzz_support.hpp"
 #include "json_mutator.hpp"
@@ -42,8 +46,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const spec_limits limits{std::size_t{1} << 20, 256};
   const auto doc = parse_openapi(fuzz::as_text(data, size), "fuzz", limits);
   if (!doc) return 0;
-  const auto again = parse_openapi(fuzz::as_text(data, size), "fuzz", limits);
+  auto again = parse_openapi(fuzz::as_text(data, size), "fuzz", limits);
   if (!again) fail("the same bytes loaded once but not twice");
+  if (auto third = parse_openapi(fuzz::as_text(data, size), "fuzz", limits)) {
+    if (const auto translated = contract::from_document(std::move(*third))) {
+      for (const std::string& name : translated->schemas().names()) {
+        (void)translated->schemas().validate(doc->root(), name);
+      }
+    }
+  }
   for (const auto& self : {diffed(*doc, *doc), diffed(*doc, *again)}) {
     if (self && !self->findings.empty())
       fail("changed against itself", self->findings[0].what.message);

@@ -23,7 +23,8 @@ struct spec_error {
   std::string message;                    // one line a person can act on
   std::optional<text_position> position;  // in the file's text (YAML or JSON), when known
 
-  // "PATH: line 3, column 7: message" / "PATH: at /components/schemas/X/foo: message".
+  // "PATH: line 3, column 7: message", "PATH: at /components/schemas/X/foo: message", or
+  // "PATH: message" for the document as a whole.
   std::string describe(std::string_view source) const;
 };
 

@@ -15,7 +15,7 @@ std::string spec_error::describe(std::string_view source) const {
     out +=
         ": line " + std::to_string(position->line) + ", column " + std::to_string(position->column);
   }
-  if (!pointer.empty() || !position) out += ": at " + (pointer.empty() ? "/" : pointer);
+  if (!pointer.empty()) out += ": at " + pointer;
   out += ": " + message;
   return out;
 }
@@ -74,7 +74,12 @@ result<openapi_document, spec_error> parse_openapi(std::string_view bytes, std::
 result<openapi_document, spec_error> load_openapi_file(const std::string& path,
                                                        const spec_limits& limits) {
   auto read = read_bounded(path, limits.max_bytes);
-  if (!read) return failure(error_at("", read.error()));
+  if (!read) {
+    // bounded_input's message starts with the path, which describe() puts first already.
+    std::string why = std::move(read).error();
+    if (why.starts_with(path + ": ")) why.erase(0, path.size() + 2);
+    return failure(error_at("", std::move(why)));
+  }
   if (read->over_limit) {
     return failure(error_at(
         "", "the document is " + read->over_limit_message(limits.max_bytes, limits.max_bytes)));
