@@ -22,6 +22,16 @@ void append_pointer_index(std::string& pointer, std::size_t index) {
   pointer += std::to_string(index);
 }
 
+std::string child_pointer(std::string pointer, std::string_view token) {
+  append_pointer_token(pointer, token);
+  return pointer;
+}
+
+std::string child_pointer(std::string pointer, std::size_t index) {
+  append_pointer_index(pointer, index);
+  return pointer;
+}
+
 namespace {
 
 // RFC 6901 section 4: "~1" before "~0", so "~01" is "~1", not "/".

@@ -36,15 +36,6 @@ std::string quoted(std::string_view untrusted) {
   return "\"" + printable(excerpt(untrusted, 80)) + "\"";
 }
 
-std::string child(std::string pointer, std::string_view token) {
-  append_pointer_token(pointer, token);
-  return pointer;
-}
-
-std::string child(std::string pointer, std::size_t index) {
-  append_pointer_index(pointer, index);
-  return pointer;
-}
 
 // resolve_local_ref() with an index of "#/components/<section>/<name>": json_value::find is a
 // linear scan, so a hostile document with n parameters each a "$ref" to one of n components cost
@@ -97,7 +88,7 @@ result<ref_chain, spec_error> follow_refs(const ref_resolver& refs, const json_v
     const located& at = chain.back();
     const json_value* ref = at.value->is_object() ? at.value->find("$ref") : nullptr;
     if (ref == nullptr) return chain;
-    const std::string ref_pointer = child(at.pointer, "$ref");
+    const std::string ref_pointer = child_pointer(at.pointer, "$ref");
     if (!ref->is_string()) return failure(error_at(ref_pointer, "\"$ref\" is not a string"));
     if (chain.size() > k_max_ref_hops) {
       return failure(error_at(ref_pointer, "more than " + std::to_string(k_max_ref_hops) +
@@ -286,7 +277,7 @@ result<read_parameter, spec_error> parameter_of(const ref_resolver& refs, const 
   const auto location = std::find_if(locations.begin(), locations.end(),
                                      [&](const auto& l) { return l.first == in->as_string(); });
   if (location == locations.end()) {
-    return failure(error_at(child(at.pointer, "in"), "\"in\": " + quoted(in->as_string()) +
+    return failure(error_at(child_pointer(at.pointer, "in"), "\"in\": " + quoted(in->as_string()) +
                                                          " is not path, query, header or cookie"));
   }
   p.in = location->second;
@@ -295,7 +286,7 @@ result<read_parameter, spec_error> parameter_of(const ref_resolver& refs, const 
   p.type = parameter_type::other;
   const json_value* schema_node = at.value->find(k_schema);
   if (schema_node == nullptr) return out;
-  auto schema = follow_refs(refs, *schema_node, child(at.pointer, k_schema));
+  auto schema = follow_refs(refs, *schema_node, child_pointer(at.pointer, k_schema));
   if (!schema) return failure(std::move(schema).error());
   const std::string_view type = type_of(*schema);
   ref_chain enum_owner = *schema;
@@ -356,10 +347,10 @@ result<std::vector<read_parameter>, spec_error> parameters_of(const ref_resolver
   if (!list->is_array()) return failure(error_at(pointer, "\"parameters\" is not an array"));
   std::set<std::pair<std::string, parameter_location>> seen;  // a hostile list stays n log n
   for (std::size_t i = 0; i < list->size(); ++i) {
-    auto p = parameter_of(refs, (*list)[i], child(pointer, i));
+    auto p = parameter_of(refs, (*list)[i], child_pointer(pointer, i));
     if (!p) return failure(std::move(p).error());
     if (!seen.emplace(p->parameter.name, p->parameter.in).second) {
-      return failure(error_at(child(pointer, i), "a second parameter " + quoted(p->parameter.name) +
+      return failure(error_at(child_pointer(pointer, i), "a second parameter " + quoted(p->parameter.name) +
                                                      " in the same place"));
     }
     out.push_back(std::move(*p));
@@ -386,7 +377,7 @@ result<std::optional<body_schema>, spec_error> json_schema_of(const ref_resolver
   body_schema out;
   if (schema == nullptr) return std::optional<body_schema>{out};
   auto chain = follow_refs(
-      refs, *schema, child(child(child(owner.pointer, "content"), "application/json"), k_schema));
+      refs, *schema, child_pointer(child_pointer(child_pointer(owner.pointer, "content"), "application/json"), k_schema));
   if (!chain) return failure(std::move(chain).error());
   out.schema = chain->back().value;
   out.pointer = chain->back().pointer;
@@ -452,7 +443,7 @@ result<operation, spec_error> operation_of(const ref_resolver& refs, const path_
                                            const std::vector<read_parameter>& shared,
                                            std::string_view method, const json_value& node) {
   operation op;
-  op.pointer = child(path.item.pointer, method);
+  op.pointer = child_pointer(path.item.pointer, method);
   if (!node.is_object()) return failure(error_at(op.pointer, "an operation is not an object"));
   op.method = upper(method);
   op.path = path.path;
@@ -460,13 +451,13 @@ result<operation, spec_error> operation_of(const ref_resolver& refs, const path_
   op.scope = scope_of(op.path);
   if (const json_value* id = node.find("operationId")) {
     if (!id->is_string()) {
-      return failure(error_at(child(op.pointer, "operationId"), "operationId is not a string"));
+      return failure(error_at(child_pointer(op.pointer, "operationId"), "operationId is not a string"));
     }
     op.id = std::string(id->as_string());
   }
 
   // Parameters: the path item's, an operation's of the same name and in replacing it.
-  auto own = parameters_of(refs, node.find("parameters"), child(op.pointer, "parameters"));
+  auto own = parameters_of(refs, node.find("parameters"), child_pointer(op.pointer, "parameters"));
   if (!own) return failure(std::move(own).error());
   std::vector<operation_parameter> merged;
   std::map<std::pair<std::string, parameter_location>, std::size_t> index;  // into merged
@@ -504,7 +495,7 @@ result<operation, spec_error> operation_of(const ref_resolver& refs, const path_
   }
 
   if (const json_value* body = node.find("requestBody")) {
-    auto chain = follow_refs(refs, *body, child(op.pointer, "requestBody"));
+    auto chain = follow_refs(refs, *body, child_pointer(op.pointer, "requestBody"));
     if (!chain) return failure(std::move(chain).error());
     if (!chain->back().value->is_object()) {
       return failure(error_at(chain->back().pointer, "a requestBody is not an object"));
@@ -514,7 +505,7 @@ result<operation, spec_error> operation_of(const ref_resolver& refs, const path_
     if (*schema) op.request_schema = (*schema)->name;
   }
 
-  const std::string responses_pointer = child(op.pointer, "responses");
+  const std::string responses_pointer = child_pointer(op.pointer, "responses");
   const json_value* responses = node.find("responses");
   if (responses == nullptr || !responses->is_object() || responses->size() == 0) {
     return failure(error_at(responses == nullptr ? op.pointer : responses_pointer,
@@ -523,7 +514,7 @@ result<operation, spec_error> operation_of(const ref_resolver& refs, const path_
   std::optional<body_schema> success;  // of the first 2xx response
   bool success_seen = false;
   for (const json_value& r : *responses) {
-    const std::string pointer = child(responses_pointer, r.key());
+    const std::string pointer = child_pointer(responses_pointer, r.key());
     const std::optional<int> status = status_code(r.key());
     if (!status && (r.key() == "default" || is_status_range(r.key()))) continue;
     if (!status) {
@@ -544,7 +535,7 @@ result<operation, spec_error> operation_of(const ref_resolver& refs, const path_
     }
     if (const json_value* headers = at.value->find("headers"); headers && headers->is_object()) {
       for (const json_value& h : *headers) {
-        auto header = follow_refs(refs, h, child(child(at.pointer, "headers"), h.key()));
+        auto header = follow_refs(refs, h, child_pointer(child_pointer(at.pointer, "headers"), h.key()));
         if (!header) return failure(std::move(header).error());
         out.headers.emplace_back(h.key());
       }
@@ -572,7 +563,7 @@ result<std::vector<operation>, spec_error> read_operations(const json_value& roo
     if (!is_family_path(entry.key())) continue;
     path_item path;
     path.path = std::string(entry.key());
-    const std::string pointer = child("/paths", entry.key());
+    const std::string pointer = child_pointer("/paths", entry.key());
     auto segments = template_segments(path.path);
     if (!segments) {
       return failure(error_at(
@@ -586,7 +577,7 @@ result<std::vector<operation>, spec_error> read_operations(const json_value& roo
       return failure(error_at(path.item.pointer, "a path item is not an object"));
     }
     auto shared = parameters_of(refs, path.item.value->find("parameters"),
-                                child(path.item.pointer, "parameters"));
+                                child_pointer(path.item.pointer, "parameters"));
     if (!shared) return failure(std::move(shared).error());
     for (const json_value& member : *path.item.value) {
       if (std::find(k_methods.begin(), k_methods.end(), member.key()) == k_methods.end()) continue;

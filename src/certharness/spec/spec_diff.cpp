@@ -75,15 +75,6 @@ std::string canonical(const json_value& v) {
   return buf;
 }
 
-std::string pointer_to(std::string base, std::string_view token) {
-  append_pointer_token(base, token);
-  return base;
-}
-
-std::string pointer_at(std::string base, std::size_t index) {
-  append_pointer_index(base, index);
-  return base;
-}
 
 // Where a local "$ref" points, as a JSON Pointer ("" when it is not a local one).
 std::string ref_pointer(std::string_view ref) {
@@ -229,12 +220,12 @@ shape own_keywords(const json_value& n, const std::string& pointer) {
   if (const json_value* f = n.find("format"); f && f->is_string()) s.format = f->as_string();
   if (const json_value* d = n.find("default")) s.default_value = canonical(*d);
   if (const json_value* props = n.find("properties"); props && props->is_object()) {
-    const std::string base = pointer_to(pointer, "properties");
+    const std::string base = child_pointer(pointer, "properties");
     for (const json_value& p : *props) {
       const std::string name(p.key());
       const bool known = std::any_of(s.properties.begin(), s.properties.end(),
                                      [&](const property& q) { return q.name == name; });
-      if (!known) s.properties.push_back({name, place{&p, pointer_to(base, name)}});
+      if (!known) s.properties.push_back({name, place{&p, child_pointer(base, name)}});
     }
   }
   if (!s.properties.empty() || n.find("required")) s.object_pointer = pointer;
@@ -243,11 +234,11 @@ shape own_keywords(const json_value& n, const std::string& pointer) {
       if (r.is_string()) s.required.emplace(r.as_string());
   }
   if (const json_value* items = n.find("items"); items && (items->is_object() || items->is_bool()))
-    s.items = place{items, pointer_to(pointer, "items")};
+    s.items = place{items, child_pointer(pointer, "items")};
   if (const json_value* extra = n.find("additionalProperties")) {
     if (extra->is_bool() && !extra->as_bool()) s.additional_forbidden = true;
     if (extra->is_object())
-      s.additional = place{extra, pointer_to(pointer, "additionalProperties")};
+      s.additional = place{extra, child_pointer(pointer, "additionalProperties")};
   }
   return s;
 }
@@ -312,7 +303,7 @@ std::vector<operation> family_operations(const json_value& root) {
   if (paths == nullptr || !paths->is_object()) return out;
   for (const json_value& entry : *paths) {
     if (!is_family_path(entry.key())) continue;
-    const place item = dereferenced(root, {&entry, pointer_to("/paths", entry.key())});
+    const place item = dereferenced(root, {&entry, child_pointer("/paths", entry.key())});
     if (!item.node->is_object()) continue;
     const std::string path_key = template_shape(entry.key()).first;
     for (std::string_view method : k_methods) {
@@ -320,7 +311,7 @@ std::vector<operation> family_operations(const json_value& root) {
       if (op == nullptr || !op->is_object()) continue;
       out.push_back({upper(method) + " " + std::string(entry.key()),
                      std::string(method) + " " + path_key, std::string(entry.key()), path_key,
-                     pointer_to(item.pointer, method), item.pointer, item.node, op});
+                     child_pointer(item.pointer, method), item.pointer, item.node, op});
     }
   }
   return out;
@@ -349,7 +340,7 @@ std::optional<place> media_schema(const json_value* content, const std::string& 
   for (const json_value& m : *content)
     if (chosen == nullptr && m.key().find("json") != std::string_view::npos) chosen = &m;
   if (chosen == nullptr) chosen = &(*content)[0];
-  const std::string media = pointer_to(pointer_to(pointer, "content"), chosen->key());
+  const std::string media = child_pointer(child_pointer(pointer, "content"), chosen->key());
   return schema_member(*chosen, media).value_or(place{nullptr, media});
 }
 
@@ -469,7 +460,7 @@ class differ {
     }
     if (const json_value* all = n.find("allOf"); all && all->is_array()) {
       for (std::size_t i = 0; i < all->size(); ++i) {
-        absorb(root, {&(*all)[i], pointer_at(pointer_to(p.pointer, "allOf"), i)}, into, stack);
+        absorb(root, {&(*all)[i], child_pointer(child_pointer(p.pointer, "allOf"), i)}, into, stack);
       }
     }
     for (std::string_view keyword : {"anyOf", "oneOf"}) {
@@ -479,7 +470,7 @@ class differ {
       std::vector<place> others;
       std::vector<shape> other_shapes;
       for (std::size_t i = 0; i < branches->size(); ++i) {
-        const place b{&(*branches)[i], pointer_at(pointer_to(p.pointer, keyword), i)};
+        const place b{&(*branches)[i], child_pointer(child_pointer(p.pointer, keyword), i)};
         shape s;
         s.pointer = p.pointer;
         absorb(root, b, s, stack);
@@ -731,7 +722,7 @@ class differ {
     const auto read = [&](const json_value* list, const std::string& pointer) {
       if (list == nullptr || !list->is_array()) return;
       for (std::size_t i = 0; i < list->size(); ++i) {
-        const place p = dereferenced(root, {&(*list)[i], pointer_at(pointer, i)});
+        const place p = dereferenced(root, {&(*list)[i], child_pointer(pointer, i)});
         if (!p.node->is_object()) continue;
         const json_value* name = p.node->find("name");
         const json_value* in = p.node->find("in");
@@ -758,8 +749,8 @@ class differ {
         }
       }
     };
-    read(op.item->find("parameters"), pointer_to(op.item_pointer, "parameters"));
-    read(op.op->find("parameters"), pointer_to(op.pointer, "parameters"));
+    read(op.item->find("parameters"), child_pointer(op.item_pointer, "parameters"));
+    read(op.op->find("parameters"), child_pointer(op.pointer, "parameters"));
     return out;
   }
 
@@ -854,7 +845,7 @@ class differ {
     b.pointer = op.pointer;
     const json_value* rb = op.op->find("requestBody");
     if (rb == nullptr) return b;
-    const place p = dereferenced(root, {rb, pointer_to(op.pointer, "requestBody")});
+    const place p = dereferenced(root, {rb, child_pointer(op.pointer, "requestBody")});
     if (!p.node->is_object()) return b;
     b.pointer = p.pointer;
     const json_value* required = p.node->find("required");
@@ -898,8 +889,8 @@ class differ {
     const json_value* rs = op.op->find("responses");
     if (rs == nullptr || !rs->is_object()) return out;
     for (const json_value& r : *rs) {
-      response x{upper(r.key()), pointer_to(pointer_to(op.pointer, "responses"), r.key()),
-                 dereferenced(root, {&r, pointer_to(pointer_to(op.pointer, "responses"), r.key())}),
+      response x{upper(r.key()), child_pointer(child_pointer(op.pointer, "responses"), r.key()),
+                 dereferenced(root, {&r, child_pointer(child_pointer(op.pointer, "responses"), r.key())}),
                  ""};
       if (const json_value* ref = r.is_object() ? r.find("$ref") : nullptr;
           ref && ref->is_string()) {
@@ -925,7 +916,7 @@ class differ {
     if (hs == nullptr || !hs->is_object()) return out;
     for (const json_value& h : *hs) {
       const place p =
-          dereferenced(root, {&h, pointer_to(pointer_to(r.pointer, "headers"), h.key())});
+          dereferenced(root, {&h, child_pointer(child_pointer(r.pointer, "headers"), h.key())});
       if (!p.node->is_object()) continue;
       header x;
       x.name = h.key();
@@ -953,7 +944,7 @@ class differ {
       const auto orr = std::find_if(ors.begin(), ors.end(),
                                     [&](const response& x) { return x.status == nr.status; });
       if (orr == ors.end()) {
-        add(checks::diff_status_added, nr.pointer, pointer_to(o.pointer, "responses"),
+        add(checks::diff_status_added, nr.pointer, child_pointer(o.pointer, "responses"),
             added_response(nr));
         continue;
       }
@@ -964,7 +955,7 @@ class differ {
                                     [&](const response& x) { return x.status == orr.status; });
       if (kept) continue;
       group_ = "response " + orr.status;
-      add(checks::diff_status_removed, pointer_to(n.pointer, "responses"), orr.pointer,
+      add(checks::diff_status_removed, child_pointer(n.pointer, "responses"), orr.pointer,
           "status " + orr.status + " is no longer documented");
     }
   }
