@@ -1,6 +1,7 @@
 // Contracts for tests: the built-in one with its operation table edited (a row removed, renamed or
 // added, a schema name changed), as a document other than today's would give it. The schemas
-// are the built-in ones; the document is a stub named `source`, which reports quote.
+// are the built-in ones; the document is a minimal OpenAPI object whose source is `source`,
+// the name reports quote.
 #pragma once
 
 #include <algorithm>
