@@ -1,6 +1,7 @@
 // Compiled schemas of the certificates family, and validation of a decoded document.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -17,6 +18,14 @@ struct schema_source {
   std::string name;  // "Certificate"; another schema refers to it as "Certificate.json"
   std::string text;  // JSON
 };
+
+// Who decides whether a document is valid. `compiled` (the default): the registry's verdict
+// program, compiled once from the same schemas, allocation-free on a valid document; valijson
+// runs only to explain a document the program finds invalid. `valijson`: valijson decides for
+// every document (`--engine valijson`). Findings are the same either way.
+enum class validation_engine : std::uint8_t { compiled, valijson };
+
+std::string_view to_string(validation_engine e) noexcept;
 
 class schema_registry {
  public:
@@ -46,7 +55,8 @@ class schema_registry {
   // Integer semantics are JSON Schema 2020-12's (see json_value::is_integer).
   // Throws std::invalid_argument when !contains(name); whatever the document, nothing else
   // but std::bad_alloc escapes.
-  findings validate(const json_value& root, std::string_view name) const;
+  findings validate(const json_value& root, std::string_view name,
+                    validation_engine engine = validation_engine::compiled) const;
 
   // The property patterns schema `name` declares, as JSON Pointers with every array item
   // folded to "*": "/data", "/data/*/id", "/data/*/certificate_details/content". In the
