@@ -58,6 +58,11 @@ class schema_registry {
   findings validate(const json_value& root, std::string_view name,
                     validation_engine engine = validation_engine::compiled) const;
 
+  // The verdict alone, as `engine` decides it (no findings, no explanation): what the
+  // differential fuzz target and the engine agreement test compare. Throws
+  // std::invalid_argument when !contains(name).
+  bool is_valid(const json_value& root, std::string_view name, validation_engine engine) const;
+
   // The property patterns schema `name` declares, as JSON Pointers with every array item
   // folded to "*": "/data", "/data/*/id", "/data/*/certificate_details/content". In the
   // schema's order, each once: anyOf branches are merged, a $ref is followed to its root (a

@@ -776,6 +776,17 @@ findings schema_registry::validate(const json_value& root, std::string_view name
   return out;
 }
 
+bool schema_registry::is_valid(const json_value& root, std::string_view name,
+                               validation_engine engine) const {
+  const std::size_t index = index_of(impl_->names, name);
+  if (index == impl_->names.size()) {
+    throw std::invalid_argument("no schema named \"" + std::string(name) + "\"");
+  }
+  (void)engine;  // the verdict program is being added (issue 12); valijson decides meanwhile
+  valijson::Validator validator(valijson::Validator::kStrongTypes);
+  return validator.validate(*impl_->schemas[index], json_value_adapter(root), nullptr);
+}
+
 // ---- declared property patterns (reads the node tree only) ----
 
 namespace {
