@@ -281,6 +281,22 @@ TEST(verdict_program, roots_reaching_an_unimplemented_keyword_are_not_compiled) 
   EXPECT_FALSE(f.program.compiled(4));
 }
 
+// Past 256 declared properties duplicates are not tracked: valijson decides, the notes stay.
+TEST(verdict_program, a_schema_with_more_than_256_properties_falls_back) {
+  std::string properties;
+  for (int i = 0; i < 300; ++i) {
+    properties +=
+        (i ? "," : "") + std::string("\"p") + std::to_string(i) + R"(":{"type":"integer"})";
+  }
+  const std::string text = R"({"properties":{)" + properties + "}}";
+  const program_fixture f({{"S", text}});
+  EXPECT_FALSE(f.program.compiled(0));
+  EXPECT_EQ(f.program.fallback_reason(0), "more than 256 properties in one schema in S");
+  expect_agreement({"300 properties",
+                    {{"S", text}},
+                    {{R"({"p299":1,"p299":"x"})", true}, {R"({"p299":"x","p299":1})", false}}});
+}
+
 // The notes of one walk, as pointers.
 struct pointer_notes final : unknown_property_sink {
   std::vector<std::string> pointers;

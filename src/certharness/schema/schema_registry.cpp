@@ -67,26 +67,17 @@ GenericRapidJsonObject<certharness::schema_value>::find(const std::string& prope
 namespace certharness {
 namespace {
 
-constexpr std::uint8_t type_bit(json_type t) { return std::uint8_t(1u << unsigned(t)); }
-
 // What validate() needs of one schema object beyond valijson's compiled form: the declared
-// properties for the unknown-property walk, and the facts its messages quote.
+// properties to follow valijson's error contexts and list declared patterns, and the facts its
+// messages quote. (Validity and unknown properties are the verdict program's.)
 struct schema_node {
-  std::uint8_t types = 0;      // type_bit() of each type named by "type"; 0 without "type"
-  bool integers_only = false;  // "integer" named and "number" not
-  std::string type_text;       // the named types, e.g. "string or null"
-  std::string enum_text;       // e.g. "\"list\", \"page\""
+  std::string type_text;  // the named types, e.g. "string or null"
+  std::string enum_text;  // e.g. "\"list\", \"page\""
   std::vector<std::pair<std::string, const schema_node*>> properties;
   const schema_node* items = nullptr;
   std::vector<const schema_node*> any_of;
   std::uint64_t min_items = 0;
   std::uint64_t max_items = std::numeric_limits<std::uint64_t>::max();
-
-  bool admits_type(const json_value& v) const {
-    if (types == 0) return true;
-    if (!(types & type_bit(v.type()))) return false;
-    return !(integers_only && v.is_number() && !v.is_integer());
-  }
 
   const schema_node* property(std::string_view key) const {
     for (const auto& [name, schema] : properties) {
@@ -240,20 +231,13 @@ class node_builder {
   }
 
   void read_type(schema_node& node, const schema_value& type) {
-    static constexpr std::pair<std::string_view, json_type> known[] = {
-        {"null", json_type::null_value}, {"boolean", json_type::boolean},
-        {"object", json_type::object},   {"array", json_type::array},
-        {"number", json_type::number},   {"string", json_type::string},
-        {"integer", json_type::number}};
-    bool integer = false, number = false;
+    static constexpr std::string_view known[] = {"null",   "boolean", "object", "array",
+                                                 "number", "string",  "integer"};
     auto add = [&](const schema_value& name) {
       const std::string_view n = name.IsString() ? as_view(name) : "";
-      const auto it = std::find_if(std::begin(known), std::end(known),
-                                   [&](const auto& k) { return k.first == n; });
-      if (it == std::end(known)) fail(file_, "unknown type \"" + std::string(n) + "\"");
-      node.types |= type_bit(it->second);
-      integer |= n == "integer";
-      number |= n == "number";
+      if (std::find(std::begin(known), std::end(known), n) == std::end(known)) {
+        fail(file_, "unknown type \"" + std::string(n) + "\"");
+      }
       if (!node.type_text.empty()) node.type_text += " or ";
       node.type_text += n;
     };
@@ -262,7 +246,6 @@ class node_builder {
     } else {
       add(type);
     }
-    node.integers_only = integer && !number;
   }
 
   void read_enum(schema_node& node, const schema_value& values) {
