@@ -37,9 +37,10 @@ class schema_registry {
   static const schema_registry& builtin();
 
   // Compiles `sources` with valijson (draft-07), cross-file "$ref"s ("Foo.json") resolved by
-  // name. A source that is not JSON, names a schema that is not there, uses a keyword that
-  // would make the unknown-property walk disagree with valijson (node_builder), or that
-  // valijson refuses, is an error naming it: sources may come from a --spec document.
+  // name, and into the verdict program. A source that is not JSON, names a schema that is not
+  // there, uses a keyword that would make the unknown-property walk disagree with valijson
+  // (node_builder), has an anyOf that reaches itself through "$ref" (no walk of it would end),
+  // or that valijson refuses, is an error naming it: sources may come from a --spec document.
   static result<schema_registry> from_sources(std::vector<schema_source> sources);
 
   ~schema_registry();

@@ -26,6 +26,7 @@
 #include "certharness/json/json_pointer.hpp"
 #include "certharness/json/rapidjson_guard.hpp"
 #include "certharness/schema/valijson_adapter.hpp"
+#include "certharness/schema/verdict_program.hpp"
 
 namespace certharness {
 namespace {
@@ -143,21 +144,25 @@ bool replay(const json_value& v, schema_document& out) {
   return false;
 }
 
-// The schema as the RapidJSON document valijson's adapter reads. It is decoded by our own
-// strict decoder (a duplicate key in a schema is a build bug too) and replayed, which keeps
-// RapidJSON's reader out of this file: with valijson's RAPIDJSON_ASSERT here and RapidJSON's
-// in json_document.cpp, the reader's shared inline functions would differ (an ODR violation).
-std::unique_ptr<schema_document> parse_schema(const schema_source& source) {
-  const decode_result decoded = decode_json(source.text);
+// A source decoded by our own strict decoder (a duplicate key in a schema is a build bug too):
+// what the verdict program is compiled from, and replayed below for valijson.
+json_document decode_schema(const schema_source& source) {
+  decode_result decoded = decode_json(source.text);
   if (!decoded.ok()) {
     const finding& f = *std::find_if(decoded.problems.begin(), decoded.problems.end(),
                                      [](const finding& p) { return p.level == severity::error; });
     fail(source.name, f.check + " at '" + f.pointer + "': " + f.message);
   }
+  return std::move(*decoded.document);
+}
+
+// The schema as the RapidJSON document valijson's adapter reads, replayed from the decoded
+// one, which keeps RapidJSON's reader out of this file: with valijson's RAPIDJSON_ASSERT here
+// and RapidJSON's in json_document.cpp, the reader's shared inline functions would differ (an
+// ODR violation).
+std::unique_ptr<schema_document> parse_schema(const json_document& decoded) {
   auto document = std::make_unique<schema_document>();
-  auto generate = [&](schema_document& handler) {
-    return replay(decoded.document->root(), handler);
-  };
+  auto generate = [&](schema_document& handler) { return replay(decoded.root(), handler); };
   document->Populate(generate);
   return document;
 }
@@ -553,20 +558,6 @@ findings violations(const valijson::ValidationResults& results, const json_value
   return out;
 }
 
-// ---- unknown properties ----
-
-// The schema that applies to `value`, through anyOf branches by type; nullptr if none does
-// (a violation valijson reports).
-const schema_node* applicable(const schema_node* schema, const json_value& value) {
-  while (!schema->any_of.empty()) {
-    const auto branch = std::find_if(schema->any_of.begin(), schema->any_of.end(),
-                                     [&](const schema_node* b) { return b->admits_type(value); });
-    if (branch == schema->any_of.end()) return nullptr;
-    schema = *branch;
-  }
-  return schema->admits_type(value) ? schema : nullptr;
-}
-
 // One step down from the root: `child` inside `container`.
 struct step {
   const json_value* container;
@@ -597,35 +588,38 @@ bool path_to(const json_value& at, const json_value* target, std::vector<step>& 
   return false;
 }
 
-// The path is kept as nodes and spelled as a pointer only for a note that is listed: most walks
-// emit none. `noted` counts them all, listed or not.
-void note_unknown_properties(const json_value& value, const schema_node* schema,
-                             std::vector<step>& path, std::size_t& noted, findings& out) {
-  schema = applicable(schema, value);
-  if (!schema) return;
-  if (value.is_object() && !schema->properties.empty()) {
-    for (const json_value& member : value) {
-      path.push_back({&value, &member});
-      if (const schema_node* declared = schema->property(member.key())) {
-        note_unknown_properties(member, declared, path, noted, out);
-      } else if (++noted <= k_max_findings_per_check) {
-        out.push_back(finding{checks::schema_unknown_property, pointer_of(path),
-                              "additionalProperties",
-                              "property " + quoted(member.key()) +
-                                  " is not in the spec (allowed: additional properties are "
-                                  "permitted)",
-                              std::nullopt});
-      }
-      path.pop_back();
-    }
-  } else if (value.is_array() && schema->items) {
-    for (const json_value& element : value) {
-      path.push_back({&value, &element});
-      note_unknown_properties(element, schema->items, path, noted, out);
-      path.pop_back();
-    }
+// ---- unknown properties ----
+
+// The pointer of a step of the program's walk: its parents' tokens, then its own.
+void append_steps(std::string& pointer, const walk_step* at) {
+  if (!at) return;
+  append_steps(pointer, at->parent);
+  if (at->in_object) {
+    append_pointer_token(pointer, at->key);
+  } else {
+    append_pointer_index(pointer, at->index);
   }
 }
+
+// The notes of the program's walk. A pointer is spelled only for a note that is listed (most
+// walks emit none, and then nothing is allocated); `noted` counts them all.
+class unknown_property_notes final : public unknown_property_sink {
+ public:
+  findings listed;
+  std::size_t noted = 0;
+
+  void unknown_property(const walk_step& at) override {
+    if (++noted > k_max_findings_per_check) return;
+    std::string pointer;
+    append_steps(pointer, &at);
+    listed.push_back(finding{checks::schema_unknown_property, std::move(pointer),
+                             "additionalProperties",
+                             "property " + quoted(at.key) +
+                                 " is not in the spec (allowed: additional properties are "
+                                 "permitted)",
+                             std::nullopt});
+  }
+};
 
 }  // namespace
 
@@ -634,6 +628,7 @@ struct schema_registry::impl {
   std::vector<std::unique_ptr<valijson::Schema>> schemas;  // by index in names
   std::vector<const schema_node*> roots;                   // by index in names
   std::deque<schema_node> nodes;                           // owns every schema_node
+  verdict_program program;  // the verdict and the unknown-property notes, roots by index
 };
 
 namespace {
@@ -646,12 +641,15 @@ std::unique_ptr<schema_registry::impl> compile(std::vector<schema_source> source
     if (sources[i].name == sources[i - 1].name) fail(sources[i].name, "given twice");
   }
 
+  std::vector<json_document> decoded;
   std::vector<std::unique_ptr<schema_document>> documents;
+  decoded.reserve(sources.size());
   documents.reserve(sources.size());
   registry->names.reserve(sources.size());
   for (const schema_source& source : sources) {
     registry->names.emplace_back(source.name);
-    documents.push_back(parse_schema(source));
+    decoded.push_back(decode_schema(source));
+    documents.push_back(parse_schema(decoded.back()));
   }
 
   // Every root exists before any is filled, so a $ref can point at any of them.
@@ -663,6 +661,10 @@ std::unique_ptr<schema_registry::impl> compile(std::vector<schema_source> source
     builder.fill_root(*roots[i], *documents[i], registry->names[i]);
   }
   registry->roots.assign(roots.begin(), roots.end());
+
+  result<verdict_program> program = verdict_program::compile(registry->names, decoded);
+  if (!program) throw compile_error(program.error());
+  registry->program = std::move(*program);
 
   // valijson resolves a cross-file $ref through the fetch callback, with the URI as written
   // (there is no base URI): "Foo.json". The documents outlive the parser, so nothing is freed.
@@ -744,34 +746,50 @@ std::string_view to_string(validation_engine e) noexcept {
   return e == validation_engine::valijson ? "valijson" : "compiled";
 }
 
+namespace {
+
+// valijson's verdict: without a results object it stops at the first error and keeps nothing
+// per value.
+bool valijson_verdict(const valijson::Schema& compiled, const json_value& root) {
+  valijson::Validator validator(valijson::Validator::kStrongTypes);
+  return validator.validate(compiled, json_value_adapter(root), nullptr);
+}
+
+}  // namespace
+
 findings schema_registry::validate(const json_value& root, std::string_view name,
                                    validation_engine engine) const {
-  (void)engine;  // the verdict program is being added (issue 12); valijson decides meanwhile
   const std::size_t index = index_of(impl_->names, name);
   if (index == impl_->names.size()) {
     throw std::invalid_argument("no schema named \"" + std::string(name) + "\"");
   }
-  const schema_node* schema = impl_->roots[index];
 
   // Safe from many threads at once: everything valijson mutates lives in this call. The
   // Validator owns the regex cache that 'pattern' fills in, the visitors and their context
   // vectors are locals, and ValidationResults collects the errors. What is shared is only
   // read: Subschema::apply() and every constraint's applyTo*() are const, enum values are
   // FrozenValues compared through freshly made const adapters, valijson's statics are const
-  // tables and never-written singletons, and schema_nodes are immutable once built.
+  // tables and never-written singletons; schema_nodes and the verdict program are immutable
+  // once built, and the program's walk keeps its state on the stack.
+  //
+  // One walk of the program gives its verdict and the unknown-property notes, whichever engine
+  // decides; valijson runs only to decide (engine valijson, or a schema the program does not
+  // fully implement) and to explain an invalid document.
+  unknown_property_notes notes;
+  const verdict_program& program = impl_->program;
+  const bool program_valid = program.run(index, root, &notes);
+  const bool valid = engine == validation_engine::compiled && program.compiled(index)
+                         ? program_valid
+                         : valijson_verdict(*impl_->schemas[index], root);
   findings out;
-  {
-    // Without a results object valijson stops at the first error and keeps nothing per value.
-    valijson::Validator validator(valijson::Validator::kStrongTypes);
-    if (!validator.validate(*impl_->schemas[index], json_value_adapter(root), nullptr)) {
-      out = explain(*impl_->schemas[index], root, schema);
-    }
+  if (!valid) out = explain(*impl_->schemas[index], root, impl_->roots[index]);
+  if (!notes.listed.empty()) {
+    out.insert(out.end(), std::make_move_iterator(notes.listed.begin()),
+               std::make_move_iterator(notes.listed.end()));
   }
-  std::vector<step> path;
-  std::size_t noted = 0;
-  note_unknown_properties(root, schema, path, noted, out);
-  if (noted > k_max_findings_per_check) {
-    out.push_back(left_out(checks::schema_unknown_property, noted - k_max_findings_per_check));
+  if (notes.noted > k_max_findings_per_check) {
+    out.push_back(
+        left_out(checks::schema_unknown_property, notes.noted - k_max_findings_per_check));
   }
   return out;
 }
@@ -782,9 +800,10 @@ bool schema_registry::is_valid(const json_value& root, std::string_view name,
   if (index == impl_->names.size()) {
     throw std::invalid_argument("no schema named \"" + std::string(name) + "\"");
   }
-  (void)engine;  // the verdict program is being added (issue 12); valijson decides meanwhile
-  valijson::Validator validator(valijson::Validator::kStrongTypes);
-  return validator.validate(*impl_->schemas[index], json_value_adapter(root), nullptr);
+  if (engine == validation_engine::compiled && impl_->program.compiled(index)) {
+    return impl_->program.run(index, root, nullptr);
+  }
+  return valijson_verdict(*impl_->schemas[index], root);
 }
 
 // ---- declared property patterns (reads the node tree only) ----
