@@ -1,6 +1,6 @@
-// Every numeric option of every command: a negative, huge, NaN or otherwise out-of-range value
-// is refused with exit 2 and a message naming the option, before anything runs; the bounds
-// themselves are accepted.
+// Every numeric option of every command, and --engine: a negative, huge, NaN, unknown or
+// otherwise out-of-range value is refused with exit 2 and a message naming the option, before
+// anything runs; the bounds themselves are accepted.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -94,6 +94,10 @@ const option_case k_refused[] = {
     {"validate", k_validate_rest, "--jobs", "nan"},
     {"validate", k_validate_rest, "--jobs", "4294967296"},
     {"validate", k_validate_rest, "--jobs", "1025"},
+    {"validate", k_validate_rest, "--engine", "bogus"},
+    {"validate", k_validate_rest, "--engine", ""},
+    {k_crawl, k_crawl_rest, "--engine", "bogus"},
+    {"replay", k_replay_rest, "--engine", "Valijson"},
 };
 
 // The bounds and ordinary spellings: parsing passes, whatever the run then says.
@@ -118,6 +122,10 @@ const option_case k_accepted[] = {
     {"validate", k_validate_rest, "--max-depth", "010"},
     {"validate", k_validate_rest, "--jobs", "0"},
     {"validate", k_validate_rest, "--jobs", "1024"},
+    {"validate", k_validate_rest, "--engine", "valijson"},
+    {"validate", k_validate_rest, "--engine", "compiled"},
+    {k_crawl, k_crawl_rest, "--engine", "valijson"},
+    {"replay", k_replay_rest, "--engine", "valijson"},
 };
 
 class cli_options : public ::testing::Test {

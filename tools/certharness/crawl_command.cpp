@@ -17,6 +17,7 @@
 #include "certharness/report/run_report.hpp"
 #include "command_output.hpp"
 #include "commands.hpp"
+#include "engine_option.hpp"
 #include "option_checks.hpp"
 #include "spec_option.hpp"
 
@@ -39,6 +40,7 @@ struct crawl_args {
   std::string format = "text";
   bool write_checks = false;
   spec_option spec;
+  validation_engine engine = validation_engine::compiled;
 };
 
 constexpr const char* command_name = "crawl";
@@ -63,6 +65,7 @@ int crawl_with(crawl_args& args, const api_credentials& credentials, command_out
   options.retries = args.retries;
   options.backoff_base = std::chrono::milliseconds(args.backoff_ms);
   options.write_checks = args.write_checks;
+  options.engine = args.engine;
   options.admin_key = credentials.admin_key;
   options.organization = credentials.organization;
 
@@ -184,6 +187,7 @@ command_runner add_crawl_command(CLI::App& app) {
                 "Also upload, rename, toggle and delete a throwaway certificate (cleaned up "
                 "whatever happens)");
   args->spec.add_to(*cmd);
+  add_engine_option(*cmd, args->engine);
   return [args] { return run_crawl_command(*args); };
 }
 

@@ -15,6 +15,7 @@
 #include "certharness/report/run_report.hpp"
 #include "command_output.hpp"
 #include "commands.hpp"
+#include "engine_option.hpp"
 #include "input_limit_options.hpp"
 #include "option_checks.hpp"
 #include "spec_option.hpp"
@@ -30,6 +31,7 @@ struct replay_args {
   std::string format = "text";
   decode_limits limits = k_har_archive_limits;
   spec_option spec;
+  validation_engine engine = validation_engine::compiled;
 };
 
 // The archive in `path` (a file, a pipe, "-" for standard input), or the one line that says
@@ -64,6 +66,7 @@ int replay_with(replay_args& args, command_output& output) {
   options.max_pages = args.max_pages;
   options.drift = args.drift;
   options.spec = *spec;
+  options.engine = args.engine;
   return output.publish(replay(std::move(archives), options), args.format, args.junit_path);
 }
 
@@ -95,6 +98,7 @@ command_runner add_replay_command(CLI::App& app) {
       ->capture_default_str();
   add_input_limit_options(*cmd, args->limits, "archive");
   args->spec.add_to(*cmd);
+  add_engine_option(*cmd, args->engine);
   return [args] { return run_replay_command(*args); };
 }
 

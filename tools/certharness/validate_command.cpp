@@ -13,6 +13,7 @@
 #include "certharness/validate/validate_run.hpp"
 #include "command_output.hpp"
 #include "commands.hpp"
+#include "engine_option.hpp"
 #include "input_limit_options.hpp"
 #include "option_checks.hpp"
 #include "spec_option.hpp"
@@ -27,6 +28,7 @@ struct validate_args {
   unsigned jobs = 0;
   std::vector<std::string> paths;
   spec_option spec;
+  validation_engine engine = validation_engine::compiled;
 };
 
 std::string join_names(const schema_registry& schemas) {
@@ -51,6 +53,7 @@ int validate_with(validate_args& args, command_output& output) {
   }
   options.limits = args.limits;
   options.jobs = args.jobs;
+  options.engine = args.engine;
 
   const result<std::vector<validate_input>> inputs = collect_inputs(args.paths);
   if (!inputs) {
@@ -92,6 +95,7 @@ command_runner add_validate_command(CLI::App& app) {
       ->capture_default_str();
   add_input_limit_options(*cmd, args->limits, "document");
   args->spec.add_to(*cmd);
+  add_engine_option(*cmd, args->engine);
   cmd->add_option("--jobs,-j", args->jobs, "Worker threads (default or 0: one per core)")
       ->check(whole_number(0u, 1024u));
   cmd->add_option("PATH", args->paths, "Files, directories (*.json, recursive) or - for stdin")

@@ -25,6 +25,8 @@ struct crawl_options {
   // What the run drives and judges by (--spec); the one compiled in by default. An operation it
   // cannot drive, or lacks, is a crawl.not_exercised finding (crawl_coverage.hpp).
   std::reference_wrapper<const contract> spec = contract::builtin();
+  // --engine: who decides whether a body is valid (the findings are the same either way).
+  validation_engine engine = validation_engine::compiled;
   std::string base_url = "https://api.openai.com/v1";
   std::vector<std::string> projects;
   std::vector<int> limits{1, 7, 100};

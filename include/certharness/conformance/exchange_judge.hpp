@@ -46,11 +46,12 @@ std::optional<retry_cause> retry_cause_of(const har_entry& attempt);
 
 // Judges exchanges into a run_report: tallies go to report.groups, findings to `add` (crawl
 // counts their bytes against its budget; replay appends them), bodies by the schemas and
-// operations of `spec`, which must outlive the judge.
+// operations of `spec`, which must outlive the judge, their validity decided by `engine`.
 class exchange_judge {
  public:
   using finding_sink = std::function<void(run_finding)>;
-  exchange_judge(run_report& report, finding_sink add, const contract& spec = contract::builtin());
+  exchange_judge(run_report& report, finding_sink add, const contract& spec = contract::builtin(),
+                 validation_engine engine = validation_engine::compiled);
 
   // The contract answers are judged by; the parts of a crawl drive the same one.
   const contract& spec() const noexcept { return spec_; }
@@ -105,6 +106,7 @@ class exchange_judge {
   run_report& report_;
   finding_sink add_;
   const contract& spec_;
+  validation_engine engine_;
   std::map<std::string, certificate_fields> listed_;
 };
 

@@ -46,6 +46,8 @@ struct replay_options {
   std::size_t max_pages = 1000;
   // What entries are routed by and judged against (--spec); the one compiled in by default.
   std::reference_wrapper<const contract> spec = contract::builtin();
+  // --engine: who decides whether a body is valid (the findings are the same either way).
+  validation_engine engine = validation_engine::compiled;
   // --drift: sum every 2xx JSON answer's fields per operation against the schema it was judged
   // by (drift_summary.hpp); its notes come after the other findings, in groups "drift ...".
   bool drift = false;

@@ -34,12 +34,14 @@ struct checked_response {
 
 // Runs http.status, request.accepted_invalid, http.content_type, http.retry_after (see
 // retry_after.hpp), json.*, schema / schema.unknown_property (2xx) or error.shape (4xx/5xx),
-// tallying each in `tally`, bodies judged by `schemas` (the run's contract). A body whose schema
+// tallying each in `tally`, bodies judged by `schemas` (the run's contract) with `engine`
+// deciding their validity (the findings are the same either way). A body whose schema
 // the contract does not have (an operation documented without a 2xx schema, an older document
 // without ErrorResponse) gets no schema verdict: there is nothing to judge it by. The response,
 // whatever it holds, never makes it throw (only std::bad_alloc).
 checked_response check_response(const client_response& response, const response_expectation& expect,
                                 check_tally& tally,
-                                const schema_registry& schemas = contract::builtin().schemas());
+                                const schema_registry& schemas = contract::builtin().schemas(),
+                                validation_engine engine = validation_engine::compiled);
 
 }  // namespace certharness

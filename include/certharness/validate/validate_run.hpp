@@ -11,6 +11,7 @@
 #include "certharness/findings/finding.hpp"
 #include "certharness/findings/result.hpp"
 #include "certharness/json/json_document.hpp"
+#include "certharness/schema/schema_registry.hpp"
 #include "certharness/spec/contract.hpp"
 
 namespace certharness {
@@ -19,6 +20,7 @@ struct validate_options {
   // What documents are placed by and judged against (--spec); the one compiled in by default.
   std::reference_wrapper<const contract> spec = contract::builtin();
   std::optional<std::string> schema;  // forced schema name; otherwise placed per document
+  validation_engine engine = validation_engine::compiled;  // --engine: who decides validity
   decode_limits limits;
   unsigned jobs = 0;  // worker threads; 0 = one per core
 };

@@ -66,7 +66,7 @@ class crawler final : public crawl_session {
         cleanup_client_(client_options{std::min(options.timeout, k_cleanup_budget),
                                        std::min(options.timeout, k_cleanup_budget)}),
         judge_(
-            report_, [this](run_finding f) { add(std::move(f)); }, options.spec) {
+            report_, [this](run_finding f) { add(std::move(f)); }, options.spec, options.engine) {
     report_.command = "crawl";
     report_.contract_source = options.spec.get().source();
   }

@@ -23,8 +23,9 @@ std::optional<retry_cause> retry_cause_of(const har_entry& attempt) {
   return retry_cause_of(attempt.status, attempt.response_headers, received);
 }
 
-exchange_judge::exchange_judge(run_report& report, finding_sink add, const contract& spec)
-    : report_(report), add_(std::move(add)), spec_(spec) {}
+exchange_judge::exchange_judge(run_report& report, finding_sink add, const contract& spec,
+                               validation_engine engine)
+    : report_(report), add_(std::move(add)), spec_(spec), engine_(engine) {}
 
 void exchange_judge::add(const std::string& group, const std::string& request, finding f) {
   add_(run_finding{group, request, std::move(f)});
@@ -55,7 +56,7 @@ checked_response exchange_judge::response(const client_response& response,
                                           const response_expectation& expect,
                                           const std::string& group, const std::string& request) {
   checked_response checked =
-      check_response(response, expect, report_.groups[group], spec_.schemas());
+      check_response(response, expect, report_.groups[group], spec_.schemas(), engine_);
   for (finding& f : checked.findings) add(group, request, std::move(f));
   checked.findings.clear();
   return checked;

@@ -83,7 +83,7 @@ class replayer {
       : options_(options),
         judge_(
             report_, [this](run_finding f) { report_.findings.push_back(std::move(f)); },
-            options.spec) {
+            options.spec, options.engine) {
     report_.command = "replay";
     report_.contract_source = options.spec.get().source();
     if (options.drift) drift_.emplace(options.spec.get().schemas());
@@ -260,7 +260,7 @@ class replayer {
       problems.push_back(finding{checks::schema, "", "",
                                  "the request body is not strict JSON" + why, std::nullopt});
     } else {
-      problems = schemas.validate(decoded.document->root(), schema);
+      problems = schemas.validate(decoded.document->root(), schema, options_.engine);
       for (finding& f : problems) f.message = "request body (" + schema + "): " + f.message;
     }
     record(tally, checks::schema, !has_error(problems));

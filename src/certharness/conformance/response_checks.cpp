@@ -33,7 +33,8 @@ bool is_json_content_type(std::string_view value) {
 }  // namespace
 
 checked_response check_response(const client_response& response, const response_expectation& expect,
-                                check_tally& tally, const schema_registry& schemas) {
+                                check_tally& tally, const schema_registry& schemas,
+                                validation_engine engine) {
   checked_response out;
   const int status = response.status;
   const bool ok_status = status >= 200 && status < 300;
@@ -95,7 +96,7 @@ checked_response check_response(const client_response& response, const response_
   const bool error_body = status >= 400;
   const std::string schema = error_body ? "ErrorResponse" : expect.success_schema;
   if (out.document && (ok_status || error_body) && schemas.contains(schema)) {
-    findings schema_findings = schemas.validate(out.document->root(), schema);
+    findings schema_findings = schemas.validate(out.document->root(), schema, engine);
     const check_id check = error_body ? checks::error_shape : checks::schema;
     const bool valid = std::none_of(schema_findings.begin(), schema_findings.end(),
                                     [](const finding& f) { return f.level == severity::error; });

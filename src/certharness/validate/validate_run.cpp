@@ -40,7 +40,8 @@ subject_report validate_document(std::string subject, std::string_view bytes,
       }
     }
     if (r.schema) {
-      findings schema_findings = options.spec.get().schemas().validate(root, *r.schema);
+      findings schema_findings =
+          options.spec.get().schemas().validate(root, *r.schema, options.engine);
       r.problems.insert(r.problems.end(), std::make_move_iterator(schema_findings.begin()),
                         std::make_move_iterator(schema_findings.end()));
     }
