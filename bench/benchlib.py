@@ -72,3 +72,23 @@ def run(command, capture=False):
     start = time.perf_counter()
     done = subprocess.run(command, stdout=out, stderr=out)
     return time.perf_counter() - start, cpu_of_children() - cpu, done
+
+
+def has_option(certharness, subcommand, option):
+    """Whether `certharness SUBCOMMAND --help` lists OPTION (older builds lack --engine)."""
+    done = subprocess.run([certharness, subcommand, "--help"], stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True)
+    return option in done.stdout
+
+
+def variants(binaries, subcommand, engines):
+    """(label, binary, extra arguments) for each build, and with `engines` (names for
+    --engine) once per engine for each build that has the option; a build without it runs
+    once, as it is."""
+    out = []
+    for b in binaries:
+        if engines and has_option(b, subcommand, "--engine"):
+            out += [(f"{b} --engine {e}", b, ["--engine", e]) for e in engines]
+        else:
+            out.append((b + (" (no --engine)" if engines else ""), b, []))
+    return out
