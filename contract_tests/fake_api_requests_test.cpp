@@ -351,7 +351,7 @@ TEST(fake_api_requests_errors, the_error_builders_fill_the_error_response_fields
                                                         {"z", "null"},
                                                         {"a", "array"},
                                                         {"o", "object"}}) {
-    const json_value* v = root.find(key);
+    std::optional<json_value> v = root.find(key);
     ASSERT_NE(v, nullptr) << key;
     const api_error t = invalid_type("name", "a string", *v);
     EXPECT_EQ(t.status, 400);

@@ -41,7 +41,7 @@ inline std::vector<std::string_view> all_strings(const json_value& root) {
   std::vector<std::string_view> out;
   std::vector<const json_value*> todo{&root};
   while (!todo.empty()) {
-    const json_value* v = todo.back();
+    std::optional<json_value> v = todo.back();
     todo.pop_back();
     out.push_back(v->key());
     if (v->is_string()) out.push_back(v->as_string());

@@ -55,8 +55,8 @@ TEST(har_round_trip, of_no_entries) { EXPECT_TRUE(read_ok(render_har({})).empty(
 // A member that must be there with this type; records a failure (and gives a null) otherwise.
 const json_value& required(const json_value& object, std::string_view key, json_type type) {
   static const json_value missing;
-  const json_value* m = object.find(key);
-  const bool ok = m != nullptr && m->type() == type;
+  std::optional<json_value> m = object.find(key);
+  const bool ok = m.has_value() && m->type() == type;
   EXPECT_TRUE(ok) << "missing or not a " << to_string(type) << ": " << key;
   return ok ? *m : missing;
 }
@@ -99,7 +99,7 @@ TEST(render_har, is_strict_json_with_every_required_har_1_2_field) {
     expect_name_value_pairs(required(request, "queryString", json_type::array));
     EXPECT_EQ(required(request, "headersSize", json_type::number).as_int64(), -1);
     required(request, "bodySize", json_type::number);
-    if (const json_value* post = request.find("postData")) {
+    if (const std::optional<json_value> post = request.find("postData")) {
       // HAR 1.2 requires the mime type; text only when a body was recorded.
       required(*post, "mimeType", json_type::string);
       if (required(request, "bodySize", json_type::number).as_int64() > 0) {

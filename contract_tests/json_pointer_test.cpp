@@ -85,8 +85,8 @@ TEST(append_pointer_token, resolves_back_to_the_member_it_names) {
   append_pointer_token(pointer, "x~y/z");
   EXPECT_EQ(pointer, "/a~1b/~01//2/x~0y~1z");
 
-  const json_value* v = &d.document->root();
-  for (std::size_t at = 1; v != nullptr && at <= pointer.size();) {
+  std::optional<json_value> v = &d.document->root();
+  for (std::size_t at = 1; v.has_value() && at <= pointer.size();) {
     const std::size_t end = std::min(pointer.find('/', at), pointer.size());
     const std::string token = unescaped(std::string_view(pointer).substr(at, end - at));
     v = v->is_array() ? &(*v)[std::stoul(token)] : v->find(token);
@@ -101,7 +101,7 @@ TEST(resolve_pointer, finds_what_rfc_6901_names) {
   ASSERT_TRUE(d.ok());
   const json_value& root = d.document->root();
   EXPECT_EQ(resolve_pointer(root, ""), &root);
-  const json_value* v = resolve_pointer(root, "/a~1b/~01//2/x~0y~1z");
+  std::optional<json_value> v = resolve_pointer(root, "/a~1b/~01//2/x~0y~1z");
   ASSERT_NE(v, nullptr);
   EXPECT_EQ(v->as_string(), "here");
   ASSERT_NE(resolve_pointer(root, "/a~1b/~01//1"), nullptr);

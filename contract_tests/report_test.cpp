@@ -63,7 +63,7 @@ std::set<std::string> keys(const json_value& object) {
 }
 
 std::string str(const json_value& object, std::string_view key) {
-  const json_value* v = object.find(key);
+  std::optional<json_value> v = object.find(key);
   return v && v->is_string() ? std::string(v->as_string()) : "<absent or not a string>";
 }
 

@@ -99,8 +99,8 @@ std::vector<std::string> lines_of(const std::string& text) {
 }
 
 const json_value& at(const json_value& v, std::string_view key) {
-  const json_value* m = v.find(key);
-  if (m == nullptr) throw std::runtime_error("no member " + std::string(key));
+  std::optional<json_value> m = v.find(key);
+  if (!m) throw std::runtime_error("no member " + std::string(key));
   return *m;
 }
 
@@ -429,11 +429,11 @@ TEST_F(run_report_junit, parses_with_a_suite_per_group_and_a_case_per_check) {
     for (const json_value& c : at(suite, "cases")) {
       EXPECT_EQ(str(c, "tag"), "testcase");
       EXPECT_EQ(str(c, "classname"), str(suite, "name"));
-      if (c.find("failure") != nullptr) {
+      if (c.find("failure").has_value()) {
         ++failing;
         EXPECT_EQ(num(c, "children"), 1);
         EXPECT_EQ(str(at(c, "failure"), "type"), str(c, "name"));
-      } else if (c.find("system-out") != nullptr) {
+      } else if (c.find("system-out").has_value()) {
         // Warnings and notes pass, and are carried in <system-out>.
         EXPECT_EQ(num(c, "children"), 1);
         ++quiet;

@@ -202,7 +202,7 @@ TEST(serve, whole_lifecycle_of_a_certificate) {
     const reply got = api.get("/organization/certificates/" + id + include);
     expect_conforms(got, 200, "Certificate", include);
     ASSERT_TRUE(got.json);
-    const json_value* content = got.root().find("certificate_details")->find("content");
+    std::optional<json_value> content = got.root().find("certificate_details")->find("content");
     ASSERT_NE(content, nullptr) << include;
     EXPECT_NE(content->as_string().find("BEGIN CERTIFICATE"), std::string::npos);
   }
@@ -296,9 +296,9 @@ TEST(serve, an_encoded_slash_stays_inside_its_segment) {
   const reply missing = api.get("/organization/certificates/cert%2Fx");
   expect_conforms(missing, 404, "ErrorResponse", "GET cert%2Fx");
   ASSERT_TRUE(missing.json.has_value());
-  const json_value* error = missing.root().find("error");
+  std::optional<json_value> error = missing.root().find("error");
   ASSERT_NE(error, nullptr) << missing.body;
-  const json_value* param = error->find("param");
+  std::optional<json_value> param = error->find("param");
   ASSERT_NE(param, nullptr) << missing.body;
   EXPECT_TRUE(param->is_string() && param->as_string() == "certificate_id") << missing.body;
   // A project id with a '/' is a project like any other.

@@ -78,7 +78,7 @@ TEST_F(spec_lint_cli, the_json_report_parses_back_with_operations_as_subjects) {
   ASSERT_TRUE(r.report) << r.out;
   const json_value& report = r.report->root();
   EXPECT_EQ(report.find("command")->as_string(), "spec-lint");
-  const json_value* subjects = report.find("subjects");
+  std::optional<json_value> subjects = report.find("subjects");
   ASSERT_EQ(subjects->size(), 10U);
   std::map<std::string, bool> valid;
   for (const json_value& s : *subjects) {

@@ -69,7 +69,7 @@ std::map<std::string, std::string> server_certificates(const std::string& base_u
     if (!page.ok()) break;
     const json_value& root = page.document->root();
     for (const json_value& item : *root.find("data")) {
-      const json_value* name = item.find("name");
+      std::optional<json_value> name = item.find("name");
       out[std::string(item.find("id")->as_string())] =
           name->is_string() ? std::string(name->as_string()) : "";
     }

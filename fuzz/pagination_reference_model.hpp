@@ -54,7 +54,7 @@ inline const json_value* member(const json_value& v, const char* name) {
 }
 
 inline std::optional<std::string> id_of(const json_value& item) {
-  const json_value* id = member(item, "id");
+  std::optional<json_value> id = member(item, "id");
   if (!id || !id->is_string()) return std::nullopt;
   return std::string(id->as_string());
 }
@@ -77,10 +77,10 @@ inline expectation model(const certharness::walk_spec& spec,
       out.findings.insert(key(std::string(check.id()), k, ptr));
     };
     if (afters[k]) used.insert(*afters[k]);
-    const json_value* more = member(root, "has_more");
+    std::optional<json_value> more = member(root, "has_more");
     const bool has_more = more && more->is_bool() && more->as_bool();
     const bool was_promised = std::exchange(promised, has_more);
-    const json_value* data = member(root, "data");
+    std::optional<json_value> data = member(root, "data");
     if (!data || !data->is_array()) break;  // an unreadable page ends the walk
     const std::size_t n = data->size();
     const json_value* ends[] = {member(root, "first_id"), member(root, "last_id")};
@@ -114,7 +114,7 @@ inline expectation model(const certharness::walk_spec& spec,
     if (stalled) has_previous_time = false;
     std::string first_inversion;
     for (std::size_t i = 0; i < n; ++i) {
-      const json_value* t = id_of((*data)[i]) ? member((*data)[i], "created_at") : nullptr;
+      std::optional<json_value> t = id_of((*data)[i]) ? member((*data)[i], "created_at") : nullptr;
       if (!t || !t->is_number() || !t->fits_int64()) continue;
       const std::int64_t now = t->as_int64();
       if (has_previous_time && (spec.order == "asc" ? now < previous_time : now > previous_time) &&

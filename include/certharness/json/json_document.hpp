@@ -144,7 +144,7 @@ struct decode_result;
 
 class json_document {
  public:
-  json_document() = default;
+  json_document() noexcept;  // out of line: storage is incomplete here
   json_document(json_document&&) noexcept;
   json_document& operator=(json_document&&) noexcept;
   json_document(const json_document&) = delete;

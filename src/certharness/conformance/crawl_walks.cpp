@@ -93,7 +93,7 @@ void get_each_listed(crawl_session& session) {
           *get, {{"certificate_id", id}},
           with_content ? query_parameters{{include->query_name(), "content"}} : query_parameters{});
       const std::optional<checked_response> r = session.get(q, group, {schema, std::nullopt});
-      const json_value* fetched = session.object_root(r);
+      std::optional<json_value> fetched = session.object_root(r);
       if (!fetched) continue;
       const std::string request = session.last_request().request;
       judge.compare_with_list(judge.fetched(*fetched, group, request), id, with_content, group,

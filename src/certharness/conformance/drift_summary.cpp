@@ -69,8 +69,8 @@ void drift_summary::add(const operation& op, std::string_view schema, const json
   // Depth-first without recursion: each frame is a container being walked, `next` its next
   // child; `pattern` is the folded pointer of the value being looked at.
   struct frame {
-    const json_value* container;
-    const json_value* next;
+    std::optional<json_value> container;
+    std::optional<json_value> next;
     std::size_t pattern_size;
   };
   std::vector<frame> frames;
@@ -80,7 +80,7 @@ void drift_summary::add(const operation& op, std::string_view schema, const json
   const auto concrete = [&] {
     std::string pointer;
     for (const frame& f : frames) {
-      const json_value* child = f.next - 1;
+      std::optional<json_value> child = f.next - 1;
       if (f.container->is_object()) {
         append_pointer_token(pointer, child->key());
       } else {

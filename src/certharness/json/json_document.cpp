@@ -850,6 +850,7 @@ json_value::iterator& json_value::iterator::operator++() noexcept {
   return *this;
 }
 
+json_document::json_document() noexcept = default;
 json_document::json_document(json_document&&) noexcept = default;
 json_document& json_document::operator=(json_document&&) noexcept = default;
 json_document::~json_document() = default;

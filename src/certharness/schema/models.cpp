@@ -31,7 +31,7 @@ struct path {
 };
 
 void append_pointer(std::string& out, const path& p) {
-  if (p.parent == nullptr) return;
+  if (!p.parent) return;
   append_pointer(out, *p.parent);
   if (p.is_index) {
     append_pointer_index(out, p.index);
@@ -166,7 +166,7 @@ bool read_object(const json_value& v, const path& at, const object_shape& shape,
                  problems& err, ReadMember&& read_member) {
   if (!v.is_object()) return fail_type(err, at, "object", v);
   for (std::string_view name : shape.required) {
-    if (v.find(name) == nullptr) {
+    if (!v.find(name)) {
       std::string message = "missing required property ";
       append_json_string(message, name);
       return fail(err, at, std::move(message));

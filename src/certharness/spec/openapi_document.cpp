@@ -49,8 +49,8 @@ result<openapi_document, spec_error> from_json(std::string_view bytes, std::stri
   }
   const json_value& root = decoded.document->root();
   if (!root.is_object()) return failure(error_at("", "an OpenAPI document is a JSON/YAML object"));
-  const json_value* version = root.find("openapi");
-  if (version == nullptr || !version->is_string()) {
+  const std::optional<json_value> version = root.find("openapi");
+  if (!version || !version->is_string()) {
     return failure(error_at("", "no \"openapi\" version string: not an OpenAPI document"));
   }
   return openapi_document{std::move(*decoded.document), format, std::move(source)};
@@ -102,10 +102,10 @@ bool is_family_path(std::string_view path) noexcept {
   return rest.starts_with(certificates) && below(rest.substr(certificates.size()));
 }
 
-const json_value* resolve_local_ref(const json_value& root, std::string_view ref) {
-  if (!ref.starts_with('#')) return nullptr;
+std::optional<json_value> resolve_local_ref(const json_value& root, std::string_view ref) {
+  if (!ref.starts_with('#')) return std::nullopt;
   const std::optional<std::string> pointer = percent_decode(ref.substr(1));
-  if (!pointer) return nullptr;
+  if (!pointer) return std::nullopt;
   return resolve_pointer(root, *pointer);
 }
 

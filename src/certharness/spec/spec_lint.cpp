@@ -39,8 +39,8 @@ bool is_method(std::string_view key) {
 // document spells it) without an operationId.
 std::string operation_label(const json_value& operation, std::string_view method,
                             std::string_view path_template) {
-  const json_value* id = operation.find("operationId");
-  if (id != nullptr && id->is_string() && !id->as_string().empty()) {
+  std::optional<json_value> id = operation.find("operationId");
+  if (id.has_value() && id->is_string() && !id->as_string().empty()) {
     return excerpt(id->as_string(), k_max_quoted);
   }
   return std::string(method) + " " + excerpt(path_template, k_max_quoted);
@@ -56,9 +56,9 @@ bool is_json_media_type(std::string_view type) {
 
 // The component a schema names: {"$ref": "#/components/schemas/Name"} -> "Name".
 std::optional<std::string> component_name(const json_value* schema) {
-  if (schema == nullptr || !schema->is_object()) return std::nullopt;
-  const json_value* ref = schema->find("$ref");
-  if (ref == nullptr || !ref->is_string() || !ref->as_string().starts_with('#'))
+  if (!schema || !schema->is_object()) return std::nullopt;
+  std::optional<json_value> ref = schema->find("$ref");
+  if (!ref || !ref->is_string() || !ref->as_string().starts_with('#'))
     return std::nullopt;
   const std::optional<std::string> pointer = percent_decode(ref->as_string().substr(1));
   if (!pointer || !pointer->starts_with(k_schema_prefix)) return std::nullopt;
@@ -78,9 +78,9 @@ std::optional<std::string> component_name(const json_value* schema) {
 
 // A member that is a "$ref" is followed (once, locally) wherever the lint reads a part.
 const json_value* followed(const json_value& root, const json_value* node) {
-  if (node == nullptr || !node->is_object()) return node;
-  const json_value* ref = node->find("$ref");
-  if (ref == nullptr || !ref->is_string()) return node;
+  if (!node || !node->is_object()) return node;
+  std::optional<json_value> ref = node->find("$ref");
+  if (!ref || !ref->is_string()) return node;
   return resolve_local_ref(root, ref->as_string());
 }
 
@@ -216,8 +216,8 @@ class linter {
   }
 
   void run() {
-    const json_value* paths = root_.find("paths");
-    if (paths != nullptr && paths->is_object()) {
+    std::optional<json_value> paths = root_.find("paths");
+    if (paths.has_value() && paths->is_object()) {
       for (const json_value& item : *paths) {
         if (!is_family_path(item.key()) || !item.is_object()) continue;
         pointer_ = "/paths";
@@ -245,7 +245,7 @@ class linter {
   static constexpr std::size_t k_inline = 0;  // targets_[0]: judged by no component
 
   struct frame {
-    const json_value* node;
+    std::optional<json_value> node;
     node_kind kind;
     std::size_t parent_length;  // pointer_'s length without this node's token
     std::size_t subject;        // index into subjects_
@@ -255,7 +255,7 @@ class linter {
 
   struct pending {
     std::string pointer;
-    const json_value* node;
+    std::optional<json_value> node;
     node_kind kind;
     std::size_t subject;
     example_target target;
@@ -317,7 +317,7 @@ class linter {
 
     // Path-level parameters, reported once for the path.
     std::set<std::string, std::less<>> path_level;
-    if (const json_value* parameters = item.find("parameters")) {
+    if (const std::optional<json_value> parameters = item.find("parameters")) {
       tally(k_consistency, checks::spec_path_parameter,
             declared_parameters(parameters, item_pointer + "/parameters", in_template,
                                 path_template, path_subject, path_level));
@@ -352,15 +352,15 @@ class linter {
                            const std::set<std::string, std::less<>>& in_template,
                            std::string_view path_template, std::size_t subject,
                            std::set<std::string, std::less<>>& declared) {
-    if (list == nullptr || !list->is_array()) return true;
+    if (!list || !list->is_array()) return true;
     bool ok = true;
     for (std::size_t i = 0; i < list->size(); ++i) {
-      const json_value* parameter = followed(root_, &(*list)[i]);
-      if (parameter == nullptr || !parameter->is_object()) continue;  // the $ref check says so
-      const json_value* in = parameter->find("in");
-      const json_value* name = parameter->find("name");
-      if (in == nullptr || !in->is_string() || in->as_string() != "path") continue;
-      if (name == nullptr || !name->is_string()) continue;
+      std::optional<json_value> parameter = followed(root_, &(*list)[i]);
+      if (!parameter || !parameter->is_object()) continue;  // the $ref check says so
+      std::optional<json_value> in = parameter->find("in");
+      std::optional<json_value> name = parameter->find("name");
+      if (!in || !in->is_string() || in->as_string() != "path") continue;
+      if (!name || !name->is_string()) continue;
       std::string pointer = list_pointer;
       append_pointer_index(pointer, i);
       const std::string quoted = excerpt(name->as_string(), k_max_quoted);
@@ -372,8 +372,8 @@ class linter {
                     subjects_[subject] + ": path parameter \"" + quoted +
                         "\" is not in the path template " + excerpt(path_template, k_max_quoted)});
       }
-      const json_value* required = parameter->find("required");
-      if (required == nullptr || !required->as_bool()) {
+      std::optional<json_value> required = parameter->find("required");
+      if (!required || !required->as_bool()) {
         ok = false;
         add(subject, k_consistency,
             finding{checks::spec_path_parameter, pointer, "",
@@ -387,8 +387,8 @@ class linter {
   // The schema of the first 2xx response's application/json content, followed through "$ref"s.
   // nullptr when there is none.
   const json_value* success_schema(const json_value& operation) const {
-    const json_value* responses = operation.find("responses");
-    if (responses == nullptr || !responses->is_object()) return nullptr;
+    std::optional<json_value> responses = operation.find("responses");
+    if (!responses || !responses->is_object()) return nullptr;
     // "200" first, then the other 2xx codes and "2XX" in document order.
     std::vector<const json_value*> candidates;
     for (const json_value& r : *responses) {
@@ -403,14 +403,14 @@ class linter {
                                  [](const json_value* r) { return r->key() == "200"; });
     if (ok != candidates.end()) std::rotate(candidates.begin(), ok, ok + 1);
     for (const json_value* r : candidates) {
-      const json_value* response = followed(root_, r);
-      if (response == nullptr || !response->is_object()) continue;
-      const json_value* content = response->find("content");
-      if (content == nullptr || !content->is_object()) continue;
+      std::optional<json_value> response = followed(root_, r);
+      if (!response || !response->is_object()) continue;
+      std::optional<json_value> content = response->find("content");
+      if (!content || !content->is_object()) continue;
       for (const json_value& media : *content) {
         if (!is_json_media_type(media.key()) || !media.is_object()) continue;
-        const json_value* schema = media.find(k_schema);
-        if (schema == nullptr) continue;
+        std::optional<json_value> schema = media.find(k_schema);
+        if (!schema) continue;
         return schema;
       }
     }
@@ -419,10 +419,10 @@ class linter {
 
   // The request body's application/json schema, followed through "$ref".
   const json_value* request_schema(const json_value& operation) const {
-    const json_value* body = followed(root_, operation.find("requestBody"));
-    if (body == nullptr || !body->is_object()) return nullptr;
-    const json_value* content = body->find("content");
-    if (content == nullptr || !content->is_object()) return nullptr;
+    std::optional<json_value> body = followed(root_, operation.find("requestBody"));
+    if (!body || !body->is_object()) return nullptr;
+    std::optional<json_value> content = body->find("content");
+    if (!content || !content->is_object()) return nullptr;
     for (const json_value& media : *content) {
       if (is_json_media_type(media.key()) && media.is_object()) return media.find(k_schema);
     }
@@ -432,7 +432,7 @@ class linter {
   // `missing` says why there is no schema; `what` names the schema that is not a component.
   static example_target target_for(const json_value* schema, std::string_view missing,
                                    std::string_view what) {
-    if (schema == nullptr) return {"", std::string(missing)};
+    if (!schema) return {"", std::string(missing)};
     std::optional<std::string> name = component_name(schema);
     if (!name) {
       return {"", std::string(what) + " is inline, not a component (\"$ref\": \"#" +
@@ -556,12 +556,12 @@ class linter {
   // JSON text (or a JSON value); a request is code in some language ("curl": ...), of which only
   // text that starts like a JSON body ('{' or '[') is taken.
   void operation_examples(const json_value& operation, std::size_t subject) {
-    const json_value* meta = operation.find("x-oaiMeta");
-    if (meta == nullptr || !meta->is_object()) return;
-    const json_value* examples = meta->find("examples");
-    if (examples == nullptr) return;
+    std::optional<json_value> meta = operation.find("x-oaiMeta");
+    if (!meta || !meta->is_object()) return;
+    std::optional<json_value> examples = meta->find("examples");
+    if (!examples) return;
     const std::string base = pointer_ + "/x-oaiMeta/examples";
-    const json_value* success = success_schema(operation);
+    std::optional<json_value> success = success_schema(operation);
     const example_target response_target =
         target_for(success, "the operation has no 2xx application/json schema",
                    "the operation's success schema");
@@ -570,7 +570,7 @@ class linter {
                    "the operation's request body schema");
     const auto one = [&](const json_value& entry, const std::string& at, const std::string& nth) {
       if (!entry.is_object()) return;
-      if (const json_value* response = entry.find("response")) {
+      if (const std::optional<json_value> response = entry.find("response")) {
         const std::string label = "the response example" + nth + " of " + subjects_[subject];
         if (response->is_string()) {
           example_text(subject, label, at + "/response", response->as_string(), response_target);
@@ -578,8 +578,8 @@ class linter {
           example_value(subject, label, at + "/response", *response, response_target);
         }
       }
-      const json_value* request = entry.find("request");
-      if (request == nullptr) return;
+      std::optional<json_value> request = entry.find("request");
+      if (!request) return;
       const auto body = [&](const json_value& text, const std::string& text_pointer,
                             std::string_view language) {
         if (!text.is_string()) return;
@@ -617,7 +617,7 @@ class linter {
     const json_value& node = *f.node;
     const std::string& subject_label = subjects_[f.subject];
     if (!is_map(f.kind) && !is_list(f.kind)) {
-      if (const json_value* ref = node.find("$ref")) check_ref(*ref, f);
+      if (const std::optional<json_value> ref = node.find("$ref")) check_ref(*ref, f);
     }
     switch (f.kind) {
       case node_kind::operation: {
@@ -625,7 +625,7 @@ class linter {
         if (!has_success) {
           add(f.subject, k_consistency,
               finding{checks::spec_no_success_schema,
-                      node.find("responses") != nullptr ? pointer_ + "/responses" : pointer_, "",
+                      node.find("responses").has_value() ? pointer_ + "/responses" : pointer_, "",
                       subject_label +
                           " has no 2xx response with an application/json schema: its success "
                           "body cannot be judged"});
@@ -637,7 +637,7 @@ class linter {
       case node_kind::parameter:
       case node_kind::header:
       case node_kind::media_type: {
-        if (const json_value* example = node.find("example")) {
+        if (const std::optional<json_value> example = node.find("example")) {
           const std::string_view what = f.kind == node_kind::media_type  ? "a media type"
                                         : f.kind == node_kind::parameter ? "a parameter"
                                                                          : "a header";
@@ -652,9 +652,9 @@ class linter {
         const std::string label =
             "the example" + (node.key().empty() ? "" : " \"" + excerpt(node.key(), 40) + "\"") +
             " in " + subjects_[f.subject];
-        if (const json_value* value = node.find("value")) {
+        if (const std::optional<json_value> value = node.find("value")) {
           example_value(f.subject, label, pointer_ + "/value", *value, target);
-        } else if (node.find("externalValue") != nullptr) {
+        } else if (node.find("externalValue").has_value()) {
           ++out_.examples;
           add(f.subject, k_examples,
               finding{checks::spec_example_unjudged, pointer_ + "/externalValue", "",
@@ -682,20 +682,20 @@ class linter {
     // A component's own examples are "of" it; a property's are "in" it, at their pointer.
     const std::string label =
         (is_inline ? "an example in " : "the example of ") + subjects_[f.subject];
-    if (const json_value* example = node.find("example")) {
+    if (const std::optional<json_value> example = node.find("example")) {
       example_value(f.subject, label, pointer_ + "/example", *example, use);
     }
-    if (const json_value* examples = node.find("examples"); examples && examples->is_array()) {
+    if (const std::optional<json_value> examples = node.find("examples"); examples && examples->is_array()) {
       for (std::size_t i = 0; i < examples->size(); ++i) {
         std::string p = pointer_ + "/examples";
         append_pointer_index(p, i);
         example_value(f.subject, label, p, (*examples)[i], use);
       }
     }
-    const json_value* meta = node.find("x-oaiMeta");
-    if (meta == nullptr || !meta->is_object()) return;
-    const json_value* example = meta->find("example");
-    if (example == nullptr) return;
+    std::optional<json_value> meta = node.find("x-oaiMeta");
+    if (!meta || !meta->is_object()) return;
+    std::optional<json_value> example = meta->find("example");
+    if (!example) return;
     const std::string p = pointer_ + "/x-oaiMeta/example";
     const std::string meta_label =
         (is_inline ? "an x-oaiMeta example in " : "the x-oaiMeta example of ") +
@@ -724,9 +724,9 @@ class linter {
              "\" is external: not followed (the family is read from this document alone)");
       return;
     }
-    const json_value* target = resolve_local_ref(root_, ref.as_string());
+    std::optional<json_value> target = resolve_local_ref(root_, ref.as_string());
     std::optional<std::string> pointer = percent_decode(ref.as_string().substr(1));
-    if (target == nullptr || !pointer) {
+    if (!target || !pointer) {
       report("\"$ref\": \"" + quoted + "\" points at nothing in the document");
       return;
     }
