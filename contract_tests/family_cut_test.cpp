@@ -206,7 +206,7 @@ TEST(family_cut, hostile_shapes_cost_linear_work_and_no_stack) {
 
 TEST(pointer_of_node, names_any_node_and_nothing_for_a_stranger) {
   const openapi_document doc = parsed(R"({"openapi":"3.1.0","a/b":[0,{"~":true}]})");
-  const json_value& root = doc.root();
+  const json_value root = doc.root();
   const json_value flag = *(*root.find("a/b"))[1].find("~");
   EXPECT_EQ(pointer_of_node(root, flag), "/a~1b/1/~0");
   EXPECT_EQ(pointer_of_node(root, root), "");

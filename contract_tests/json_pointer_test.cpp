@@ -99,7 +99,7 @@ TEST(append_pointer_token, resolves_back_to_the_member_it_names) {
 TEST(resolve_pointer, finds_what_rfc_6901_names) {
   const decode_result d = decode_json(R"({"a/b":{"~1":{"":[10,20,{"x~y/z":"here"}]}},"m~n":1})");
   ASSERT_TRUE(d.ok());
-  const json_value& root = d.document->root();
+  const json_value root = d.document->root();
   EXPECT_EQ(resolve_pointer(root, ""), &root);
   std::optional<json_value> v = resolve_pointer(root, "/a~1b/~01//2/x~0y~1z");
   ASSERT_NE(v, nullptr);
@@ -112,7 +112,7 @@ TEST(resolve_pointer, finds_what_rfc_6901_names) {
 TEST(resolve_pointer, refuses_what_does_not_point_anywhere) {
   const decode_result d = decode_json(R"({"a":[1,2,3],"s":"x"})");
   ASSERT_TRUE(d.ok());
-  const json_value& root = d.document->root();
+  const json_value root = d.document->root();
   for (const char* p : {"a", "/b", "/a/3", "/a/01", "/a/-1", "/a/+1", "/a/", "/a/1x", "/s/0",
                         "/a~2", "/a~", "/a/99999999999999999999999"}) {
     EXPECT_EQ(resolve_pointer(root, p), nullptr) << "pointer " << p;

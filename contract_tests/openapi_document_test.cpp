@@ -37,7 +37,7 @@ TEST(resolve_local_ref, resolves_fragment_pointers_only) {
   auto doc = parse_openapi(
       R"({"openapi":"3.1.0","components":{"schemas":{"A B":{"type":"string"},"C/D":{}}}})", "t");
   ASSERT_TRUE(doc) << doc.error().describe("t");
-  const json_value& root = doc->root();
+  const json_value root = doc->root();
   std::optional<json_value> a = resolve_local_ref(root, "#/components/schemas/A%20B");
   ASSERT_NE(a, nullptr);
   EXPECT_TRUE(a->is_object());

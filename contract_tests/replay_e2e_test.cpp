@@ -110,7 +110,7 @@ struct run_facts {
   std::map<std::string, std::int64_t> summary;                          // "skipped" left out
 };
 
-std::string text_of(const json_value* v) {
+std::string text_of(const std::optional<json_value>& v) {
   if (!v) return "(absent)";
   if (v->is_string()) return std::string(v->as_string());
   if (v->is_number()) return std::string(v->number_text());

@@ -98,7 +98,7 @@ std::vector<std::string> lines_of(const std::string& text) {
   return out;
 }
 
-const json_value& at(const json_value& v, std::string_view key) {
+json_value at(const json_value& v, std::string_view key) {
   std::optional<json_value> m = v.find(key);
   if (!m) throw std::runtime_error("no member " + std::string(key));
   return *m;
@@ -154,7 +154,7 @@ TEST(run_report, json_is_strict_and_has_the_documented_shape) {
   decode_result d = decode_json(json);
   ASSERT_TRUE(d.document) << json;
   ASSERT_TRUE(d.problems.empty()) << d.problems.front().message;
-  const json_value& root = d.document->root();
+  const json_value root = d.document->root();
 
   std::vector<std::string_view> keys;
   for (const json_value& m : root) keys.push_back(m.key());
@@ -164,7 +164,7 @@ TEST(run_report, json_is_strict_and_has_the_documented_shape) {
   EXPECT_EQ(str(at(root, "contract"), "source"), "built-in");
   EXPECT_EQ(at(root, "contract").size(), 1u);
 
-  const json_value& subjects = at(root, "subjects");
+  const json_value subjects = at(root, "subjects");
   ASSERT_EQ(subjects.size(), r.requests.size());
   EXPECT_EQ(str(subjects[1], "subject"), page2_in_json);
   EXPECT_FALSE(at(subjects[1], "valid").as_bool());
@@ -179,9 +179,9 @@ TEST(run_report, json_is_strict_and_has_the_documented_shape) {
   EXPECT_FALSE(at(subjects[5], "valid").as_bool());
   EXPECT_TRUE(at(subjects[6], "valid").as_bool()) << "a warning does not make it invalid";
 
-  const json_value& findings = at(root, "findings");
+  const json_value findings = at(root, "findings");
   ASSERT_EQ(findings.size(), r.findings.size());
-  const json_value& first = findings[0];
+  const json_value first = findings[0];
   EXPECT_EQ(str(first, "group"), walk);
   EXPECT_EQ(str(first, "check"), "list.order");
   EXPECT_EQ(str(first, "severity"), "error");
@@ -194,7 +194,7 @@ TEST(run_report, json_is_strict_and_has_the_documented_shape) {
   EXPECT_EQ(num(findings[2], "column"), 3);
   EXPECT_EQ(num(findings[2], "offset"), 308);
 
-  const json_value& checks = at(root, "checks");
+  const json_value checks = at(root, "checks");
   const check_tally expected = r.checks();
   ASSERT_EQ(checks.size(), expected.size());
   auto it = expected.begin();
@@ -205,7 +205,7 @@ TEST(run_report, json_is_strict_and_has_the_documented_shape) {
     ++it;
   }
 
-  const json_value& summary = at(root, "summary");
+  const json_value summary = at(root, "summary");
   EXPECT_EQ(num(summary, "subjects"), 7);
   EXPECT_EQ(num(summary, "valid"), 2);
   EXPECT_EQ(num(summary, "invalid"), 5);
@@ -410,10 +410,10 @@ TEST_F(run_report_junit, parses_with_a_suite_per_group_and_a_case_per_check) {
   EXPECT_EQ(xml.find("\xEF\xBF\xBE"), std::string::npos);
 
   const json_document doc = parsed(xml);
-  const json_value& root = doc.root();
+  const json_value root = doc.root();
   EXPECT_EQ(str(root, "tag"), "testsuites");
   EXPECT_EQ(str(root, "name"), "certharness crawl");
-  const json_value& suites = at(root, "suites");
+  const json_value suites = at(root, "suites");
   ASSERT_EQ(suites.size(), 4u);
   EXPECT_EQ(str(suites[0], "name"), walk);
   EXPECT_EQ(str(suites[1], "name"), by_id);
@@ -454,13 +454,13 @@ TEST_F(run_report_junit, parses_with_a_suite_per_group_and_a_case_per_check) {
   EXPECT_EQ(num(root, "failures"), failures);
 
   // The walk: http.status, json.syntax, list.order, schema.unknown_property, sorted.
-  const json_value& cases = at(suites[0], "cases");
+  const json_value cases = at(suites[0], "cases");
   ASSERT_EQ(cases.size(), 4u);
   EXPECT_EQ(str(cases[0], "name"), "http.status");
   EXPECT_EQ(cases[0].find("failure"), nullptr);
-  const json_value& order = cases[2];
+  const json_value order = cases[2];
   EXPECT_EQ(str(order, "name"), "list.order");
-  const json_value& failure = at(order, "failure");
+  const json_value failure = at(order, "failure");
   EXPECT_EQ(str(failure, "message"), parsed_hostile_message);
   EXPECT_EQ(lines_of(str(failure, "text")),
             (std::vector<std::string>{
@@ -479,11 +479,11 @@ TEST_F(run_report_junit, failures_come_from_the_tally_and_from_the_findings) {
   r.findings = {make("untallied", "GET https://h/x", "list.limit", severity::error, "/data",
                      "8 items for limit=7")};
   const json_document doc = parsed(render_junit(r));
-  const json_value& root = doc.root();
+  const json_value root = doc.root();
   EXPECT_EQ(str(root, "name"), "certharness replay");
   EXPECT_EQ(num(root, "tests"), 2);
   EXPECT_EQ(num(root, "failures"), 2);
-  const json_value& suites = at(root, "suites");
+  const json_value suites = at(root, "suites");
   ASSERT_EQ(suites.size(), 2u);
   EXPECT_EQ(str(suites[0], "name"), "untallied");
   EXPECT_EQ(str(at(at(suites[0], "cases")[0], "failure"), "message"), "8 items for limit=7");

@@ -31,7 +31,7 @@ struct reply {
   std::string body;
   std::optional<json_document> json;
 
-  const json_value& root() const { return json->root(); }
+  json_value root() const { return json->root(); }
 };
 
 class api_client {
@@ -119,8 +119,8 @@ std::vector<std::string> walk(api_client& api, const std::string& path, int limi
     if (!r.json) return all;
     const std::vector<std::string> ids = ids_of(r.root());
     EXPECT_LE(ids.size(), static_cast<std::size_t>(limit)) << q;
-    const json_value& first = *r.root().find("first_id");
-    const json_value& last = *r.root().find("last_id");
+    const json_value first = *r.root().find("first_id");
+    const json_value last = *r.root().find("last_id");
     if (ids.empty()) {
       EXPECT_TRUE(first.is_null() && last.is_null()) << q;
     } else {
@@ -187,7 +187,7 @@ TEST(serve, whole_lifecycle_of_a_certificate) {
   ASSERT_TRUE(created.json);
   const std::string id(created.root().find("id")->as_string());
   EXPECT_EQ(created.root().find("object")->as_string(), "certificate");
-  const json_value& details = *created.root().find("certificate_details");
+  const json_value details = *created.root().find("certificate_details");
   EXPECT_EQ(details.find("valid_at")->as_int64(), 1700000000);
   EXPECT_EQ(details.find("expires_at")->as_int64(), 1900000000);
 

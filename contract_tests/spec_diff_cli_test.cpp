@@ -50,7 +50,7 @@ TEST_F(spec_diff_cli, warnings_only_exit_0_and_json_carries_both_pointers) {
   const auto r = run(q(k_second) + " " + q(k_third) + " --format json");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   ASSERT_TRUE(r.report) << r.out;
-  const json_value& root = r.report->root();
+  const json_value root = r.report->root();
   EXPECT_EQ(root.find("command")->as_string(), "spec-diff");
   std::optional<json_value> findings = root.find("findings");
   ASSERT_TRUE(findings && findings->is_array());

@@ -76,7 +76,7 @@ TEST_F(spec_lint_cli, the_json_report_parses_back_with_operations_as_subjects) {
   const run_result r = run("--format json");
   EXPECT_EQ(r.exit_code, 1) << r.err;
   ASSERT_TRUE(r.report) << r.out;
-  const json_value& report = r.report->root();
+  const json_value report = r.report->root();
   EXPECT_EQ(report.find("command")->as_string(), "spec-lint");
   std::optional<json_value> subjects = report.find("subjects");
   ASSERT_EQ(subjects->size(), 10U);

@@ -130,7 +130,7 @@ TEST_F(spec_option, the_official_excerpt_gives_the_verdicts_of_the_built_in_cont
       EXPECT_EQ(from_document.exit_code, builtin.exit_code)
           << command << " --spec " << document << "\n"
           << from_document.err;
-      const json_value& contract_member = *from_document.report->root().find("contract");
+      const json_value contract_member = *from_document.report->root().find("contract");
       EXPECT_EQ(json_text(*contract_member.find("source")), "\"" + document + "\"") << command;
       EXPECT_EQ(verdicts(from_document.report->root()), verdicts(builtin.report->root()))
           << command << " --spec " << document;

@@ -67,7 +67,7 @@ std::map<std::string, std::string> server_certificates(const std::string& base_u
     EXPECT_EQ(r->status, 200) << r->body;
     decode_result page = decode_json(r->body);
     if (!page.ok()) break;
-    const json_value& root = page.document->root();
+    const json_value root = page.document->root();
     for (const json_value& item : *root.find("data")) {
       std::optional<json_value> name = item.find("name");
       out[std::string(item.find("id")->as_string())] =

@@ -51,7 +51,7 @@ std::string joined(const std::set<std::string>& s) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const decode_result r = decode_json({reinterpret_cast<const char*>(data), size}, {1 << 20, 256});
   if (!r.document) return 0;
-  const json_value& root = r.document->root();
+  const json_value root = r.document->root();
   const schema_registry& registry = schema_registry::builtin();
   const operation& op = operation_table::builtin().operations().front();
   for (const std::string& name : registry.names()) {

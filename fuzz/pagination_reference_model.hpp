@@ -49,7 +49,7 @@ inline std::string ask(const std::optional<std::string>& after) {
   return after ? "after \"" + *after + "\"" : "first";
 }
 
-inline const json_value* member(const json_value& v, const char* name) {
+inline std::optional<json_value> member(const json_value& v, const char* name) {
   return v.is_object() ? v.find(name) : nullptr;
 }
 
@@ -72,7 +72,7 @@ inline expectation model(const certharness::walk_spec& spec,
   std::int64_t previous_time = 0;
   bool promised = false;
   for (std::size_t k = 0; k < pages.size(); ++k) {
-    const json_value& root = pages[k].root();
+    const json_value root = pages[k].root();
     const auto add = [&](certharness::check_id check, const std::string& ptr) {
       out.findings.insert(key(std::string(check.id()), k, ptr));
     };
@@ -83,7 +83,7 @@ inline expectation model(const certharness::walk_spec& spec,
     std::optional<json_value> data = member(root, "data");
     if (!data || !data->is_array()) break;  // an unreadable page ends the walk
     const std::size_t n = data->size();
-    const json_value* ends[] = {member(root, "first_id"), member(root, "last_id")};
+    const std::optional<json_value> ends[] = {member(root, "first_id"), member(root, "last_id")};
     const char* const end_ptr[] = {"/first_id", "/last_id"};
 
     // list.empty_ids: first_id/last_id null exactly when data is empty (absent is not null).

@@ -2,7 +2,7 @@
 
 namespace certharness {
 
-std::string value_text(const json_value* v) {
+std::string value_text(const std::optional<json_value>& v) {
   if (!v) return {};
   if (v->is_number()) return std::string(v->number_text());
   if (v->is_null()) return "null";
@@ -99,7 +99,7 @@ std::vector<std::pair<std::string, certificate_fields>> check_list_items(const j
   std::optional<json_value> data = list.is_object() ? list.find("data") : nullptr;
   if (!data || !data->is_array()) return items;
   for (std::size_t i = 0; i < data->size(); ++i) {
-    const json_value& item = (*data)[i];
+    const json_value item = (*data)[i];
     if (!item.is_object()) continue;
     check_certificate_validity(item, "/data/" + std::to_string(i), tally, out);
     std::optional<json_value> id = item.find("id");

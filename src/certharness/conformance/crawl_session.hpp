@@ -68,7 +68,7 @@ class crawl_session {
 
   // The JSON object root of the last answer when it was a 2xx, or nullptr (the common checks
   // said why): an error body shaped like a success is not one.
-  const json_value* object_root(const std::optional<checked_response>& r) const {
+  std::optional<json_value> object_root(const std::optional<checked_response>& r) const {
     if (!r || !r->document || !last_answered_2xx() || !r->document->root().is_object()) {
       return nullptr;
     }

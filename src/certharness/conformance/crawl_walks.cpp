@@ -23,7 +23,7 @@ walk_result walk(crawl_session& session, const walk_spec& spec, const std::strin
     // Only a 2xx answer is a page: an error body that happens to look like one is not.
     if (!r || !r->document || !session.last_answered_2xx()) return std::nullopt;
     session.count_page();
-    const json_value& root = r->document->root();
+    const json_value root = r->document->root();
     list_page page = read_list_page(root);
     page.request = session.last_request().request;
     std::size_t bytes = sizeof page + page.request.size() + page.first_id.value.size() +

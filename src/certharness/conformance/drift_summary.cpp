@@ -125,7 +125,7 @@ void drift_summary::add(const operation& op, std::string_view schema, const json
       frames.pop_back();
       continue;
     }
-    const json_value& child = *f.next++;
+    const json_value child = *f.next++;
     const bool in_object = f.container->is_object();
     pattern.resize(f.pattern_size);  // `f` is not used below: enter() may move the frames
     if (!in_object) {

@@ -344,7 +344,7 @@ class walk_judge {
   std::unordered_map<std::string_view, std::size_t> passed_;  // id -> page first listed on
 };
 
-cursor_field read_cursor(const json_value* v) {
+cursor_field read_cursor(const std::optional<json_value>& v) {
   cursor_field f;
   if (!v) return f;
   if (v->is_null()) {
@@ -381,7 +381,7 @@ list_page read_list_page(const json_value& root) {
   if (page.data_is_array) {
     page.data_size = data->size();
     for (std::size_t i = 0; i < data->size(); ++i) {
-      const json_value& entry = (*data)[i];
+      const json_value entry = (*data)[i];
       std::optional<json_value> id = entry.is_object() ? entry.find("id") : nullptr;
       if (!id || !id->is_string()) continue;
       std::optional<json_value> created = entry.find("created_at");

@@ -448,7 +448,7 @@ struct fake_api::impl {
   http_response upload(const http_request& r, const target&) {
     auto body = json_object_body(r.body);
     if (!body) return reply(body.error());
-    const json_value& root = body->root();
+    const json_value root = body->root();
     std::optional<json_value> pem = root.find("certificate");
     if (!pem) return reply(missing("certificate"));
     if (!pem->is_string()) return reply(invalid_type("certificate", "a string", *pem));

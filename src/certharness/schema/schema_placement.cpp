@@ -49,7 +49,7 @@ std::string_view request_schema(const operation_table& table, certificate_operat
 }
 
 // The two list schemas differ only in their items' `object`: the items decide.
-placement place_list(const operation_table& table, const json_value* data) {
+placement place_list(const operation_table& table, const std::optional<json_value>& data) {
   bool org = false, project = false;
   if (data && data->is_array()) {
     for (const json_value& item : *data) {

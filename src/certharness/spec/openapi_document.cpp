@@ -47,7 +47,7 @@ result<openapi_document, spec_error> from_json(std::string_view bytes, std::stri
     }
     return failure(error_at("", "the document is not JSON"));
   }
-  const json_value& root = decoded.document->root();
+  const json_value root = decoded.document->root();
   if (!root.is_object()) return failure(error_at("", "an OpenAPI document is a JSON/YAML object"));
   const std::optional<json_value> version = root.find("openapi");
   if (!version || !version->is_string()) {

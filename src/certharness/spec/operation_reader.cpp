@@ -52,12 +52,12 @@ class ref_resolver {
         std::string pointer = "/components";
         append_pointer_token(pointer, section.key());
         append_pointer_token(pointer, entry.key());
-        index_.emplace(std::move(pointer), &entry);  // the first of duplicates, as find() does
+        index_.emplace(std::move(pointer), entry);  // the first of duplicates, as find() does
       }
     }
   }
 
-  const json_value* resolve(std::string_view ref) const {
+  std::optional<json_value> resolve(std::string_view ref) const {
     if (ref.starts_with('#')) {
       if (const std::optional<std::string> pointer = percent_decode(ref.substr(1))) {
         if (const auto hit = index_.find(*pointer); hit != index_.end()) return hit->second;
@@ -68,12 +68,12 @@ class ref_resolver {
 
  private:
   const json_value& root_;
-  std::unordered_map<std::string, const json_value*> index_;
+  std::unordered_map<std::string, json_value> index_;
 };
 
 // A node of the document and its JSON Pointer.
 struct located {
-  std::optional<json_value> value = nullptr;
+  std::optional<json_value> value;
   std::string pointer;
 };
 
@@ -83,10 +83,10 @@ using ref_chain = std::vector<located>;
 
 result<ref_chain, spec_error> follow_refs(const ref_resolver& refs, const json_value& node,
                                           std::string pointer) {
-  ref_chain chain{{&node, std::move(pointer)}};
+  ref_chain chain{{node, std::move(pointer)}};
   for (;;) {
     const located& at = chain.back();
-    std::optional<json_value> ref = at.value->is_object() ? at.value->find("$ref") : nullptr;
+    std::optional<json_value> ref = at.value->is_object() ? at.value->find("$ref") : std::nullopt;
     if (!ref) return chain;
     const std::string ref_pointer = child_pointer(at.pointer, "$ref");
     if (!ref->is_string()) return failure(error_at(ref_pointer, "\"$ref\" is not a string"));
@@ -106,12 +106,12 @@ result<ref_chain, spec_error> follow_refs(const ref_resolver& refs, const json_v
 }
 
 // The first node along the chain with `key`.
-const json_value* keyword(const ref_chain& chain, std::string_view key) {
+std::optional<json_value> keyword(const ref_chain& chain, std::string_view key) {
   for (const located& at : chain) {
     if (!at.value->is_object()) continue;
     if (const std::optional<json_value> v = at.value->find(key)) return v;
   }
-  return nullptr;
+  return std::nullopt;
 }
 
 std::optional<std::string> scalar_text(const json_value& v) {
@@ -142,7 +142,7 @@ std::string_view type_of(const ref_chain& schema) {
   return only;
 }
 
-std::optional<std::int64_t> integral(const json_value* v) {
+std::optional<std::int64_t> integral(const std::optional<json_value>& v) {
   if (!v || !v->is_number() || !v->is_integer() || !v->fits_int64()) return std::nullopt;
   return v->as_int64();
 }
@@ -340,14 +340,15 @@ result<read_parameter, spec_error> parameter_of(const ref_resolver& refs, const 
 // The parameters of one level ("parameters" of a path item or an operation), checked for
 // duplicates (name and in).
 result<std::vector<read_parameter>, spec_error> parameters_of(const ref_resolver& refs,
-                                                              const json_value* list,
+                                                              const std::optional<json_value>& list,
                                                               const std::string& pointer) {
   std::vector<read_parameter> out;
   if (!list) return out;
   if (!list->is_array()) return failure(error_at(pointer, "\"parameters\" is not an array"));
   std::set<std::pair<std::string, parameter_location>> seen;  // a hostile list stays n log n
-  for (std::size_t i = 0; i < list->size(); ++i) {
-    auto p = parameter_of(refs, (*list)[i], child_pointer(pointer, i));
+  for (auto it = list->begin(); it != list->end(); ++it) {
+    const std::size_t i = it.index();
+    auto p = parameter_of(refs, *it, child_pointer(pointer, i));
     if (!p) return failure(std::move(p).error());
     if (!seen.emplace(p->parameter.name, p->parameter.in).second) {
       return failure(error_at(child_pointer(pointer, i), "a second parameter " + quoted(p->parameter.name) +
@@ -362,7 +363,7 @@ result<std::vector<read_parameter>, spec_error> parameters_of(const ref_resolver
 
 struct body_schema {
   std::string name;                    // "" for an inline schema
-  std::optional<json_value> schema = nullptr;  // the schema node (after "$ref"s): for is_list
+  std::optional<json_value> schema;  // the schema node (after "$ref"s): for is_list
   std::string pointer;
 };
 

@@ -23,7 +23,7 @@ subject_report validate_document(std::string subject, std::string_view bytes,
   decode_result decoded = decode_json(bytes, options.limits);
   r.problems = std::move(decoded.problems);
   if (decoded.document) {
-    const json_value& root = decoded.document->root();
+    const json_value root = decoded.document->root();
     if (options.schema) {
       r.schema = options.schema;
       r.placed_by = "option";
