@@ -96,7 +96,7 @@ std::vector<std::pair<std::string, certificate_fields>> check_list_items(const j
                                                                          check_tally& tally,
                                                                          findings& out) {
   std::vector<std::pair<std::string, certificate_fields>> items;
-  std::optional<json_value> data = list.is_object() ? list.find("data") : nullptr;
+  std::optional<json_value> data = list.is_object() ? list.find("data") : std::nullopt;
   if (!data || !data->is_array()) return items;
   for (std::size_t i = 0; i < data->size(); ++i) {
     const json_value item = (*data)[i];

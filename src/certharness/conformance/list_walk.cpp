@@ -382,7 +382,7 @@ list_page read_list_page(const json_value& root) {
     page.data_size = data->size();
     for (std::size_t i = 0; i < data->size(); ++i) {
       const json_value entry = (*data)[i];
-      std::optional<json_value> id = entry.is_object() ? entry.find("id") : nullptr;
+      std::optional<json_value> id = entry.is_object() ? entry.find("id") : std::nullopt;
       if (!id || !id->is_string()) continue;
       std::optional<json_value> created = entry.find("created_at");
       const bool readable = created.has_value() && created->is_number() && created->fits_int64();

@@ -158,7 +158,7 @@ class write_checker {
     const auto r = write_exchange(certificate_operation::upload_certificate, s, body);
     s.upload_sent = session_.sent_count() > before;
     std::optional<json_value> root = session_.object_root(r);
-    std::optional<json_value> id = root ? root->find("id") : nullptr;
+    std::optional<json_value> id = root ? root->find("id") : std::nullopt;
     if (!id || !id->is_string()) return false;
     s.id = std::string(id->as_string());
     const std::string& request = last_request();
@@ -180,7 +180,7 @@ class write_checker {
     const std::string& request = last_request();
     check_details(*root, s, request);
     std::optional<json_value> d = root->find("certificate_details");
-    std::optional<json_value> content = d && d->is_object() ? d->find("content") : nullptr;
+    std::optional<json_value> content = d && d->is_object() ? d->find("content") : std::nullopt;
     judge(checks::upload_content,
           content && content->is_string() &&
               without_whitespace(content->as_string()) == without_whitespace(s.pem),
@@ -202,10 +202,10 @@ class write_checker {
           spec.page_target(after), group_,
           {table_.success_schema(certificate_operation::list_certificates), std::nullopt});
       std::optional<json_value> root = session_.object_root(r);
-      std::optional<json_value> data = root ? root->find("data") : nullptr;
+      std::optional<json_value> data = root ? root->find("data") : std::nullopt;
       if (!data || !data->is_array()) return out;
       for (const json_value& item : *data) {
-        std::optional<json_value> id = item.is_object() ? item.find("id") : nullptr;
+        std::optional<json_value> id = item.is_object() ? item.find("id") : std::nullopt;
         if (!id || !id->is_string()) continue;
         listed_state l{std::string(id->as_string()), std::nullopt, std::nullopt};
         if (const std::optional<json_value> n = item.find("name"); n && n->is_string()) {
@@ -276,8 +276,8 @@ class write_checker {
       std::optional<bool> active;
       if (data && data->is_array()) {
         for (const json_value& item : *data) {
-          std::optional<json_value> id = item.is_object() ? item.find("id") : nullptr;
-          std::optional<json_value> a = id ? item.find("active") : nullptr;
+          std::optional<json_value> id = item.is_object() ? item.find("id") : std::nullopt;
+          std::optional<json_value> a = id ? item.find("active") : std::nullopt;
           if (a && id->is_string() && id->as_string() == *s.id && a->is_bool()) {
             active = a->as_bool();
           }
@@ -370,9 +370,8 @@ class write_checker {
     std::string why = "DELETE answered " + std::to_string(r->status);
     const decode_result body = decode_json(r->body);
     std::optional<json_value> error = body.ok() && body.document->root().is_object()
-                                  ? body.document->root().find("error")
-                                  : nullptr;
-    std::optional<json_value> message = error && error->is_object() ? error->find("message") : nullptr;
+                                  ? body.document->root().find("error") : std::nullopt;
+    std::optional<json_value> message = error && error->is_object() ? error->find("message") : std::nullopt;
     if (message && message->is_string()) why += ": " + std::string(message->as_string());
     return why;
   }

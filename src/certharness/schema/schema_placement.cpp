@@ -53,7 +53,7 @@ placement place_list(const operation_table& table, const std::optional<json_valu
   bool org = false, project = false;
   if (data && data->is_array()) {
     for (const json_value& item : *data) {
-      std::optional<json_value> o = item.is_object() ? item.find("object") : nullptr;
+      std::optional<json_value> o = item.is_object() ? item.find("object") : std::nullopt;
       if (!o || !o->is_string()) continue;
       org |= o->as_string() == "organization.certificate";
       project |= o->as_string() == "organization.project.certificate";

@@ -319,7 +319,7 @@ class translator {
                    " is not translated: only a whole component schema "
                    "(\"#/components/schemas/NAME\") can be referenced");
     }
-    if (resolve_local_ref(root_, value.as_string()) == nullptr) {
+    if (!resolve_local_ref(root_, value.as_string())) {
       return error(quoted + " resolves to nothing in this document");
     }
     w.key("$ref").string(*target + ".json");
