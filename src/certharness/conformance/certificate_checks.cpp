@@ -98,8 +98,9 @@ std::vector<std::pair<std::string, certificate_fields>> check_list_items(const j
   std::vector<std::pair<std::string, certificate_fields>> items;
   std::optional<json_value> data = list.is_object() ? list.find("data") : std::nullopt;
   if (!data || !data->is_array()) return items;
-  for (std::size_t i = 0; i < data->size(); ++i) {
-    const json_value item = (*data)[i];
+  for (auto it = data->begin(); it != data->end(); ++it) {
+    const std::size_t i = it.index();
+    const json_value item = *it;
     if (!item.is_object()) continue;
     check_certificate_validity(item, "/data/" + std::to_string(i), tally, out);
     std::optional<json_value> id = item.find("id");

@@ -380,8 +380,9 @@ list_page read_list_page(const json_value& root) {
   page.data_is_array = data.has_value() && data->is_array();
   if (page.data_is_array) {
     page.data_size = data->size();
-    for (std::size_t i = 0; i < data->size(); ++i) {
-      const json_value entry = (*data)[i];
+    for (auto it = data->begin(); it != data->end(); ++it) {
+      const std::size_t i = it.index();
+      const json_value entry = *it;
       std::optional<json_value> id = entry.is_object() ? entry.find("id") : std::nullopt;
       if (!id || !id->is_string()) continue;
       std::optional<json_value> created = entry.find("created_at");

@@ -140,9 +140,9 @@ bool read_array(const json_value& v, const path& at, std::vector<T>& out, proble
   if (!v.is_array()) return fail_type(err, at, "array", v);
   out.clear();
   out.reserve(v.size());
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    const path item{&at, {}, i, true};
-    if (!read_item(v[i], item, out.emplace_back())) return false;
+  for (auto it = v.begin(); it != v.end(); ++it) {
+    const path item{&at, {}, it.index(), true};
+    if (!read_item(*it, item, out.emplace_back())) return false;
   }
   return true;
 }
