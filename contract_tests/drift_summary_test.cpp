@@ -278,7 +278,7 @@ TEST(drift_summary, notes_and_tallies_go_into_the_report_per_operation_and_patte
 // `pointer` into `root` with each array index spelled "*".
 std::string folded(const json_value& root, std::string_view pointer) {
   std::string out, so_far;
-  std::optional<json_value> at = &root;
+  std::optional<json_value> at = root;
   std::size_t start = 1;
   while (start <= pointer.size() && at) {
     const std::size_t end = std::min(pointer.find('/', start), pointer.size());

@@ -142,14 +142,14 @@ TEST(render_har, is_strict_json_with_every_required_har_1_2_field) {
   const json_value upload = entries[1];
   EXPECT_EQ(upload.find("request")->find("postData")->find("encoding")->as_string(), "base64");
   EXPECT_EQ(upload.find("response")->find("redirectURL")->as_string(), "/v1/elsewhere");
-  EXPECT_EQ(upload.find("response")->find("content")->find("encoding"), nullptr);
+  EXPECT_EQ(upload.find("response")->find("content")->find("encoding"), std::nullopt);
   EXPECT_EQ(entries[2].find("request")->find("bodySize")->as_int64(), 0);
-  EXPECT_EQ(entries[0].find("request")->find("postData"), nullptr);
+  EXPECT_EQ(entries[0].find("request")->find("postData"), std::nullopt);
   const json_value failed = *entries[3].find("response");
   EXPECT_EQ(failed.find("status")->as_int64(), 0);
   EXPECT_EQ(failed.find("_error")->as_string(), "Could not connect to server: connection refused");
-  EXPECT_EQ(entries[0].find("response")->find("_error"), nullptr);
-  EXPECT_EQ(entries[4].find("response")->find("content")->find("text"), nullptr);
+  EXPECT_EQ(entries[0].find("response")->find("_error"), std::nullopt);
+  EXPECT_EQ(entries[4].find("response")->find("content")->find("text"), std::nullopt);
 }
 
 TEST(render_har, keeps_bytes_that_are_not_utf8_out_of_its_strings) {

@@ -41,10 +41,10 @@ TEST(resolve_local_ref, resolves_fragment_pointers_only) {
   std::optional<json_value> a = resolve_local_ref(root, "#/components/schemas/A%20B");
   ASSERT_NE(a, nullptr);
   EXPECT_TRUE(a->is_object());
-  EXPECT_NE(resolve_local_ref(root, "#/components/schemas/C~1D"), nullptr);
-  EXPECT_EQ(resolve_local_ref(root, "other.json#/components/schemas/A%20B"), nullptr);
-  EXPECT_EQ(resolve_local_ref(root, "#/components/schemas/Missing"), nullptr);
-  EXPECT_EQ(resolve_local_ref(root, "#/components/schemas/A%2"), nullptr);
+  EXPECT_NE(resolve_local_ref(root, "#/components/schemas/C~1D"), std::nullopt);
+  EXPECT_EQ(resolve_local_ref(root, "other.json#/components/schemas/A%20B"), std::nullopt);
+  EXPECT_EQ(resolve_local_ref(root, "#/components/schemas/Missing"), std::nullopt);
+  EXPECT_EQ(resolve_local_ref(root, "#/components/schemas/A%2"), std::nullopt);
 }
 
 TEST(parse_openapi, refuses_what_is_not_an_openapi_document) {

@@ -116,7 +116,7 @@ TEST(render_json, has_the_documented_members_in_input_order) {
       {"subjects", 3}, {"valid", 1}, {"invalid", 2}, {"errors", 2}, {"warnings", 1}, {"notes", 1}};
   EXPECT_EQ(summary.size(), std::size(counts));
   for (const auto& [name, n] : counts) {
-    ASSERT_NE(summary.find(name), nullptr) << name;
+    ASSERT_NE(summary.find(name), std::nullopt) << name;
     EXPECT_EQ(summary.find(name)->as_int64(), n) << name;
   }
 }

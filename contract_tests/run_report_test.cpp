@@ -170,10 +170,10 @@ TEST(run_report, json_is_strict_and_has_the_documented_shape) {
   EXPECT_FALSE(at(subjects[1], "valid").as_bool());
   EXPECT_EQ(num(subjects[2], "attempts"), 3);
   EXPECT_EQ(str(subjects[2], "retries"), "429 (Retry-After 1 s); 503");
-  EXPECT_EQ(subjects[2].find("error"), nullptr);
+  EXPECT_EQ(subjects[2].find("error"), std::nullopt);
   EXPECT_TRUE(at(subjects[3], "valid").as_bool());
   EXPECT_EQ(num(subjects[3], "status"), 200);
-  EXPECT_EQ(subjects[3].find("retries"), nullptr);
+  EXPECT_EQ(subjects[3].find("retries"), std::nullopt);
   EXPECT_TRUE(at(subjects[5], "status").is_null()) << "no response";
   EXPECT_EQ(str(subjects[5], "error"), "connection reset by peer");
   EXPECT_FALSE(at(subjects[5], "valid").as_bool());
@@ -188,7 +188,7 @@ TEST(run_report, json_is_strict_and_has_the_documented_shape) {
   EXPECT_EQ(str(first, "pointer"), "/data/3/created_at");
   EXPECT_EQ(str(first, "message"),
             "created_at \"5\" < 7 & more\x01\x7f ]]> \xEF\xBF\xBD( \xef\xbf\xbe");
-  EXPECT_EQ(first.find("offset"), nullptr);
+  EXPECT_EQ(first.find("offset"), std::nullopt);
   EXPECT_EQ(str(findings[6], "group"), "walk \"<&>\" \x01\xEF\xBF\xBD");
   EXPECT_EQ(num(findings[2], "line"), 15);
   EXPECT_EQ(num(findings[2], "column"), 3);
@@ -212,7 +212,7 @@ TEST(run_report, json_is_strict_and_has_the_documented_shape) {
   EXPECT_EQ(num(summary, "errors"), 6);
   EXPECT_EQ(num(summary, "warnings"), 1);
   EXPECT_EQ(num(summary, "notes"), 1);
-  EXPECT_EQ(summary.find("skipped"), nullptr) << "crawl skips nothing";
+  EXPECT_EQ(summary.find("skipped"), std::nullopt) << "crawl skips nothing";
 }
 
 TEST(run_report, replay_reports_what_it_skipped) {
@@ -457,7 +457,7 @@ TEST_F(run_report_junit, parses_with_a_suite_per_group_and_a_case_per_check) {
   const json_value cases = at(suites[0], "cases");
   ASSERT_EQ(cases.size(), 4u);
   EXPECT_EQ(str(cases[0], "name"), "http.status");
-  EXPECT_EQ(cases[0].find("failure"), nullptr);
+  EXPECT_EQ(cases[0].find("failure"), std::nullopt);
   const json_value order = cases[2];
   EXPECT_EQ(str(order, "name"), "list.order");
   const json_value failure = at(order, "failure");

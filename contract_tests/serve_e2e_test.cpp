@@ -208,8 +208,8 @@ TEST(serve, whole_lifecycle_of_a_certificate) {
   }
   const reply plain = api.get("/organization/certificates/" + id);
   expect_conforms(plain, 200, "Certificate", "get");
-  EXPECT_EQ(plain.root().find("certificate_details")->find("content"), nullptr);
-  EXPECT_EQ(plain.root().find("active"), nullptr);
+  EXPECT_EQ(plain.root().find("certificate_details")->find("content"), std::nullopt);
+  EXPECT_EQ(plain.root().find("active"), std::nullopt);
 
   const reply renamed = api.post("/organization/certificates/" + id, R"({"name":"renamed"})");
   expect_conforms(renamed, 200, "Certificate", "modify");
@@ -437,7 +437,7 @@ TEST(serve, wire_faults_break_the_wire) {
     const reply r = api.get("/organization/certificates/cert_unknown");
     EXPECT_EQ(r.status, 404);
     ASSERT_TRUE(r.json.has_value());
-    EXPECT_EQ(r.root().find("error"), nullptr) << r.body;
+    EXPECT_EQ(r.root().find("error"), std::nullopt) << r.body;
   }
 }
 

@@ -58,7 +58,7 @@ TEST_F(spec_diff_cli, warnings_only_exit_0_and_json_carries_both_pointers) {
   for (const json_value& f : *findings) {
     EXPECT_EQ(f.find("check")->as_string(), "diff.status_added");
     EXPECT_EQ(f.find("severity")->as_string(), "warning");
-    ASSERT_NE(f.find("other_pointer"), nullptr);
+    ASSERT_NE(f.find("other_pointer"), std::nullopt);
     EXPECT_TRUE(f.find("pointer")->as_string().ends_with("/responses/429"));
     EXPECT_TRUE(f.find("other_pointer")->as_string().ends_with("/responses"));
   }

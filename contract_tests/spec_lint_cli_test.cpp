@@ -82,7 +82,7 @@ TEST_F(spec_lint_cli, the_json_report_parses_back_with_operations_as_subjects) {
   ASSERT_EQ(subjects->size(), 10U);
   std::map<std::string, bool> valid;
   for (const json_value& s : *subjects) {
-    EXPECT_EQ(s.find("status"), nullptr) << "an operation has no status";
+    EXPECT_EQ(s.find("status"), std::nullopt) << "an operation has no status";
     valid[std::string(s.find("subject")->as_string())] = s.find("valid")->as_bool();
   }
   EXPECT_FALSE(valid.at("listOrganizationCertificates"));
@@ -92,7 +92,7 @@ TEST_F(spec_lint_cli, the_json_report_parses_back_with_operations_as_subjects) {
     if (f.find("check")->as_string() != "json.syntax") continue;
     ++syntax;
     EXPECT_EQ(f.find("group")->as_string(), "examples");
-    ASSERT_NE(f.find("line"), nullptr);  // in the example's text
+    ASSERT_NE(f.find("line"), std::nullopt);  // in the example's text
     EXPECT_TRUE(f.find("line")->as_int64() == 15 || f.find("line")->as_int64() == 26);
     EXPECT_EQ(f.find("column")->as_int64(), 3);
   }

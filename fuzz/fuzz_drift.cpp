@@ -30,7 +30,7 @@ constexpr fuzz::failure fail{"fuzz_drift", "drift_summary", "schema_registry not
 // `pointer` into `root` with each array index spelled "*".
 std::string folded(const json_value& root, std::string_view pointer) {
   std::string out;
-  std::optional<json_value> at = &root;
+  std::optional<json_value> at = root;
   for (std::size_t start = 1; start <= pointer.size() && at;) {
     const std::size_t end = std::min(pointer.find('/', start), pointer.size());
     out += at->is_array() ? "/*" : "/" + std::string(pointer.substr(start, end - start));

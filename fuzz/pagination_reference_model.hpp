@@ -50,7 +50,7 @@ inline std::string ask(const std::optional<std::string>& after) {
 }
 
 inline std::optional<json_value> member(const json_value& v, const char* name) {
-  return v.is_object() ? v.find(name) : nullptr;
+  return v.is_object() ? v.find(name) : std::nullopt;
 }
 
 inline std::optional<std::string> id_of(const json_value& item) {
@@ -113,8 +113,9 @@ inline expectation model(const certharness::walk_spec& spec,
     // list.order: created_at never against the order asked, within and across pages.
     if (stalled) has_previous_time = false;
     std::string first_inversion;
-    for (std::size_t i = 0; i < n; ++i) {
-      std::optional<json_value> t = id_of((*data)[i]) ? member((*data)[i], "created_at") : nullptr;
+    for (auto it = data->begin(); it != data->end(); ++it) {
+      const std::size_t i = it.index();
+      std::optional<json_value> t = id_of(*it) ? member(*it, "created_at") : std::nullopt;
       if (!t || !t->is_number() || !t->fits_int64()) continue;
       const std::int64_t now = t->as_int64();
       if (has_previous_time && (spec.order == "asc" ? now < previous_time : now > previous_time) &&
@@ -128,8 +129,9 @@ inline expectation model(const certharness::walk_spec& spec,
     std::set<std::string> on_page;
     std::string first_repeat;
     std::size_t through = n;  // the cursor moves past the items before data[through]
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::optional<std::string> id = id_of((*data)[i]);
+    for (auto it = data->begin(); it != data->end(); ++it) {
+      const std::size_t i = it.index();
+      const std::optional<std::string> id = id_of(*it);
       if (!id) continue;
       if (ends[1] && ends[1]->is_string() && ends[1]->as_string() == *id) through = i + 1;
       const bool repeat = !on_page.insert(*id).second || (!stalled && passed.contains(*id));
