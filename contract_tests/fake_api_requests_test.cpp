@@ -352,7 +352,7 @@ TEST(fake_api_requests_errors, the_error_builders_fill_the_error_response_fields
                                                         {"a", "array"},
                                                         {"o", "object"}}) {
     std::optional<json_value> v = root.find(key);
-    ASSERT_NE(v, nullptr) << key;
+    ASSERT_NE(v, std::nullopt) << key;
     const api_error t = invalid_type("name", "a string", *v);
     EXPECT_EQ(t.status, 400);
     EXPECT_EQ(t.param, "name");

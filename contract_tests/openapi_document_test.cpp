@@ -39,7 +39,7 @@ TEST(resolve_local_ref, resolves_fragment_pointers_only) {
   ASSERT_TRUE(doc) << doc.error().describe("t");
   const json_value root = doc->root();
   std::optional<json_value> a = resolve_local_ref(root, "#/components/schemas/A%20B");
-  ASSERT_NE(a, nullptr);
+  ASSERT_NE(a, std::nullopt);
   EXPECT_TRUE(a->is_object());
   EXPECT_NE(resolve_local_ref(root, "#/components/schemas/C~1D"), std::nullopt);
   EXPECT_EQ(resolve_local_ref(root, "other.json#/components/schemas/A%20B"), std::nullopt);
@@ -163,7 +163,7 @@ TEST(load_openapi_file, the_whole_official_yaml_holds_the_excerpts_family) {
   auto excerpt = load_openapi_file(excerpt_json);
   ASSERT_TRUE(excerpt) << excerpt.error().describe(excerpt_json);
   std::optional<json_value> version = whole->root().find("openapi");
-  ASSERT_NE(version, nullptr);
+  ASSERT_NE(version, std::nullopt);
   EXPECT_EQ(version->as_string(), "3.1.0");
 
   std::optional<json_value> paths = whole->root().find("paths");
@@ -176,7 +176,7 @@ TEST(load_openapi_file, the_whole_official_yaml_holds_the_excerpts_family) {
     if (!is_family_path(p.key())) continue;
     family.emplace_back(p.key());
     std::optional<json_value> in_excerpt = excerpt_paths->find(p.key());
-    ASSERT_NE(in_excerpt, nullptr) << p.key() << " is not in the excerpt";
+    ASSERT_NE(in_excerpt, std::nullopt) << p.key() << " is not in the excerpt";
     EXPECT_EQ(json_text(p), json_text(*in_excerpt)) << p.key();
   }
   EXPECT_EQ(family, expected);

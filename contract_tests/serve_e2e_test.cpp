@@ -102,7 +102,7 @@ std::string upload_body(const std::string& name, std::int64_t not_before, std::i
 
 std::vector<std::string> ids_of(const json_value& list) {
   std::vector<std::string> ids;
-  for (const json_value& item : *list.find("data")) ids.emplace_back(item.find("id")->as_string());
+  for (const json_value& item : json_value(*list.find("data"))) ids.emplace_back(item.find("id")->as_string());
   return ids;
 }
 
@@ -203,7 +203,7 @@ TEST(serve, whole_lifecycle_of_a_certificate) {
     expect_conforms(got, 200, "Certificate", include);
     ASSERT_TRUE(got.json);
     std::optional<json_value> content = got.root().find("certificate_details")->find("content");
-    ASSERT_NE(content, nullptr) << include;
+    ASSERT_NE(content, std::nullopt) << include;
     EXPECT_NE(content->as_string().find("BEGIN CERTIFICATE"), std::string::npos);
   }
   const reply plain = api.get("/organization/certificates/" + id);
@@ -297,9 +297,9 @@ TEST(serve, an_encoded_slash_stays_inside_its_segment) {
   expect_conforms(missing, 404, "ErrorResponse", "GET cert%2Fx");
   ASSERT_TRUE(missing.json.has_value());
   std::optional<json_value> error = missing.root().find("error");
-  ASSERT_NE(error, nullptr) << missing.body;
+  ASSERT_NE(error, std::nullopt) << missing.body;
   std::optional<json_value> param = error->find("param");
-  ASSERT_NE(param, nullptr) << missing.body;
+  ASSERT_NE(param, std::nullopt) << missing.body;
   EXPECT_TRUE(param->is_string() && param->as_string() == "certificate_id") << missing.body;
   // A project id with a '/' is a project like any other.
   expect_conforms(api.get("/organization/projects/a%2Fb/certificates"), 200,

@@ -88,7 +88,7 @@ TEST_F(spec_lint_cli, the_json_report_parses_back_with_operations_as_subjects) {
   EXPECT_FALSE(valid.at("listOrganizationCertificates"));
   EXPECT_TRUE(valid.at("getCertificate"));
   std::size_t syntax = 0;
-  for (const json_value& f : *report.find("findings")) {
+  for (const json_value& f : json_value(*report.find("findings"))) {
     if (f.find("check")->as_string() != "json.syntax") continue;
     ++syntax;
     EXPECT_EQ(f.find("group")->as_string(), "examples");

@@ -94,7 +94,7 @@ TEST_F(validate_cli, json_report_parses_back_with_consistent_counts) {
   EXPECT_EQ(summary.find("valid")->as_int64(), 2);
   EXPECT_EQ(summary.find("invalid")->as_int64(), 1);
   std::int64_t errors = 0, notes = 0;
-  for (const json_value& f : *root.find("findings")) {
+  for (const json_value& f : json_value(*root.find("findings"))) {
     const std::string_view sev = f.find("severity")->as_string();
     errors += sev == "error";
     notes += sev == "note";

@@ -67,7 +67,7 @@ class ref_resolver {
   }
 
  private:
-  const json_value& root_;
+  const json_value root_;  // a handle: the caller's may be a temporary
   std::unordered_map<std::string, json_value> index_;
 };
 

@@ -326,7 +326,7 @@ class translator {
     return std::nullopt;
   }
 
-  const json_value& root_;
+  const json_value root_;  // a handle: the caller's may be a temporary
   std::string pointer_;
 };
 

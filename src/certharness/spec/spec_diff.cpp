@@ -1016,8 +1016,8 @@ class differ {
     }
   }
 
-  const json_value& old_root_;
-  const json_value& new_root_;
+  const json_value old_root_;  // a handle: the caller's may be a temporary
+  const json_value new_root_;  // a handle: the caller's may be a temporary
   const std::size_t max_steps_;
   std::size_t steps_ = 0;
   bool exhausted_ = false;

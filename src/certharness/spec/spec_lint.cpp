@@ -812,7 +812,7 @@ class linter {
     }
   }
 
-  const json_value& root_;
+  const json_value root_;  // a handle: the caller's may be a temporary
   const schema_registry& schemas_;
   spec_lint_report& out_;
   std::string pointer_;  // of the node being looked at
