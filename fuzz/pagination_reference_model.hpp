@@ -138,8 +138,8 @@ inline expectation model(const certharness::walk_spec& spec,
       if (repeat && first_repeat.empty()) first_repeat = "/data/" + std::to_string(i) + "/id";
     }
     if (!first_repeat.empty()) add(certharness::checks::list_duplicate_id, first_repeat);
-    for (std::size_t i = 0; i < through; ++i) {
-      if (const std::optional<std::string> id = id_of((*data)[i])) passed.insert(*id);
+    for (auto it = data->begin(); it != data->end() && it.index() < through; ++it) {
+      if (const std::optional<std::string> id = id_of(*it)) passed.insert(*id);
     }
     // list.has_more: an empty page after has_more true, or one that says it itself.
     if (n == 0 && (was_promised || has_more))
