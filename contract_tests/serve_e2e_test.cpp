@@ -102,7 +102,8 @@ std::string upload_body(const std::string& name, std::int64_t not_before, std::i
 
 std::vector<std::string> ids_of(const json_value& list) {
   std::vector<std::string> ids;
-  for (const json_value& item : json_value(*list.find("data"))) ids.emplace_back(item.find("id")->as_string());
+  for (const json_value& item : json_value(*list.find("data")))
+    ids.emplace_back(item.find("id")->as_string());
   return ids;
 }
 

@@ -108,7 +108,8 @@ std::vector<std::string> verdicts(const json_value& report) {
     out.push_back(line);
   }
   for (const json_value& f : json_value(*report.find("findings"))) out.push_back(json_text(f));
-  if (const std::optional<json_value> checks = report.find("checks")) out.push_back(json_text(*checks));
+  if (const std::optional<json_value> checks = report.find("checks"))
+    out.push_back(json_text(*checks));
   out.push_back(json_text(*report.find("summary")));
   return out;
 }

@@ -19,7 +19,8 @@ certificate_fields read_certificate_fields(const json_value& certificate) {
   c.id = value_text(certificate.find("id"));
   c.name = value_text(certificate.find("name"));
   c.created_at = value_text(certificate.find("created_at"));
-  if (const std::optional<json_value> d = certificate.find("certificate_details"); d && d->is_object()) {
+  if (const std::optional<json_value> d = certificate.find("certificate_details");
+      d && d->is_object()) {
     c.valid_at = value_text(d->find("valid_at"));
     c.expires_at = value_text(d->find("expires_at"));
     std::optional<json_value> content = d->find("content");

@@ -394,7 +394,8 @@ list_page read_list_page(const json_value& root) {
   }
   page.first_id = read_cursor(root.find("first_id"));
   page.last_id = read_cursor(root.find("last_id"));
-  if (const std::optional<json_value> more = root.find("has_more"); more.has_value() && more->is_bool()) {
+  if (const std::optional<json_value> more = root.find("has_more");
+      more.has_value() && more->is_bool()) {
     page.has_more = more->as_bool();
   }
   return page;

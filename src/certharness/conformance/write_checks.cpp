@@ -211,7 +211,8 @@ class write_checker {
         if (const std::optional<json_value> n = item.find("name"); n && n->is_string()) {
           l.name = std::string(n->as_string());
         }
-        if (const std::optional<json_value> a = item.find("active"); a && a->is_bool()) l.active = a->as_bool();
+        if (const std::optional<json_value> a = item.find("active"); a && a->is_bool())
+          l.active = a->as_bool();
         if (match(l)) out.matches.push_back(std::move(l));
       }
       const list_page read = read_list_page(*root);
@@ -370,8 +371,10 @@ class write_checker {
     std::string why = "DELETE answered " + std::to_string(r->status);
     const decode_result body = decode_json(r->body);
     std::optional<json_value> error = body.ok() && body.document->root().is_object()
-                                  ? body.document->root().find("error") : std::nullopt;
-    std::optional<json_value> message = error && error->is_object() ? error->find("message") : std::nullopt;
+                                          ? body.document->root().find("error")
+                                          : std::nullopt;
+    std::optional<json_value> message =
+        error && error->is_object() ? error->find("message") : std::nullopt;
     if (message && message->is_string()) why += ": " + std::string(message->as_string());
     return why;
   }

@@ -110,7 +110,8 @@ std::optional<json_value> member(const std::optional<json_value>& v, std::string
   return found;
 }
 
-std::optional<json_value> typed_member(const std::optional<json_value>& v, std::string_view key, json_type type) {
+std::optional<json_value> typed_member(const std::optional<json_value>& v, std::string_view key,
+                                       json_type type) {
   std::optional<json_value> m = member(v, key);
   return m.has_value() && m->type() == type ? m : std::nullopt;
 }

@@ -450,9 +450,7 @@ class json_builder {
         chunk_size_(std::clamp<std::size_t>(bytes.size() / 16, 4096, std::size_t{1} << 20)) {}
 
   bool Null() { return push_scalar(json_type::null_value, 0); }
-  bool Bool(bool b) {
-    return push_scalar(json_type::boolean, b ? json_node::k_true_or_inline : 0);
-  }
+  bool Bool(bool b) { return push_scalar(json_type::boolean, b ? json_node::k_true_or_inline : 0); }
   // Never called: numbers arrive as RawNumber (kParseNumbersAsStringsFlag).
   bool Int(int) { return false; }
   bool Uint(unsigned) { return false; }
@@ -950,8 +948,7 @@ finding syntax_finding(std::string message, std::string_view bytes, std::size_t 
 namespace {
 
 // `owned`, when given, holds `bytes` and is moved into the document.
-decode_result decode_text(std::string_view bytes, const decode_limits& limits,
-                          std::string* owned) {
+decode_result decode_text(std::string_view bytes, const decode_limits& limits, std::string* owned) {
   decode_result result;
   const std::size_t max_bytes = std::min(limits.max_bytes, k_max_bytes_ceiling);
   if (bytes.size() > max_bytes) {

@@ -109,8 +109,7 @@ class json_value_frozen : public valijson::adapters::FrozenValue {
 // Reads one node for valijson's BasicAdapter, which supplies the semantics on top.
 class json_value_view {
  public:
-  json_value_view(const json_value& value, array_window* window)
-      : value_(value), window_(window) {}
+  json_value_view(const json_value& value, array_window* window) : value_(value), window_(window) {}
 
   valijson::adapters::FrozenValue* freeze() const { return new json_value_frozen(value_); }
 
@@ -283,8 +282,7 @@ class json_value_object_iterator {
   // Object members are nodes whose key() is set.
   json_value_object_member operator*() const {
     const json_value member = at_.child();
-    return json_value_object_member(std::string(member.key()),
-                                    json_value_adapter(member, window_));
+    return json_value_object_member(std::string(member.key()), json_value_adapter(member, window_));
   }
   pointer operator->() const { return pointer(**this); }
 

@@ -265,7 +265,7 @@ class family_walk {
 
   const json_value root_;  // a handle: the caller's may be a temporary
   std::vector<std::pair<json_value, node_kind>> pending_;
-  std::unordered_set<std::uint64_t> seen_;  // json_value::id()
+  std::unordered_set<std::uint64_t> seen_;      // json_value::id()
   std::map<std::string, std::string> reached_;  // name -> pointer, sorted by name
 };
 

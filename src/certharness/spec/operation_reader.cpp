@@ -281,7 +281,8 @@ result<read_parameter, spec_error> parameter_of(const ref_resolver& refs, const 
                                                          " is not path, query, header or cookie"));
   }
   p.in = location->second;
-  if (const std::optional<json_value> required = at.value->find("required")) p.required = required->as_bool();
+  if (const std::optional<json_value> required = at.value->find("required"))
+    p.required = required->as_bool();
 
   p.type = parameter_type::other;
   std::optional<json_value> schema_node = at.value->find(k_schema);
@@ -303,7 +304,8 @@ result<read_parameter, spec_error> parameter_of(const ref_resolver& refs, const 
       enum_owner = std::move(*item_schema);
     }
   }
-  if (const std::optional<json_value> values = keyword(enum_owner, "enum"); values && values->is_array()) {
+  if (const std::optional<json_value> values = keyword(enum_owner, "enum");
+      values && values->is_array()) {
     for (const json_value& v : *values) {
       if (std::optional<std::string> text = scalar_text(v)) p.allowed.push_back(std::move(*text));
     }
@@ -363,7 +365,7 @@ result<std::vector<read_parameter>, spec_error> parameters_of(const ref_resolver
 
 struct body_schema {
   std::string name;                    // "" for an inline schema
-  std::optional<json_value> schema;  // the schema node (after "$ref"s): for is_list
+  std::optional<json_value> schema;    // the schema node (after "$ref"s): for is_list
   std::string pointer;
 };
 
@@ -509,8 +511,8 @@ result<operation, spec_error> operation_of(const ref_resolver& refs, const path_
   const std::string responses_pointer = child_pointer(op.pointer, "responses");
   std::optional<json_value> responses = node.find("responses");
   if (!responses || !responses->is_object() || responses->size() == 0) {
-    return failure(error_at(!responses ? op.pointer : responses_pointer,
-                            "the operation has no responses"));
+    return failure(
+        error_at(!responses ? op.pointer : responses_pointer, "the operation has no responses"));
   }
   std::optional<body_schema> success;  // of the first 2xx response
   bool success_seen = false;
@@ -534,7 +536,8 @@ result<operation, spec_error> operation_of(const ref_resolver& refs, const path_
       success_seen = true;
       success = *schema;
     }
-    if (const std::optional<json_value> headers = at.value->find("headers"); headers && headers->is_object()) {
+    if (const std::optional<json_value> headers = at.value->find("headers");
+        headers && headers->is_object()) {
       for (const json_value& h : *headers) {
         auto header = follow_refs(refs, h, child_pointer(child_pointer(at.pointer, "headers"), h.key()));
         if (!header) return failure(std::move(header).error());

@@ -217,7 +217,8 @@ shape own_keywords(const json_value& n, const std::string& pointer) {
     if (const std::optional<json_value> v = n.find(k)) s.bounds.emplace(k, canonical(*v));
   for (std::string_view k : k_other_bounds)
     if (const std::optional<json_value> v = n.find(k)) s.bounds.emplace(k, canonical(*v));
-  if (const std::optional<json_value> f = n.find("format"); f && f->is_string()) s.format = f->as_string();
+  if (const std::optional<json_value> f = n.find("format"); f && f->is_string())
+    s.format = f->as_string();
   if (const std::optional<json_value> d = n.find("default")) s.default_value = canonical(*d);
   if (const std::optional<json_value> props = n.find("properties"); props && props->is_object()) {
     const std::string base = child_pointer(pointer, "properties");
@@ -233,7 +234,8 @@ shape own_keywords(const json_value& n, const std::string& pointer) {
     for (const json_value& r : *req)
       if (r.is_string()) s.required.emplace(r.as_string());
   }
-  if (const std::optional<json_value> items = n.find("items"); items && (items->is_object() || items->is_bool()))
+  if (const std::optional<json_value> items = n.find("items");
+      items && (items->is_object() || items->is_bool()))
     s.items = place{items, child_pointer(pointer, "items")};
   if (const std::optional<json_value> extra = n.find("additionalProperties")) {
     if (extra->is_bool() && !extra->as_bool()) s.additional_forbidden = true;
@@ -327,14 +329,16 @@ struct parameter {
 // The member "schema" of a parameter, header or media type object. Reached by the JSON Pointer
 // "/schema": its bare name is also a check id, which only the catalogue spells (vocabulary_test).
 std::optional<place> schema_member(const json_value& owner, const std::string& pointer) {
-  std::optional<json_value> schema = owner.is_object() ? resolve_pointer(owner, "/schema") : std::nullopt;
+  std::optional<json_value> schema =
+      owner.is_object() ? resolve_pointer(owner, "/schema") : std::nullopt;
   if (!schema) return std::nullopt;
   return place{schema, pointer + "/schema"};
 }
 
 // The JSON media type of a "content" object: application/json, else the first "...json", else
 // the first; its schema (no node when it has none) or nullopt when there is no content.
-std::optional<place> media_schema(const std::optional<json_value>& content, const std::string& pointer) {
+std::optional<place> media_schema(const std::optional<json_value>& content,
+                                  const std::string& pointer) {
   if (!content || !content->is_object() || content->size() == 0) return std::nullopt;
   std::optional<json_value> chosen = content->find("application/json");
   for (const json_value& m : *content)
@@ -437,8 +441,7 @@ class differ {
     return s;
   }
 
-  void absorb(const json_value& root, const place& p, shape& into,
-              std::vector<json_value>& stack) {
+  void absorb(const json_value& root, const place& p, shape& into, std::vector<json_value>& stack) {
     if (!p.node || !step() || stack.size() > k_max_nesting) return;
     const json_value n = *p.node;
     if (n.is_bool()) {
@@ -890,9 +893,10 @@ class differ {
     std::optional<json_value> rs = op.op->find("responses");
     if (!rs || !rs->is_object()) return out;
     for (const json_value& r : *rs) {
-      response x{upper(r.key()), child_pointer(child_pointer(op.pointer, "responses"), r.key()),
-                 dereferenced(root, {r, child_pointer(child_pointer(op.pointer, "responses"), r.key())}),
-                 ""};
+      response x{
+          upper(r.key()), child_pointer(child_pointer(op.pointer, "responses"), r.key()),
+          dereferenced(root, {r, child_pointer(child_pointer(op.pointer, "responses"), r.key())}),
+          ""};
       if (const std::optional<json_value> ref = r.is_object() ? r.find("$ref") : std::nullopt;
           ref && ref->is_string()) {
         x.ref = ref->as_string();
@@ -928,8 +932,8 @@ class differ {
       if (const std::optional<place> schema = schema_member(*p.node, p.pointer)) {
         x.schema = *schema;
       } else {
-        x.schema =
-            media_schema(p.node->find("content"), p.pointer).value_or(place{std::nullopt, p.pointer});
+        x.schema = media_schema(p.node->find("content"), p.pointer)
+                       .value_or(place{std::nullopt, p.pointer});
       }
       const bool known =
           std::any_of(out.begin(), out.end(), [&](const header& y) { return y.key == x.key; });
@@ -1027,7 +1031,9 @@ class differ {
   // Pairs of schemas compared in this operation: each once, and $ref cycles end.
   // A schema by its id() in its document (old, new, or the implicit string schema's).
   using schema_key = std::pair<bool, std::uint64_t>;
-  static schema_key seen_key(const json_value& v) { return {v == implicit_string_schema(), v.id()}; }
+  static schema_key seen_key(const json_value& v) {
+    return {v == implicit_string_schema(), v.id()};
+  }
   std::set<std::tuple<schema_key, schema_key, direction>> seen_;
   std::map<std::string, std::size_t> per_check_;
   std::map<std::string, std::pair<check_id, std::size_t>> over_cap_;

@@ -58,8 +58,7 @@ bool is_json_media_type(std::string_view type) {
 std::optional<std::string> component_name(const std::optional<json_value>& schema) {
   if (!schema || !schema->is_object()) return std::nullopt;
   std::optional<json_value> ref = schema->find("$ref");
-  if (!ref || !ref->is_string() || !ref->as_string().starts_with('#'))
-    return std::nullopt;
+  if (!ref || !ref->is_string() || !ref->as_string().starts_with('#')) return std::nullopt;
   const std::optional<std::string> pointer = percent_decode(ref->as_string().substr(1));
   if (!pointer || !pointer->starts_with(k_schema_prefix)) return std::nullopt;
   const std::string_view token = std::string_view(*pointer).substr(k_schema_prefix.size());
@@ -432,8 +431,8 @@ class linter {
   }
 
   // `missing` says why there is no schema; `what` names the schema that is not a component.
-  static example_target target_for(const std::optional<json_value>& schema, std::string_view missing,
-                                   std::string_view what) {
+  static example_target target_for(const std::optional<json_value>& schema,
+                                   std::string_view missing, std::string_view what) {
     if (!schema) return {"", std::string(missing)};
     std::optional<std::string> name = component_name(schema);
     if (!name) {
@@ -688,7 +687,8 @@ class linter {
     if (const std::optional<json_value> example = node.find("example")) {
       example_value(f.subject, label, pointer_ + "/example", *example, use);
     }
-    if (const std::optional<json_value> examples = node.find("examples"); examples && examples->is_array()) {
+    if (const std::optional<json_value> examples = node.find("examples");
+        examples && examples->is_array()) {
       for (auto it = examples->begin(); it != examples->end(); ++it) {
         std::string p = pointer_ + "/examples";
         append_pointer_index(p, it.index());
@@ -734,7 +734,9 @@ class linter {
       return;
     }
     tally(k_consistency, checks::spec_unresolved_ref, true);
-    if (!target->is_object() || walked_.contains(target->id()) || !queued_.insert(target->id()).second) return;
+    if (!target->is_object() || walked_.contains(target->id()) ||
+        !queued_.insert(target->id()).second)
+      return;
     // A component is its own subject: what it says holds for every operation using it.
     // ("#" is the whole document: its pointer is "", which has no '/' to drop.)
     const std::string label =
