@@ -288,12 +288,12 @@ TEST(decode_json, dom_keeps_order_keys_and_strings) {
   EXPECT_EQ(root[0].key(), "b");
   EXPECT_EQ(root[0].as_string(), std::string_view("x\0y", 3));
   EXPECT_EQ(root[1].key(), "a");
-  const json_value* a = root.find("a");
-  ASSERT_NE(a, nullptr);
+  const std::optional<json_value> a = root.find("a");
+  ASSERT_NE(a, std::nullopt);
   ASSERT_EQ(a->size(), 2u);
   EXPECT_EQ((*a)[0].as_int64(), 1);
   EXPECT_TRUE((*a)[1].find("c")->is_null());
-  EXPECT_EQ(root.find("zz"), nullptr);
+  EXPECT_EQ(root.find("zz"), std::nullopt);
 }
 
 TEST(decode_json, depth_limit_is_a_limits_finding) {
@@ -430,7 +430,7 @@ TEST(decode_json, compact_nodes_keep_every_fact) {
   EXPECT_TRUE(a[7].is_object());
   EXPECT_EQ(a[8].as_string(), "");
   EXPECT_EQ(a[8].key(), "");
-  ASSERT_NE(a[9].find("k"), nullptr);
+  ASSERT_NE(a[9].find("k"), std::nullopt);
   EXPECT_TRUE(a[9].find("k")->is_array());
   EXPECT_TRUE(a[10].find("k")->is_object());
   const json_value& o = a[11];

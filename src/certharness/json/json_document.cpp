@@ -14,6 +14,47 @@
 
 namespace certharness {
 
+// SHIM (replaced by the compact DOM at merge): today's 8-byte node, held by the document;
+// json_value is a handle {document, node index, 0} over it.
+class json_node {
+ public:
+  json_type type() const noexcept { return static_cast<json_type>(tag() & k_type_mask); }
+  bool is_number() const noexcept { return type() == json_type::number; }
+  bool is_bool() const noexcept { return type() == json_type::boolean; }
+  bool is_object() const noexcept { return type() == json_type::object; }
+  bool as_bool() const noexcept { return is_bool() && (tag() & k_true_or_inline); }
+  bool is_integer() const noexcept { return tag() & k_integer; }
+  bool fits_int64() const noexcept { return tag() & k_fits_int64; }
+  bool beyond_safe_integer() const noexcept { return tag() & k_beyond_safe; }
+  std::size_t size() const noexcept;
+  const json_node* begin() const noexcept;
+  std::string_view key() const noexcept;
+  std::string_view text() const noexcept;
+
+ private:
+  friend class json_builder;
+  static constexpr unsigned k_type_mask = 7, k_true_or_inline = 8, k_integer = 16,
+                            k_fits_int64 = 32, k_beyond_safe = 64, k_has_key = 128;
+  static constexpr unsigned k_tag_shift = 56;
+  static constexpr std::uint64_t k_address_mask = (std::uint64_t{1} << k_tag_shift) - 1;
+
+  unsigned tag() const noexcept { return static_cast<unsigned>(word_ >> k_tag_shift); }
+  const char* record() const noexcept {
+    return reinterpret_cast<const char*>(static_cast<std::uintptr_t>(word_ & k_address_mask));
+  }
+
+  std::uint64_t word_ = 0;
+};
+
+struct json_document::storage {
+  std::string text;
+  std::unique_ptr<json_node[]> nodes;
+  std::size_t node_capacity = 0;
+  std::size_t root = 0;
+  std::vector<std::unique_ptr<char[]>> arena;
+  std::size_t arena_bytes = 0;
+};
+
 std::string_view to_string(json_type t) noexcept {
   switch (t) {
     case json_type::null_value:
@@ -40,18 +81,18 @@ std::uint32_t load_u32(const char* p) noexcept {
   return v;
 }
 
-const json_value* load_children(const char* p) noexcept {
-  const json_value* v;
+const json_node* load_children(const char* p) noexcept {
+  const json_node* v;
   std::memcpy(&v, p, sizeof v);
   return v;
 }
 
 // Container record: child count, then the address of the first child.
-constexpr std::size_t k_container_record = sizeof(std::uint32_t) + sizeof(const json_value*);
+constexpr std::size_t k_container_record = sizeof(std::uint32_t) + sizeof(const json_node*);
 
 }  // namespace
 
-std::string_view json_value::text() const noexcept {
+std::string_view json_node::text() const noexcept {
   const json_type t = type();
   if (t == json_type::number) {
     if (tag() & k_true_or_inline) {  // up to 7 characters in the low bytes of word_
@@ -70,38 +111,25 @@ std::string_view json_value::text() const noexcept {
   return {};
 }
 
-std::string_view json_value::key() const noexcept {
+std::string_view json_node::key() const noexcept {
   if (!(tag() & k_has_key)) return {};
   const char* r = record();
   const std::uint32_t n = load_u32(r - sizeof(std::uint32_t));
   return {r - sizeof(std::uint32_t) - n, n};
 }
 
-std::size_t json_value::size() const noexcept {
+std::size_t json_node::size() const noexcept {
   const json_type t = type();
   if (t != json_type::array && t != json_type::object) return 0;
   const char* r = record();
   return r ? load_u32(r) : 0;
 }
 
-const json_value* json_value::begin() const noexcept {
+const json_node* json_node::begin() const noexcept {
   const json_type t = type();
   if (t != json_type::array && t != json_type::object) return nullptr;
   const char* r = record();
   return r ? load_children(r + sizeof(std::uint32_t)) : nullptr;
-}
-
-const json_value* json_value::find(std::string_view key) const noexcept {
-  if (!is_object()) return nullptr;
-  for (const json_value& m : *this) {
-    if (m.key() == key) return &m;
-  }
-  return nullptr;
-}
-
-const json_value& json_document::root() const noexcept {
-  static const json_value null_value;
-  return nodes_ ? nodes_[root_] : null_value;
 }
 
 text_position position_of(std::string_view bytes, std::size_t offset) noexcept {
@@ -285,14 +313,6 @@ std::size_t number_token_end(std::string_view bytes, std::size_t i) {
 
 }  // namespace
 
-std::int64_t json_value::as_int64() const noexcept {
-  return is_number() ? classify_number(text()).i64 : 0;
-}
-
-double json_value::as_double() const noexcept {
-  return is_number() ? classify_number(text()).dbl : 0;
-}
-
 namespace {
 
 // Offset and length of a number RapidJSON 1.1.0 refuses as "too big" (beyond double range).
@@ -409,7 +429,14 @@ std::string printable_key(std::string_view key) {
 // Keys, strings and long numbers go into an arena of large chunks.
 class json_builder {
  public:
-  json_builder(json_document& doc, std::string_view bytes, const stand_in_stream& stream,
+  static const json_node* nodes_of(const json_document& d) noexcept {
+    return d.storage_->nodes.get();
+  }
+  static void adopt(json_document& d, std::unique_ptr<json_document::storage> s) noexcept {
+    d.storage_ = std::move(s);
+  }
+
+  json_builder(json_document::storage& doc, std::string_view bytes, const stand_in_stream& stream,
                const decode_limits& limits, findings& out,
                const std::vector<number_span>& stand_ins)
       : doc_(doc),
@@ -418,14 +445,12 @@ class json_builder {
         limits_(limits),
         out_(out),
         stand_ins_(stand_ins),
-        nodes_(doc.nodes_.get()),
-        low_(doc.node_capacity_),
+        nodes_(doc.nodes.get()),
+        low_(doc.node_capacity),
         chunk_size_(std::clamp<std::size_t>(bytes.size() / 16, 4096, std::size_t{1} << 20)) {}
 
   bool Null() { return push_scalar(json_type::null_value, 0); }
-  bool Bool(bool b) {
-    return push_scalar(json_type::boolean, b ? json_value::k_true_or_inline : 0);
-  }
+  bool Bool(bool b) { return push_scalar(json_type::boolean, b ? json_node::k_true_or_inline : 0); }
   // Never called: numbers arrive as RawNumber (kParseNumbersAsStringsFlag).
   bool Int(int) { return false; }
   bool Uint(unsigned) { return false; }
@@ -456,14 +481,14 @@ class json_builder {
       });
     }
     unsigned flags = 0;
-    if (f.integer) flags |= json_value::k_integer;
-    if (f.fits_int64) flags |= json_value::k_fits_int64;
-    if (f.beyond_safe) flags |= json_value::k_beyond_safe;
+    if (f.integer) flags |= json_node::k_integer;
+    if (f.fits_int64) flags |= json_node::k_fits_int64;
+    if (f.beyond_safe) flags |= json_node::k_beyond_safe;
     if (!keyed_ && text.size() <= 7) {  // the text fits in the node itself
       static_assert(std::endian::native == std::endian::little);
       std::uint64_t word = 0;
       std::memcpy(&word, text.data(), text.size());
-      return push(word | make_tag(json_type::number, flags | json_value::k_true_or_inline));
+      return push(word | make_tag(json_type::number, flags | json_node::k_true_or_inline));
     }
     if (!keyed_) begin_item();
     write(text.data(), text.size());
@@ -515,7 +540,7 @@ class json_builder {
       }
     }
     nodes_[front_] = nodes_[low_];
-    doc_.root_ = front_;
+    doc_.root = front_;
   }
 
   std::optional<finding>& stop_reason() { return stop_reason_; }
@@ -532,7 +557,7 @@ class json_builder {
   };
 
   static std::uint64_t make_tag(json_type t, unsigned flags) {
-    return std::uint64_t{static_cast<unsigned>(t) | flags} << json_value::k_tag_shift;
+    return std::uint64_t{static_cast<unsigned>(t) | flags} << json_node::k_tag_shift;
   }
 
   std::optional<text_position> at(std::size_t offset) const {
@@ -623,20 +648,20 @@ class json_builder {
     const std::size_t size = std::max(chunk_size_, carried + n);
     std::unique_ptr<char[]> chunk(new char[size]);
     // Node words keep 56 bits of address: every user-space address on x86-64 and AArch64.
-    if ((reinterpret_cast<std::uintptr_t>(chunk.get()) + size) >> json_value::k_tag_shift) {
+    if ((reinterpret_cast<std::uintptr_t>(chunk.get()) + size) >> json_node::k_tag_shift) {
       throw std::bad_alloc();
     }
     if (carried) std::memcpy(chunk.get(), item_, carried);
     item_ = chunk.get();
     cur_ = item_ + carried;
     room_ = size - carried;
-    doc_.arena_bytes_ += size;
-    doc_.arena_.push_back(std::move(chunk));
+    doc_.arena_bytes += size;
+    doc_.arena.push_back(std::move(chunk));
   }
   // The node word of the item just written: its address is just past the key, if any.
   std::uint64_t close_item(json_type t, unsigned flags) {
     const char* record = keyed_ ? item_ + key_len_ + sizeof(std::uint32_t) : item_;
-    if (keyed_) flags |= json_value::k_has_key;
+    if (keyed_) flags |= json_node::k_has_key;
     keyed_ = false;
     return reinterpret_cast<std::uintptr_t>(record) | make_tag(t, flags);
   }
@@ -685,11 +710,11 @@ class json_builder {
   bool end() {
     const frame& f = frames_.back();
     const std::size_t n = f.children;
-    json_value* block = nodes_ + low_;
+    json_node* block = nodes_ + low_;
     std::reverse(block, block + n);  // the stack holds them newest first
     if (f.type == json_type::object) find_duplicates(block, n);
-    json_value* first = nodes_ + front_;
-    std::memmove(static_cast<void*>(first), block, n * sizeof(json_value));
+    json_node* first = nodes_ + front_;
+    std::memmove(static_cast<void*>(first), block, n * sizeof(json_node));
     front_ += n;
     low_ += n;
     char* record = f.record;
@@ -705,12 +730,12 @@ class json_builder {
       std::memcpy(record + sizeof count, &first, sizeof first);
     }
     const std::uint64_t word = reinterpret_cast<std::uintptr_t>(record) |
-                               make_tag(f.type, f.keyed ? json_value::k_has_key : 0);
+                               make_tag(f.type, f.keyed ? json_node::k_has_key : 0);
     frames_.pop_back();
     return push(word);
   }
 
-  void find_duplicates(const json_value* members, std::size_t count) {
+  void find_duplicates(const json_node* members, std::size_t count) {
     auto report_duplicate = [&](std::string_view key) {
       report(checks::json_duplicate_key, [&] {
         std::string p = container_pointer(frames_.size());
@@ -740,13 +765,13 @@ class json_builder {
     }
   }
 
-  json_document& doc_;
+  json_document::storage& doc_;
   std::string_view bytes_;  // the input, for positions and the text of stood-in numbers
   const stand_in_stream& stream_;
   const decode_limits& limits_;
   findings& out_;
   const std::vector<number_span>& stand_ins_;
-  json_value* nodes_;
+  json_node* nodes_;
   std::size_t front_ = 0;  // finished blocks: [0, front_)
   std::size_t low_;        // pending values: [low_, capacity), newest at low_
   std::vector<frame> frames_;
@@ -761,6 +786,93 @@ class json_builder {
   std::map<std::string_view, std::pair<std::size_t, check_id>> reported_;  // by id, for order
   std::size_t pointer_tokens_ = 0;
 };
+
+namespace {
+const json_node k_null_node;
+}  // namespace
+
+// The handle's node (a null node for a default handle).
+static const json_node& node_of(const json_document* doc, std::uint32_t at) noexcept {
+  return doc ? json_builder::nodes_of(*doc)[at] : k_null_node;
+}
+
+json_type json_value::type() const noexcept { return node_of(doc_, at_).type(); }
+bool json_value::as_bool() const noexcept { return node_of(doc_, at_).as_bool(); }
+std::string_view json_value::number_text() const noexcept {
+  const json_node& n = node_of(doc_, at_);
+  return n.is_number() ? n.text() : std::string_view{};
+}
+bool json_value::is_integer() const noexcept { return node_of(doc_, at_).is_integer(); }
+bool json_value::fits_int64() const noexcept { return node_of(doc_, at_).fits_int64(); }
+bool json_value::beyond_safe_integer() const noexcept {
+  return node_of(doc_, at_).beyond_safe_integer();
+}
+std::string_view json_value::as_string() const noexcept { return node_of(doc_, at_).text(); }
+std::size_t json_value::size() const noexcept { return node_of(doc_, at_).size(); }
+std::string_view json_value::key() const noexcept { return node_of(doc_, at_).key(); }
+std::uint64_t json_value::id() const noexcept { return at_; }
+
+json_value::iterator json_value::begin() const noexcept {
+  iterator it;
+  const json_node& n = node_of(doc_, at_);
+  const json_node* first = n.begin();
+  if (!first) return it;
+  it.doc_ = doc_;
+  it.at_ = static_cast<std::uint32_t>(first - json_builder::nodes_of(*doc_));
+  it.left_ = n.size();
+  return it;
+}
+
+json_value::iterator json_value::end() const noexcept { return iterator(); }
+
+json_value json_value::operator[](std::size_t i) const noexcept {
+  iterator it = begin();
+  for (; i > 0 && it != end(); --i) ++it;
+  return it == end() ? json_value(nullptr, 0, 0) : *it;
+}
+
+std::optional<json_value> json_value::find(std::string_view key) const noexcept {
+  if (!is_object()) return std::nullopt;
+  for (json_value m : *this) {
+    if (m.key() == key) return m;
+  }
+  return std::nullopt;
+}
+
+json_value json_value::iterator::operator*() const noexcept { return json_value(doc_, at_, 0); }
+
+json_value::iterator& json_value::iterator::operator++() noexcept {
+  ++at_;
+  --left_;
+  ++index_;
+  return *this;
+}
+
+json_document::json_document() noexcept = default;
+json_document::json_document(json_document&&) noexcept = default;
+json_document& json_document::operator=(json_document&&) noexcept = default;
+json_document::~json_document() = default;
+
+json_value json_document::root() const noexcept {
+  if (!storage_ || !storage_->nodes) return json_value(nullptr, 0, 0);
+  return json_value(this, static_cast<std::uint32_t>(storage_->root), 0);
+}
+
+std::string_view json_document::text() const noexcept {
+  return storage_ ? std::string_view(storage_->text) : std::string_view{};
+}
+
+std::size_t json_document::footprint() const noexcept {
+  return storage_ ? storage_->node_capacity * sizeof(json_node) + storage_->arena_bytes : 0;
+}
+
+std::int64_t json_value::as_int64() const noexcept {
+  return is_number() ? classify_number(node_of(doc_, at_).text()).i64 : 0;
+}
+
+double json_value::as_double() const noexcept {
+  return is_number() ? classify_number(node_of(doc_, at_).text()).dbl : 0;
+}
 
 namespace {
 
@@ -833,7 +945,10 @@ finding syntax_finding(std::string message, std::string_view bytes, std::size_t 
 
 }  // namespace
 
-decode_result decode_json(std::string_view bytes, const decode_limits& limits) {
+namespace {
+
+// `owned`, when given, holds `bytes` and is moved into the document.
+decode_result decode_text(std::string_view bytes, const decode_limits& limits, std::string* owned) {
   decode_result result;
   const std::size_t max_bytes = std::min(limits.max_bytes, k_max_bytes_ceiling);
   if (bytes.size() > max_bytes) {
@@ -865,18 +980,18 @@ decode_result decode_json(std::string_view bytes, const decode_limits& limits) {
   std::vector<number_span> stand_ins;  // sorted by offset
   const std::string_view input = bytes.substr(0, parse_len);
   const std::size_t capacity = count_values_upper_bound(input);
-  json_document doc;
+  std::unique_ptr<json_document::storage> doc;
   findings warnings;
   rapidjson::ParseResult pr;
   std::optional<finding> stop_reason;
   for (;;) {
-    doc = json_document();
-    doc.nodes_.reset(new json_value[capacity]);
-    doc.node_capacity_ = capacity;
+    doc = std::make_unique<json_document::storage>();
+    doc->nodes.reset(new json_node[capacity]);
+    doc->node_capacity = capacity;
     warnings.clear();
     // Read in place from the caller's bytes: the document keeps only what it needs.
     stand_in_stream stream(input, stand_ins);
-    json_builder builder(doc, bytes, stream, limits, warnings, stand_ins);
+    json_builder builder(*doc, bytes, stream, limits, warnings, stand_ins);
     guarded_reader reader;
     constexpr unsigned flags = rapidjson::kParseIterativeFlag |
                                rapidjson::kParseValidateEncodingFlag |
@@ -924,8 +1039,20 @@ decode_result decode_json(std::string_view bytes, const decode_limits& limits) {
   }
   resolve_positions(bytes, warnings);
   result.problems = std::move(warnings);
-  result.document = std::move(doc);
+  doc->text = owned ? std::move(*owned) : std::string(bytes);
+  result.document.emplace();
+  json_builder::adopt(*result.document, std::move(doc));
   return result;
+}
+
+}  // namespace
+
+decode_result decode_json(std::string_view bytes, const decode_limits& limits) {
+  return decode_text(bytes, limits, nullptr);
+}
+
+decode_result decode_owned_json(std::string bytes, const decode_limits& limits) {
+  return decode_text(bytes, limits, &bytes);
 }
 
 }  // namespace certharness
