@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
@@ -31,17 +32,20 @@ enum class json_type : std::uint8_t { null_value, boolean, number, string, array
 
 std::string_view to_string(json_type t) noexcept;
 
-// A node of a json_document: one 64-bit word, so that a dense array costs 8 bytes a value
-// (see ARCHITECTURE.md, Decoding, for the memory bound). The top byte holds the type and
-// flags; the low 56 bits hold the address of the node's record in the document's arena (key,
-// string bytes, number text, child count and first child), or, for a number of at most 7
-// characters outside an object, the number's text itself. Nodes are views into their
-// document: they live as long as it. Hold them by reference or pointer: a copy's
-// number_text() may point into the copy. Object members are nodes whose key() is set; arrays
-// hold nodes with an empty key. Children are contiguous, so begin()/end() are plain pointers.
+class json_document;
+
+// A value of a json_document: a 16-byte handle (the document, the value's byte offset in the
+// document's text, and one word of position data), passed and returned by value. The document
+// holds its input text and, per container, one small record; a scalar costs nothing beyond its
+// text, whose type, string bytes and number text are read from the input where they are (see
+// ARCHITECTURE.md, Decoding, for the memory bound). Handles live as long as their document
+// object (they point at it: moving the json_document invalidates them; its text never moves).
+// Object members are values whose key() is set; array elements have an empty key.
 class json_value {
  public:
-  json_type type() const noexcept { return static_cast<json_type>(tag() & k_type_mask); }
+  class iterator;
+
+  json_type type() const noexcept;
   bool is_null() const noexcept { return type() == json_type::null_value; }
   bool is_bool() const noexcept { return type() == json_type::boolean; }
   bool is_number() const noexcept { return type() == json_type::number; }
@@ -49,84 +53,126 @@ class json_value {
   bool is_array() const noexcept { return type() == json_type::array; }
   bool is_object() const noexcept { return type() == json_type::object; }
 
-  bool as_bool() const noexcept { return is_bool() && (tag() & k_true_or_inline); }
+  bool as_bool() const noexcept;
 
   // Numbers. The text is the exact source text. is_integer() is decided from the text, not
   // from a double: 1.0 and 1e3 are integers, 1.5 and 1e-400 are not.
-  std::string_view number_text() const noexcept {
-    return is_number() ? text() : std::string_view{};
-  }
-  bool is_integer() const noexcept { return tag() & k_integer; }
-  bool fits_int64() const noexcept { return tag() & k_fits_int64; }
+  std::string_view number_text() const noexcept;
+  bool is_integer() const noexcept;
+  bool fits_int64() const noexcept;
   // |value| > 2^53: exact in this DOM, but not in a JavaScript client.
-  bool beyond_safe_integer() const noexcept { return tag() & k_beyond_safe; }
+  bool beyond_safe_integer() const noexcept;
   // Valid when fits_int64(); computed from the text on each call.
   std::int64_t as_int64() const noexcept;
   // Nearest double; +/-infinity for integers beyond double range (beyond_safe_integer()).
   // Computed from the text on each call; 0 for a value that is not a number.
   double as_double() const noexcept;
 
-  // The string's bytes (a number's text for a number, empty for the other types).
-  std::string_view as_string() const noexcept { return text(); }
+  // The string's decoded bytes (a number's text for a number, empty for the other types).
+  std::string_view as_string() const noexcept;
 
-  // Containers (0 and null pointers for the other types).
+  // Containers (0 and an empty range for the other types). Children are read in order by
+  // iterating; operator[] walks from the first child, so it costs O(i): iterate instead.
   std::size_t size() const noexcept;
-  const json_value* begin() const noexcept;
-  const json_value* end() const noexcept { return begin() + size(); }
-  const json_value& operator[](std::size_t i) const noexcept { return begin()[i]; }
-  // First member with this key, or nullptr (duplicates are reported by the decoder).
-  const json_value* find(std::string_view key) const noexcept;
+  iterator begin() const noexcept;
+  iterator end() const noexcept;
+  json_value operator[](std::size_t i) const noexcept;
+  // First member with this key (duplicates are reported by the decoder); O(members).
+  std::optional<json_value> find(std::string_view key) const noexcept;
 
   std::string_view key() const noexcept;
 
- private:
-  friend class json_builder;
-  // The top byte of word_.
-  static constexpr unsigned k_type_mask = 7, k_true_or_inline = 8, k_integer = 16,
-                            k_fits_int64 = 32, k_beyond_safe = 64, k_has_key = 128;
-  static constexpr unsigned k_tag_shift = 56;
-  static constexpr std::uint64_t k_address_mask = (std::uint64_t{1} << k_tag_shift) - 1;
-
-  unsigned tag() const noexcept { return static_cast<unsigned>(word_ >> k_tag_shift); }
-  const char* record() const noexcept {
-    return reinterpret_cast<const char*>(static_cast<std::uintptr_t>(word_ & k_address_mask));
+  // Identity within a document: two handles to the same value compare equal. id() is unique
+  // per value of a document, for sets and maps of values.
+  std::uint64_t id() const noexcept;
+  friend bool operator==(const json_value& a, const json_value& b) noexcept {
+    return a.doc_ == b.doc_ && a.at_ == b.at_ && a.aux_ == b.aux_;
   }
-  std::string_view text() const noexcept;
 
-  std::uint64_t word_ = 0;
+ private:
+  friend class json_document;
+  friend class json_builder;
+  json_value(const json_document* doc, std::uint32_t at, std::uint32_t aux) noexcept
+      : doc_(doc), at_(at), aux_(aux) {}
+
+  // at_: the value's first byte in the document's text (its type follows from that byte).
+  // aux_: for an array or object, the index of its container record; for any other value, the
+  // offset of its key's opening quote, 0 when it has no key.
+  const json_document* doc_ = nullptr;
+  std::uint32_t at_ = 0;
+  std::uint32_t aux_ = 0;
 };
 
-static_assert(sizeof(json_value) == 8);
+static_assert(sizeof(json_value) <= 16);
+
+// Forward iterator over a container's children, yielding handles by value:
+// `for (const json_value& child : container)` and `for (json_value child : container)` both work.
+class json_value::iterator {
+ public:
+  using iterator_category = std::forward_iterator_tag;
+  using value_type = json_value;
+  using difference_type = std::ptrdiff_t;
+  using reference = json_value;
+  struct pointer {
+    json_value v;
+    const json_value* operator->() const noexcept { return &v; }
+  };
+
+  iterator() noexcept = default;
+  json_value operator*() const noexcept;
+  pointer operator->() const noexcept { return {**this}; }
+  iterator& operator++() noexcept;
+  iterator operator++(int) noexcept {
+    iterator old = *this;
+    ++*this;
+    return old;
+  }
+  // The child's position in its container (0 for the first).
+  std::size_t index() const noexcept { return index_; }
+  friend bool operator==(const iterator& a, const iterator& b) noexcept {
+    return a.left_ == b.left_;
+  }
+
+ private:
+  friend class json_value;
+  friend class json_document;
+  void enter(std::uint32_t at) noexcept;  // reads the child (and its key) starting at `at`
+  const json_document* doc_ = nullptr;
+  std::uint32_t at_ = 0;   // the current child's first byte in the text
+  std::uint32_t aux_ = 0;  // the current child's handle word (see json_value)
+  std::uint32_t key_ = 0;  // its key's opening quote (0 in an array)
+  std::uint32_t rec_ = 0;  // the record of the next container child
+  bool object_ = false;    // iterating an object's members
+  std::size_t left_ = 0;   // children left, this one included: end() has 0
+  std::size_t index_ = 0;
+};
 
 struct decode_result;
 
 class json_document {
  public:
-  json_document() = default;
-  json_document(json_document&&) noexcept = default;
-  json_document& operator=(json_document&&) noexcept = default;
+  json_document() noexcept;
+  json_document(json_document&&) noexcept;
+  json_document& operator=(json_document&&) noexcept;
   json_document(const json_document&) = delete;
   json_document& operator=(const json_document&) = delete;
+  ~json_document();
 
-  const json_value& root() const noexcept;
+  json_value root() const noexcept;
 
-  // Bytes this document holds (nodes and arena): what decoding costs beyond the input.
-  std::size_t footprint() const noexcept {
-    return node_capacity_ * sizeof(json_value) + arena_bytes_;
-  }
+  // The input text the document was decoded from (it holds it: values are read from it).
+  std::string_view text() const noexcept;
+
+  // Bytes this document holds beyond its text: what decoding costs beyond the input.
+  std::size_t footprint() const noexcept;
+
+  struct storage;
 
  private:
+  friend class json_value;
   friend class json_builder;
-  friend decode_result decode_json(std::string_view bytes, const decode_limits& limits);
-  // One allocation, sized by a pre-scan: finished children blocks fill it from the front
-  // while pending siblings are stacked at the back, so no node is ever held twice.
-  std::unique_ptr<json_value[]> nodes_;
-  std::size_t node_capacity_ = 0;
-  std::size_t root_ = 0;
-  // Records: keys, strings, long numbers, container counts and child pointers. Chunks never
-  // move once allocated (nodes point into them).
-  std::vector<std::unique_ptr<char[]>> arena_;
-  std::size_t arena_bytes_ = 0;
+  friend decode_result decode_owned_json(std::string bytes, const decode_limits& limits);
+  std::unique_ptr<storage> storage_;  // on the heap, so that its text stays put when moved
 };
 
 struct decode_result {
@@ -144,7 +190,10 @@ struct decode_result {
 
 // Never throws for bad input; only std::bad_alloc can escape.
 // Check ids: json.syntax, json.limits, json.duplicate_key, json.number_range.
+// The document keeps its own copy of `bytes`; decode_owned_json takes the caller's string
+// instead (no copy: what validate does with a file of 64 MB).
 decode_result decode_json(std::string_view bytes, const decode_limits& limits = {});
+decode_result decode_owned_json(std::string bytes, const decode_limits& limits = {});
 
 // Byte offset -> 1-based line and column.
 text_position position_of(std::string_view bytes, std::size_t offset) noexcept;
