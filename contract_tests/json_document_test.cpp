@@ -666,6 +666,16 @@ TEST(json_value, strings_and_keys_with_escapes_read_back_decoded) {
   std::string joined;
   for (const json_value& v : arr.document->root()) joined += std::string(v.as_string()) + "|";
   EXPECT_EQ(joined, "A|B|\"|x\\|\\||");
+  // A long string with escapes (a PEM certificate's newlines), and one after it.
+  std::string pem, pem_text;
+  for (int i = 0; i < 5000; ++i) {
+    pem += "MIIDeTCCAmGgAwIBAgIJAK\n";
+    pem_text += "MIIDeTCCAmGgAwIBAgIJAK\\n";
+  }
+  const decode_result long_one = decode_json(R"({"content":")" + pem_text + R"(","next":"a\tb"})");
+  ASSERT_TRUE(long_one.ok()) << describe(long_one.problems);
+  EXPECT_EQ(long_one.document->root().find("content")->as_string(), pem);
+  EXPECT_EQ(long_one.document->root().find("next")->as_string(), "a\tb");
   // A root string with escapes.
   const decode_result root_string = decode_json(R"("\u00e9\"")");
   ASSERT_TRUE(root_string.ok());

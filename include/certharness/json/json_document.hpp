@@ -3,6 +3,7 @@
 // duplicate keys in document order, and byte positions for syntax findings.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
@@ -94,6 +95,9 @@ class json_value {
   friend class json_builder;
   json_value(const json_document* doc, std::uint32_t at, std::uint32_t aux) noexcept
       : doc_(doc), at_(at), aux_(aux) {}
+  // What the inline accessors below leave to the .cpp: escapes and container records.
+  std::string_view key_slow() const noexcept;
+  std::string_view as_string_slow() const noexcept;
 
   // at_: the value's first byte in the document's text (its type follows from that byte).
   // aux_: for an array or object, the index of its container record; for any other value, the
@@ -173,7 +177,58 @@ class json_document {
   friend class json_builder;
   friend decode_result decode_owned_json(std::string bytes, const decode_limits& limits);
   std::unique_ptr<storage> storage_;  // on the heap, so that its text stays put when moved
+  // Copies of what the inline accessors read on every call, set once decoded.
+  const char* data_ = nullptr;  // the text, NUL-terminated
+  bool has_escapes_ = false;    // some string or key has escapes
 };
+
+// The accessors a traversal calls for every value, inline: a value's type is its first byte's,
+// and a string or key without escapes is the text up to its closing quote.
+namespace json_detail {
+inline constexpr auto k_type_of_byte = [] {
+  std::array<std::uint8_t, 256> t{};
+  t.fill(static_cast<std::uint8_t>(json_type::number));       // '-' and digits; nothing else starts
+  t['n'] = static_cast<std::uint8_t>(json_type::null_value);  // a value in a valid text
+  t['t'] = t['f'] = static_cast<std::uint8_t>(json_type::boolean);
+  t['"'] = static_cast<std::uint8_t>(json_type::string);
+  t['['] = static_cast<std::uint8_t>(json_type::array);
+  t['{'] = static_cast<std::uint8_t>(json_type::object);
+  return t;
+}();
+inline std::string_view unescaped_string(const char* first) noexcept {
+  const char* last = first;
+  while (*last != '"') ++last;
+  return {first, static_cast<std::size_t>(last - first)};
+}
+}  // namespace json_detail
+
+inline json_type json_value::type() const noexcept {
+  return static_cast<json_type>(
+      json_detail::k_type_of_byte[static_cast<unsigned char>(doc_->data_[at_])]);
+}
+
+inline bool json_value::as_bool() const noexcept { return doc_->data_[at_] == 't'; }
+
+inline std::string_view json_value::as_string() const noexcept {
+  if (doc_->data_[at_] == '"' && !doc_->has_escapes_) {
+    return json_detail::unescaped_string(doc_->data_ + at_ + 1);
+  }
+  return as_string_slow();
+}
+
+inline std::string_view json_value::key() const noexcept {
+  const char c = doc_->data_[at_];
+  if (c != '[' && c != '{' && !doc_->has_escapes_) {
+    return aux_ ? json_detail::unescaped_string(doc_->data_ + aux_ + 1) : std::string_view();
+  }
+  return key_slow();
+}
+
+inline json_value::iterator json_value::end() const noexcept { return iterator(); }
+
+inline json_value json_value::iterator::operator*() const noexcept {
+  return json_value(doc_, at_, aux_);
+}
 
 struct decode_result {
   // Present when the bytes are well-formed JSON within the limits. A document can be present

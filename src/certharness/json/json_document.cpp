@@ -15,6 +15,10 @@
 #include "certharness/json/rapidjson_guard.hpp"
 #include "certharness/json/utf8.hpp"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace certharness {
 
 std::string_view to_string(json_type t) noexcept {
@@ -231,22 +235,28 @@ class stand_in_stream {
       : bytes_(bytes.data()), size_(bytes.size()), stand_ins_(&stand_ins) {
     next_ = stand_ins.empty() ? size_ : std::min(size_, stand_ins[0].first);
   }
-  Ch Peek() const { return pos_ < next_ ? bytes_[pos_] : slow_peek(); }
-  Ch Take() { return pos_ < next_ ? bytes_[pos_++] : slow_take(); }
+  RAPIDJSON_FORCEINLINE Ch Peek() const { return pos_ < next_ ? bytes_[pos_] : slow_peek(); }
+  RAPIDJSON_FORCEINLINE Ch Take() { return pos_ < next_ ? bytes_[pos_++] : slow_take(); }
   std::size_t Tell() const { return pos_; }
-  // The writing half of the stream concept; unused, as the reader does not parse in situ.
-  Ch* PutBegin() { return nullptr; }
+  // The writing half of the stream concept, for the in-situ reader (the fast path), which
+  // writes each string's decoded bytes back over it: nothing is written, and the "decoded"
+  // string it reports is the raw text between the quotes (the builder decodes the few strings
+  // with escapes itself). The copying reader (the strict path) never calls these.
+  Ch* PutBegin() {
+    put_begin_ = pos_;
+    return const_cast<Ch*>(bytes_ + pos_);
+  }
   void Put(Ch) {}
   void Flush() {}
-  std::size_t PutEnd(Ch*) { return 0; }
+  std::size_t PutEnd(Ch*) { return pos_ - put_begin_; }  // raw length + 1 (the NUL's place)
 
  private:
   // Inside stand-in k_ (or at the end).
-  Ch slow_peek() const {
+  [[gnu::noinline]] Ch slow_peek() const {
     if (pos_ >= size_) return '\0';
     return pos_ == (*stand_ins_)[k_].first ? '0' : ' ';
   }
-  Ch slow_take() {
+  [[gnu::noinline]] Ch slow_take() {
     if (pos_ >= size_) return '\0';
     const Ch c = slow_peek();
     const number_span& span = (*stand_ins_)[k_];
@@ -263,6 +273,7 @@ class stand_in_stream {
   std::size_t pos_ = 0;
   std::size_t k_ = 0;
   std::size_t next_;
+  std::size_t put_begin_ = 0;
 };
 
 // RapidJSON 1.1.0 decodes a lone "\udc00" into the CESU bytes ED B0 80; valid UTF-8 never
@@ -292,6 +303,21 @@ std::string printable_key(std::string_view key) {
 
 // What a document holds beside its text (see ARCHITECTURE.md, Decoding, "Memory").
 namespace {
+
+// The first `c` in [p, end), or end. Strings and keys are short: 16 bytes a step inline beats
+// a call to memchr, which is what a traversal mostly does.
+inline const char* find_byte(const char* p, const char* end, char c) noexcept {
+#if defined(__SSE2__)
+  const __m128i needle = _mm_set1_epi8(c);
+  for (; end - p >= 16; p += 16) {
+    const int m = _mm_movemask_epi8(
+        _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), needle));
+    if (m) return p + std::countr_zero(static_cast<unsigned>(m));
+  }
+#endif
+  while (p < end && *p != c) ++p;
+  return p;
+}
 
 // One per array or object with children, in document (pre-)order: the root's is record 0 (if it
 // has children), a container's first container child with children is the record right after
@@ -393,8 +419,7 @@ struct json_document::storage {
     const char* p = data + open + 1;
     const char* const end = data + text.size();
     for (;;) {
-      const char* q =
-          static_cast<const char*>(std::memchr(p, '"', static_cast<std::size_t>(end - p)));
+      const char* q = find_byte(p, end, '"');
       if (!has_escapes) return static_cast<std::uint32_t>(q - data);
       std::size_t slashes = 0;
       while (q[-1 - static_cast<std::ptrdiff_t>(slashes)] == '\\') ++slashes;  // stops at `open`
@@ -410,7 +435,7 @@ struct json_document::storage {
     }
     // No escapes: the first quote is the closing one.
     const char* p = data + open + 1;
-    const char* q = static_cast<const char*>(std::memchr(p, '"', text.size() - open - 1));
+    const char* q = find_byte(p, data + text.size(), '"');
     return {p, static_cast<std::size_t>(q - p)};
   }
 };
@@ -418,23 +443,6 @@ struct json_document::storage {
 namespace {
 
 using storage = json_document::storage;
-
-enum : unsigned char { k_not_a_value = 6 };
-
-// A value's type from its first byte.
-constexpr std::array<unsigned char, 256> k_type_of = [] {
-  std::array<unsigned char, 256> t{};
-  t.fill(k_not_a_value);
-  t['n'] = static_cast<unsigned char>(json_type::null_value);
-  t['t'] = t['f'] = static_cast<unsigned char>(json_type::boolean);
-  t['-'] = static_cast<unsigned char>(json_type::number);
-  for (char c = '0'; c <= '9'; ++c)
-    t[static_cast<unsigned char>(c)] = static_cast<unsigned char>(json_type::number);
-  t['"'] = static_cast<unsigned char>(json_type::string);
-  t['['] = static_cast<unsigned char>(json_type::array);
-  t['{'] = static_cast<unsigned char>(json_type::object);
-  return t;
-}();
 
 // The bytes a number token can hold.
 constexpr std::array<bool, 256> k_number_byte = [] {
@@ -519,29 +527,23 @@ std::size_t json_document::footprint() const noexcept {
          s.arena.capacity() * sizeof(void*);
 }
 
-json_type json_value::type() const noexcept {
-  return static_cast<json_type>(k_type_of[static_cast<unsigned char>(doc_->storage_->data[at_])]);
-}
-
-bool json_value::as_bool() const noexcept { return doc_->storage_->data[at_] == 't'; }
-
 std::string_view json_value::number_text() const noexcept {
   const char* t = doc_->storage_->data;
-  if (k_type_of[static_cast<unsigned char>(t[at_])] !=
-      static_cast<unsigned char>(json_type::number)) {
+  if (json_detail::k_type_of_byte[static_cast<unsigned char>(t[at_])] !=
+      static_cast<std::uint8_t>(json_type::number)) {
     return {};
   }
   return {t + at_, number_end(t, at_) - at_};
 }
 
-std::string_view json_value::as_string() const noexcept {
+std::string_view json_value::as_string_slow() const noexcept {
   const storage& s = *doc_->storage_;
   const char c = s.data[at_];
   if (c == '"') return s.string_at(at_);
   return number_text();
 }
 
-std::string_view json_value::key() const noexcept {
+std::string_view json_value::key_slow() const noexcept {
   const storage& s = *doc_->storage_;
   std::uint32_t k = aux_ & ~k_empty_container;
   if (is_container_byte(s.data[at_]) && !(aux_ & k_empty_container)) k = s.records[aux_].key;
@@ -556,7 +558,7 @@ std::size_t json_value::size() const noexcept {
 
 std::uint64_t json_value::id() const noexcept { return at_; }
 
-void json_value::iterator::enter(std::uint32_t p) noexcept {
+[[gnu::always_inline]] inline void json_value::iterator::enter(std::uint32_t p) noexcept {
   const storage& s = *doc_->storage_;
   const char* t = s.data;
   if (object_) {
@@ -582,10 +584,6 @@ json_value::iterator json_value::begin() const noexcept {
   it.enter(skip_whitespace(t, at_ + 1));
   return it;
 }
-
-json_value::iterator json_value::end() const noexcept { return iterator(); }
-
-json_value json_value::iterator::operator*() const noexcept { return json_value(doc_, at_, aux_); }
 
 json_value::iterator& json_value::iterator::operator++() noexcept {
   const storage& s = *doc_->storage_;
@@ -669,17 +667,19 @@ double json_value::as_double() const noexcept {
 // nothing: its handle reads it from the text.
 class json_builder {
  public:
-  // `brackets_taken`: the recursive reader calls StartObject/EndObject (and the array ones)
-  // just after taking the bracket, the iterative one just before.
+  // `fast`: driven by the fast path's reader (recursive, in situ), which calls StartObject and
+  // EndObject (and the array ones) just after taking the bracket, and reports strings raw;
+  // else by the strict path's (iterative, copying), which calls them just before.
   json_builder(storage& s, const stand_in_stream& stream, const decode_limits& limits,
-               findings& out, const std::vector<number_span>& stand_ins, bool brackets_taken)
+               findings& out, const std::vector<number_span>& stand_ins, bool fast)
       : s_(s),
         bytes_(s.text),
         stream_(stream),
         limits_(limits),
         out_(out),
         stand_ins_(stand_ins),
-        bracket_shift_(brackets_taken ? 1 : 0),
+        raw_strings_(fast),
+        bracket_shift_(fast ? 1 : 0),
         chunk_size_(std::clamp<std::size_t>(s.text.size() / 16, 4096, std::size_t{1} << 20)) {}
 
   bool Null() { return scalar(); }
@@ -788,14 +788,31 @@ class json_builder {
   // when it has escapes. False for an unpaired surrogate escape.
   bool read_string(const char* str, std::size_t len, std::uint32_t& open, std::uint32_t& entry,
                    std::string_view& view) {
-    const std::size_t close = stream_.Tell() - 1;
     const char* t = s_.data;
+    if (raw_strings_) {  // the in-situ reader: `str` is the raw text between the quotes
+      open = static_cast<std::uint32_t>(str - t - 1);
+      if (find_byte(str, str + len, '\\') == str + len) {
+        entry = open;
+        view = {str, len};
+        return true;
+      }
+      const std::string_view decoded = decode_escaped(open, open + len + 1);
+      if (decoded.data() == nullptr) return false;  // cannot happen: the reader accepted it
+      if (find_surrogate(decoded)) return false;
+      entry =
+          k_escaped_entry | static_cast<std::uint32_t>(s_.escapes.push_back(escaped_string{
+                                open, static_cast<std::uint32_t>(decoded.size()), decoded.data()}));
+      s_.has_escapes = true;
+      view = decoded;
+      return true;
+    }
+    const std::size_t close = stream_.Tell() - 1;
     // No escapes exactly when the raw length equals the decoded one: then the opening quote is
     // len + 1 bytes back and no backslash lies between. (With escapes, a quote there would be
     // an escaped one, and the len bytes after it, free of backslashes, would decode to
     // themselves: the decoded string would be longer than len.)
     if (len + 1 <= close && t[close - len - 1] == '"' &&
-        (len == 0 || !std::memchr(t + close - len, '\\', len))) {
+        find_byte(t + close - len, t + close, '\\') == t + close) {
       open = static_cast<std::uint32_t>(close - len - 1);
       entry = open;
       view = {t + open + 1, len};
@@ -810,6 +827,27 @@ class json_builder {
     s_.has_escapes = true;
     view = {copy, len};
     return true;
+  }
+
+  // The decoded bytes, copied to the arena, of the string with escapes at [open, close]: a
+  // JSON text of its own, read by RapidJSON's copying reader. Null data if it is refused.
+  std::string_view decode_escaped(std::uint32_t open, std::size_t close) {
+    struct one_string : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, one_string> {
+      json_builder* builder = nullptr;
+      std::string_view decoded;
+      bool String(const char* str, rapidjson::SizeType len, bool) {
+        decoded = {builder->arena_copy(str, len), len};
+        return true;
+      }
+      bool Default() { return false; }
+    };
+    static const std::vector<number_span> no_stand_ins;
+    stand_in_stream in(bytes_.substr(open, close - open + 1), no_stand_ins);
+    one_string handler;
+    handler.builder = this;
+    guarded_reader reader;
+    if (reader.Parse<rapidjson::kParseValidateEncodingFlag>(in, handler).IsError()) return {};
+    return handler.decoded;
   }
 
   // The opening quote of the string closing at `close`: the nearest quote before it that no
@@ -946,8 +984,7 @@ class json_builder {
       return {e.bytes, e.size};
     }
     const char* p = s_.data + entry + 1;
-    return {p, static_cast<std::size_t>(
-                   static_cast<const char*>(std::memchr(p, '"', bytes_.size() - entry - 1)) - p)};
+    return {p, static_cast<std::size_t>(find_byte(p, s_.data + bytes_.size(), '"') - p)};
   }
 
   // Orders keys as std::string_view does; two keys without escapes are compared in the text,
@@ -985,12 +1022,10 @@ class json_builder {
     const std::size_t count = key_scratch_.size() - begin;
     std::uint32_t* keys = key_scratch_.data() + begin;
     if (count <= 16) {
-      std::string_view views[16];
-      for (std::size_t k = 0; k < count; ++k) views[k] = key_of(keys[k]);
       for (std::size_t a = 1; a < count; ++a) {
         std::size_t earlier = 0;
-        for (std::size_t b = 0; b < a; ++b) earlier += views[b] == views[a];
-        if (earlier == 1) report_duplicate(views[a]);  // once, at its second occurrence
+        for (std::size_t b = 0; b < a; ++b) earlier += compare_keys(keys[b], keys[a]) == 0;
+        if (earlier == 1) report_duplicate(key_of(keys[a]));  // once, at its second occurrence
       }
       return;
     }
@@ -1010,6 +1045,7 @@ class json_builder {
   const decode_limits& limits_;
   findings& out_;
   const std::vector<number_span>& stand_ins_;
+  bool raw_strings_;
   std::size_t bracket_shift_;
   std::vector<frame> frames_;
   // Keys of the objects still open, innermost last: 4 bytes a key while its object is open.
@@ -1154,21 +1190,25 @@ decode_result decode_owned_json(std::string bytes, const decode_limits& limits) 
   rapidjson::ParseResult pr;
 
   // The fast path, for documents that are valid UTF-8 as a whole (as every string of a valid
-  // document is): the recursive reader without its own UTF-8 validation, a quarter faster.
-  // It accepts exactly what the strict path below accepts, with the same findings; anything
-  // it refuses (or stops) is decoded again by the strict path, which explains it.
+  // document is): RapidJSON's recursive reader, without its own UTF-8 validation, "in situ"
+  // over a stream that writes nothing (so no string is copied; the builder decodes the few with
+  // escapes). It accepts exactly what the strict path below accepts, with the same findings;
+  // anything it refuses (or stops) is decoded again by the strict path, which explains it.
   if (!nul && limits.max_depth <= k_max_recursive_depth && is_valid_utf8(input)) {
     static const std::vector<number_span> no_stand_ins;
     s.reset();
     stand_in_stream stream(input, no_stand_ins);
     json_builder builder(s, stream, limits, warnings, no_stand_ins, true);
     guarded_reader reader;
-    pr = reader.Parse<rapidjson::kParseNumbersAsStringsFlag>(stream, builder);
+    pr = reader.Parse<rapidjson::kParseInsituFlag | rapidjson::kParseNumbersAsStringsFlag>(stream,
+                                                                                           builder);
     result.pointer_tokens += builder.pointer_tokens();
     if (!pr.IsError()) {
       builder.finish();
       resolve_positions(text, warnings);
       result.problems = std::move(warnings);
+      doc.data_ = s.data;
+      doc.has_escapes_ = s.has_escapes;
       result.document = std::move(doc);
       return result;
     }
@@ -1233,6 +1273,8 @@ decode_result decode_owned_json(std::string bytes, const decode_limits& limits) 
   }
   resolve_positions(text, warnings);
   result.problems = std::move(warnings);
+  doc.data_ = s.data;
+  doc.has_escapes_ = s.has_escapes;
   result.document = std::move(doc);
   return result;
 }
