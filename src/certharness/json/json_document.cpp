@@ -319,16 +319,12 @@ inline const char* find_byte(const char* p, const char* end, char c) noexcept {
   return p;
 }
 
-// One per array or object with children, in document (pre-)order: the root's is record 0 (if it
-// has children), a container's first container child with children is the record right after
-// its own, and `next` skips its subtree. Empty containers have none (k_empty_container).
-
-struct container_record {
-  std::uint32_t close;  // offset of the closing bracket
-  std::uint32_t count;  // children
-  std::uint32_t next;   // index of the first record after this subtree
-  std::uint32_t key;    // offset of the opening quote of its key, 0 when it has none
-};
+using json_detail::container_record;
+using json_detail::container_word;
+using json_detail::is_container_byte;
+using json_detail::k_empty_container;
+using json_detail::number_end;
+using json_detail::skip_whitespace;
 
 // A string or key with escapes: its decoded bytes, in the document's arena. Escapes always
 // shorten (2-byte escapes become 1 byte, \uXXXX at most 3, a 12-byte surrogate pair 4) and
@@ -348,27 +344,33 @@ class chunked_array {
   void reset(unsigned shift) {
     shift_ = shift;
     chunks_.clear();
+    table_.clear();
     size_ = 0;
   }
-  T& operator[](std::size_t i) noexcept { return chunks_[i >> shift_][i & mask()]; }
-  const T& operator[](std::size_t i) const noexcept { return chunks_[i >> shift_][i & mask()]; }
+  T& operator[](std::size_t i) noexcept { return table_[i >> shift_][i & mask()]; }
+  const T& operator[](std::size_t i) const noexcept { return table_[i >> shift_][i & mask()]; }
   std::size_t size() const noexcept { return size_; }
+  unsigned shift() const noexcept { return shift_; }
+  const T* const* table() const noexcept { return table_.data(); }  // stable once built
   std::size_t push_back(const T& v) {
     if ((size_ >> shift_) == chunks_.size()) {
       chunks_.push_back(std::make_unique_for_overwrite<T[]>(std::size_t{1} << shift_));
+      table_.push_back(chunks_.back().get());
     }
     (*this)[size_] = v;
     return size_++;
   }
   void pop_back() noexcept { --size_; }
   std::size_t bytes() const noexcept {
-    return (chunks_.size() * sizeof(T) << shift_) + chunks_.capacity() * sizeof(void*);
+    return (chunks_.size() * sizeof(T) << shift_) +
+           (chunks_.capacity() + table_.capacity()) * sizeof(void*);
   }
 
  private:
   std::size_t mask() const noexcept { return (std::size_t{1} << shift_) - 1; }
   unsigned shift_ = 4;
   std::vector<std::unique_ptr<T[]>> chunks_;
+  std::vector<T*> table_;  // chunks_ as plain pointers, for the inline accessors
   std::size_t size_ = 0;
 };
 
@@ -444,62 +446,6 @@ namespace {
 
 using storage = json_document::storage;
 
-// The bytes a number token can hold.
-constexpr std::array<bool, 256> k_number_byte = [] {
-  std::array<bool, 256> t{};
-  for (char c : std::string_view("0123456789+-.eE")) t[static_cast<unsigned char>(c)] = true;
-  return t;
-}();
-
-inline bool is_container_byte(char c) noexcept { return c == '[' || c == '{'; }
-
-// An empty array or object has no record: its handle word is this bit and its key's opening
-// quote (0 when it has none).
-constexpr std::uint32_t k_empty_container = std::uint32_t{1} << 31;
-
-// Between tokens of a valid document only whitespace is at or below ' ', and a container's
-// closing bracket ends every run this skips.
-inline std::uint32_t skip_whitespace(const char* t, std::uint32_t p) noexcept {
-  while (static_cast<unsigned char>(t[p]) <= ' ') ++p;
-  return p;
-}
-
-// Ends at the first byte that is not part of the token: at the latest the text's NUL.
-inline std::uint32_t number_end(const char* t, std::uint32_t p) noexcept {
-  while (k_number_byte[static_cast<unsigned char>(t[p])]) ++p;
-  return p;
-}
-
-// One past the value starting at `at`; `aux` is its handle word, `rec` the record after it.
-inline std::uint32_t value_end(const storage& s, std::uint32_t at, std::uint32_t aux,
-                               std::uint32_t& rec) noexcept {
-  switch (s.data[at]) {
-    case '[':
-    case '{': {
-      if (aux & k_empty_container) return skip_whitespace(s.data, at + 1) + 1;
-      const container_record& r = s.records[aux];
-      rec = r.next;
-      return r.close + 1;
-    }
-    case '"':
-      return s.string_close(at) + 1;
-    case 't':
-    case 'n':
-      return at + 4;
-    case 'f':
-      return at + 5;
-    default:
-      return number_end(s.data, at);
-  }
-}
-
-// The handle word of the array or object at `at`, whose record (if it is not empty) is `rec`.
-inline std::uint32_t container_word(const char* t, std::uint32_t at, std::uint32_t rec,
-                                    std::uint32_t key) noexcept {
-  const char c = t[skip_whitespace(t, at + 1)];
-  return c == ']' || c == '}' ? k_empty_container | key : rec;
-}
-
 const json_document& empty_document();
 
 }  // namespace
@@ -520,20 +466,18 @@ std::string_view json_document::text() const noexcept {
   return storage_ ? std::string_view(storage_->text) : std::string_view();
 }
 
+void json_document::publish() noexcept {
+  data_ = storage_->data;
+  has_escapes_ = storage_->has_escapes;
+  records_ = storage_->records.table();
+  record_shift_ = storage_->records.shift();
+}
+
 std::size_t json_document::footprint() const noexcept {
   if (!storage_) return 0;
   const storage& s = *storage_;
   return sizeof(storage) + s.records.bytes() + s.escapes.bytes() + s.arena_bytes +
          s.arena.capacity() * sizeof(void*);
-}
-
-std::string_view json_value::number_text() const noexcept {
-  const char* t = doc_->storage_->data;
-  if (json_detail::k_type_of_byte[static_cast<unsigned char>(t[at_])] !=
-      static_cast<std::uint8_t>(json_type::number)) {
-    return {};
-  }
-  return {t + at_, number_end(t, at_) - at_};
 }
 
 std::string_view json_value::as_string_slow() const noexcept {
@@ -550,48 +494,10 @@ std::string_view json_value::key_slow() const noexcept {
   return k ? s.string_at(k) : std::string_view();
 }
 
-std::size_t json_value::size() const noexcept {
-  const storage& s = *doc_->storage_;
-  if (!is_container_byte(s.data[at_]) || (aux_ & k_empty_container)) return 0;
-  return s.records[aux_].count;
-}
-
 std::uint64_t json_value::id() const noexcept { return at_; }
 
-[[gnu::always_inline]] inline void json_value::iterator::enter(std::uint32_t p) noexcept {
-  const storage& s = *doc_->storage_;
-  const char* t = s.data;
-  if (object_) {
-    key_ = p;
-    p = skip_whitespace(t, s.string_close(p) + 1);  // at the ':'
-    p = skip_whitespace(t, p + 1);
-  }
-  at_ = p;
-  aux_ = is_container_byte(t[p]) ? container_word(t, p, rec_, key_) : key_;
-}
-
-json_value::iterator json_value::begin() const noexcept {
-  iterator it;
-  const storage& s = *doc_->storage_;
-  const char* t = s.data;
-  if (!is_container_byte(t[at_]) || (aux_ & k_empty_container)) return it;
-  const container_record& r = s.records[aux_];
-  if (r.count == 0) return it;
-  it.doc_ = doc_;
-  it.rec_ = aux_ + 1;
-  it.object_ = t[at_] == '{';
-  it.left_ = r.count;
-  it.enter(skip_whitespace(t, at_ + 1));
-  return it;
-}
-
-json_value::iterator& json_value::iterator::operator++() noexcept {
-  const storage& s = *doc_->storage_;
-  const std::uint32_t p = value_end(s, at_, aux_, rec_);
-  ++index_;
-  if (--left_ == 0) return *this;
-  enter(skip_whitespace(s.data, skip_whitespace(s.data, p) + 1));  // past the ','
-  return *this;
+std::uint32_t json_document::string_close_slow(std::uint32_t open) const noexcept {
+  return storage_->string_close(open);
 }
 
 json_value json_value::operator[](std::size_t i) const noexcept {
@@ -1207,8 +1113,7 @@ decode_result decode_owned_json(std::string bytes, const decode_limits& limits) 
       builder.finish();
       resolve_positions(text, warnings);
       result.problems = std::move(warnings);
-      doc.data_ = s.data;
-      doc.has_escapes_ = s.has_escapes;
+      doc.publish();
       result.document = std::move(doc);
       return result;
     }
@@ -1273,8 +1178,7 @@ decode_result decode_owned_json(std::string bytes, const decode_limits& limits) 
   }
   resolve_positions(text, warnings);
   result.problems = std::move(warnings);
-  doc.data_ = s.data;
-  doc.has_escapes_ = s.has_escapes;
+  doc.publish();
   result.document = std::move(doc);
   return result;
 }
