@@ -747,10 +747,17 @@ TEST(json_value, decode_owned_json_keeps_the_callers_buffer) {
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r.document->text().data(), buffer) << "the text was copied";
   EXPECT_EQ(r.document->root().find("data")->size(), 0u);
-  // A moved document keeps its text where it was.
-  decode_result moved = decode_owned_json(R"({"a":"b"})");
-  json_document doc = std::move(*moved.document);
-  EXPECT_EQ(doc.root().find("a")->as_string(), "b");
+  // Handles taken before the document moves stay valid: they point at its storage.
+  decode_result moved = decode_owned_json(R"({"a":"b","c":[1,{"d":"\u00e9"}]})");
+  const json_value a = *moved.document->root().find("a");
+  const json_value c = *moved.document->root().find("c");
+  std::vector<json_document> docs;
+  docs.push_back(std::move(*moved.document));
+  moved.document.reset();
+  for (int i = 0; i < 100; ++i) docs.push_back(json_document());  // reallocates
+  EXPECT_EQ(a.as_string(), "b");
+  EXPECT_EQ(c[1].find("d")->as_string(), "\xc3\xa9");
+  EXPECT_TRUE(docs[0].root().find("a") == a);
 }
 
 // Duplicate keys at every position of objects on both sides of the small-object threshold,

@@ -43,7 +43,7 @@ struct container_record;
 // holds its input text and, per container, one small record; a scalar costs nothing beyond its
 // text, whose type, string bytes and number text are read from the input where they are (see
 // ARCHITECTURE.md, Decoding, for the memory bound). Handles live as long as their document
-// object (they point at it: moving the json_document invalidates them; its text never moves).
+// (moving the json_document, or the decode_result holding it, leaves them valid).
 // Object members are values whose key() is set; array elements have an empty key.
 class json_value {
  public:
@@ -180,14 +180,16 @@ class json_document {
   friend class json_value::iterator;
   friend class json_builder;
   friend decode_result decode_owned_json(std::string bytes, const decode_limits& limits);
-  std::unique_ptr<storage> storage_;  // on the heap, so that its text stays put when moved
-  // Copies of what the inline accessors read on every call, set once decoded.
+  std::unique_ptr<storage> storage_;  // on the heap: it, its text and its anchor never move
+  // The rest is set, once decoded, in the storage's anchor: the document handles point at,
+  // which owns nothing and reads the storage (see storage::anchor).
+  const storage* view_ = nullptr;
   const char* data_ = nullptr;                                     // the text, NUL-terminated
   bool has_escapes_ = false;                                       // some string or key has escapes
   const json_detail::container_record* const* records_ = nullptr;  // chunks of 2^shift
   unsigned record_shift_ = 0;
   const json_detail::container_record& record(std::uint32_t i) const noexcept;
-  void publish() noexcept;  // copies the above from storage_ once decoded
+  void publish() noexcept;  // sets up the anchor once decoded
   // The closing quote of the string opening at `open`.
   std::uint32_t string_close(std::uint32_t open) const noexcept;
   std::uint32_t string_close_slow(std::uint32_t open) const noexcept;  // past 16 bytes, escapes

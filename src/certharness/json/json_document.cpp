@@ -384,6 +384,9 @@ unsigned chunk_shift(std::size_t input_size) noexcept {
 }  // namespace
 
 struct json_document::storage {
+  // What handles point at: a document that never moves (it reads this storage through view_),
+  // so that moving the json_document that owns the storage leaves every handle valid.
+  json_document anchor;
   std::string text;
   const char* data = nullptr;  // text.data(), followed by its NUL
   std::uint32_t root = 0;      // the root value's first byte
@@ -458,8 +461,9 @@ json_document::~json_document() = default;
 json_value json_document::root() const noexcept {
   if (!storage_) return empty_document().root();
   const storage& s = *storage_;
+  const json_document* anchor = &s.anchor;  // not `this`: handles outlive moves of *this
   const bool container = is_container_byte(s.data[s.root]);
-  return json_value(this, s.root, container ? container_word(s.data, s.root, 0, 0) : 0);
+  return json_value(anchor, s.root, container ? container_word(s.data, s.root, 0, 0) : 0);
 }
 
 std::string_view json_document::text() const noexcept {
@@ -467,10 +471,12 @@ std::string_view json_document::text() const noexcept {
 }
 
 void json_document::publish() noexcept {
-  data_ = storage_->data;
-  has_escapes_ = storage_->has_escapes;
-  records_ = storage_->records.table();
-  record_shift_ = storage_->records.shift();
+  json_document& a = storage_->anchor;
+  a.view_ = storage_.get();
+  a.data_ = storage_->data;
+  a.has_escapes_ = storage_->has_escapes;
+  a.records_ = storage_->records.table();
+  a.record_shift_ = storage_->records.shift();
 }
 
 std::size_t json_document::footprint() const noexcept {
@@ -481,14 +487,14 @@ std::size_t json_document::footprint() const noexcept {
 }
 
 std::string_view json_value::as_string_slow() const noexcept {
-  const storage& s = *doc_->storage_;
+  const storage& s = *doc_->view_;
   const char c = s.data[at_];
   if (c == '"') return s.string_at(at_);
   return number_text();
 }
 
 std::string_view json_value::key_slow() const noexcept {
-  const storage& s = *doc_->storage_;
+  const storage& s = *doc_->view_;
   std::uint32_t k = aux_ & ~k_empty_container;
   if (is_container_byte(s.data[at_]) && !(aux_ & k_empty_container)) k = s.records[aux_].key;
   return k ? s.string_at(k) : std::string_view();
@@ -497,7 +503,7 @@ std::string_view json_value::key_slow() const noexcept {
 std::uint64_t json_value::id() const noexcept { return at_; }
 
 std::uint32_t json_document::string_close_slow(std::uint32_t open) const noexcept {
-  return storage_->string_close(open);
+  return view_->string_close(open);
 }
 
 json_value json_value::operator[](std::size_t i) const noexcept {
@@ -507,7 +513,7 @@ json_value json_value::operator[](std::size_t i) const noexcept {
 }
 
 std::optional<json_value> json_value::find(std::string_view key) const noexcept {
-  const storage& s = *doc_->storage_;
+  const storage& s = *doc_->view_;
   if (s.data[at_] != '{') return std::nullopt;
   const std::size_t size = s.text.size();
   // A key without escapes holds no quote: it matches when its bytes are `key` and a quote
