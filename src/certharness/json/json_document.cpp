@@ -757,8 +757,9 @@ class json_builder {
     stand_in_stream in(bytes_.substr(open, close - open + 1), no_stand_ins);
     one_string handler;
     handler.builder = this;
-    guarded_reader reader;
-    if (reader.Parse<rapidjson::kParseValidateEncodingFlag>(in, handler).IsError()) return {};
+    if (string_reader_.Parse<rapidjson::kParseValidateEncodingFlag>(in, handler).IsError()) {
+      return {};
+    }
     return handler.decoded;
   }
 
@@ -958,6 +959,7 @@ class json_builder {
   findings& out_;
   const std::vector<number_span>& stand_ins_;
   bool raw_strings_;
+  guarded_reader string_reader_;  // for decode_escaped: one for all, its stack reused
   std::size_t bracket_shift_;
   std::vector<frame> frames_;
   // Keys of the objects still open, innermost last: 4 bytes a key while its object is open.
