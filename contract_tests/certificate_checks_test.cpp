@@ -28,7 +28,7 @@ std::string certificate(const std::string& details, const std::string& object = 
 TEST(value_text, is_the_json_text_of_a_value) {
   const json_document d =
       parsed(R"({"n":1.50e3,"s":"a\"b","z":null,"t":true,"o":{},"a":[],"u":"caf\u00e9"})");
-  const json_value& r = d.root();
+  const json_value r = d.root();
   EXPECT_EQ(value_text(r.find("n")), "1.50e3");  // the number's own text, not 1500
   EXPECT_EQ(value_text(r.find("s")), R"("a\"b")");
   EXPECT_EQ(value_text(r.find("z")), "null");

@@ -277,7 +277,7 @@ TEST_F(crawl, a_header_over_100_kb_is_a_finding_and_every_output_is_written) {
   EXPECT_EQ(r.exit_code, 1) << r.out.substr(0, 2000) << r.err;
   ASSERT_TRUE(r.report.has_value()) << r.out.substr(0, 2000) << r.err;
   std::vector<std::string> transport;
-  for (const json_value& f : *r.report->root().find("findings")) {
+  for (const json_value& f : json_value(*r.report->root().find("findings"))) {
     if (f.find("check")->as_string() == "http.transport") {
       transport.emplace_back(f.find("subject")->as_string());
     }

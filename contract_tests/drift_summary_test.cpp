@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <deque>
 #include <optional>
 #include <set>
 #include <string>
@@ -42,8 +43,8 @@ std::string page(const std::vector<std::string>& items) {
 // Decoded documents stay alive for the whole test: the summary keeps no reference to them, but
 // a test reads them again.
 struct bodies {
-  std::vector<json_document> kept;
-  const json_value& operator()(std::string_view json, decode_limits limits = {}) {
+  std::deque<json_document> kept;  // handles live as long as their document, where it is
+  json_value operator()(std::string_view json, decode_limits limits = {}) {
     decode_result d = decode_json(json, limits);
     EXPECT_TRUE(d.ok()) << json.substr(0, 200);
     kept.push_back(std::move(*d.document));
@@ -277,7 +278,7 @@ TEST(drift_summary, notes_and_tallies_go_into_the_report_per_operation_and_patte
 // `pointer` into `root` with each array index spelled "*".
 std::string folded(const json_value& root, std::string_view pointer) {
   std::string out, so_far;
-  const json_value* at = &root;
+  std::optional<json_value> at = root;
   std::size_t start = 1;
   while (start <= pointer.size() && at) {
     const std::size_t end = std::min(pointer.find('/', start), pointer.size());
@@ -301,7 +302,7 @@ TEST(drift_summary, agrees_with_the_registry_on_undeclared_fields_of_the_valid_c
     const std::string text = test_support::read_file(file.path);
     const decode_result decoded = decode_json(text);
     ASSERT_TRUE(decoded.ok()) << file.relative;
-    const json_value& root = decoded.document->root();
+    const json_value root = decoded.document->root();
     std::set<std::string> want;
     for (const finding& f : schema_registry::builtin().validate(root, file.schema)) {
       if (f.check == "schema.unknown_property") want.insert(folded(root, f.pointer));

@@ -343,7 +343,7 @@ TEST(fake_api_requests_errors, the_error_builders_fill_the_error_response_fields
 
   const auto doc = json_object_body(R"({"n":5,"s":"x","b":true,"z":null,"a":[],"o":{}})");
   ASSERT_EQ(error_of(doc), nullptr);
-  const json_value& root = doc->root();
+  const json_value root = doc->root();
   for (const auto& [key, type] :
        std::vector<std::pair<std::string, std::string>>{{"n", "number"},
                                                         {"s", "string"},
@@ -351,8 +351,8 @@ TEST(fake_api_requests_errors, the_error_builders_fill_the_error_response_fields
                                                         {"z", "null"},
                                                         {"a", "array"},
                                                         {"o", "object"}}) {
-    const json_value* v = root.find(key);
-    ASSERT_NE(v, nullptr) << key;
+    std::optional<json_value> v = root.find(key);
+    ASSERT_NE(v, std::nullopt) << key;
     const api_error t = invalid_type("name", "a string", *v);
     EXPECT_EQ(t.status, 400);
     EXPECT_EQ(t.param, "name");

@@ -30,7 +30,7 @@ std::vector<std::string> walk_ids(fake_api& api) {
     EXPECT_EQ(r.status, 200) << r.body;
     decode_result d = decode_json(r.body);
     if (r.status != 200 || !d.ok()) return ids;
-    for (const json_value& item : *d.document->root().find("data")) {
+    for (const json_value& item : json_value(*d.document->root().find("data"))) {
       ids.emplace_back(item.find("id")->as_string());
     }
     if (!d.document->root().find("has_more")->as_bool() || ids.empty()) return ids;

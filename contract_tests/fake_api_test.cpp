@@ -1020,7 +1020,7 @@ const std::vector<fault_case>& fault_cases() {
       {fake_fault::missing_required,
        [](fake_api& api) {
          const json_document doc = body_of(first_page(api));
-         return (*doc.root().find("data"))[0].find("active") == nullptr;
+         return (*doc.root().find("data"))[0].find("active") == std::nullopt;
        }},
       {fake_fault::wrong_type,  // so the typed models cannot read these bodies: raw DOM
        [](fake_api& api) {
@@ -1046,7 +1046,7 @@ const std::vector<fault_case>& fault_cases() {
       {fake_fault::error_shape,
        [](fake_api& api) {
          const http_response r = api.handle(get(k_certificates + "/cert_unknown"));
-         return r.status == 404 && body_of(r).root().find("error") == nullptr;
+         return r.status == 404 && body_of(r).root().find("error") == std::nullopt;
        }},
       {fake_fault::accepts_invalid_limit,
        [](fake_api& api) {

@@ -39,13 +39,13 @@ inline std::vector<har_entry> read_ok(std::string_view bytes) {
 // Every key and string of a document, walked without recursion.
 inline std::vector<std::string_view> all_strings(const json_value& root) {
   std::vector<std::string_view> out;
-  std::vector<const json_value*> todo{&root};
+  std::vector<json_value> todo{root};
   while (!todo.empty()) {
-    const json_value* v = todo.back();
+    const json_value v = todo.back();
     todo.pop_back();
-    out.push_back(v->key());
-    if (v->is_string()) out.push_back(v->as_string());
-    for (const json_value& child : *v) todo.push_back(&child);
+    out.push_back(v.key());
+    if (v.is_string()) out.push_back(v.as_string());
+    for (const json_value& child : v) todo.push_back(child);
   }
   return out;
 }

@@ -53,10 +53,10 @@ TEST(har_round_trip, keeps_sub_millisecond_start_times) {
 TEST(har_round_trip, of_no_entries) { EXPECT_TRUE(read_ok(render_har({})).empty()); }
 
 // A member that must be there with this type; records a failure (and gives a null) otherwise.
-const json_value& required(const json_value& object, std::string_view key, json_type type) {
-  static const json_value missing;
-  const json_value* m = object.find(key);
-  const bool ok = m != nullptr && m->type() == type;
+json_value required(const json_value& object, std::string_view key, json_type type) {
+  static const json_value missing = json_document().root();
+  std::optional<json_value> m = object.find(key);
+  const bool ok = m.has_value() && m->type() == type;
   EXPECT_TRUE(ok) << "missing or not a " << to_string(type) << ": " << key;
   return ok ? *m : missing;
 }
@@ -74,14 +74,14 @@ TEST(render_har, is_strict_json_with_every_required_har_1_2_field) {
   ASSERT_TRUE(decoded.ok()) << har;  // strict: no duplicate keys, valid UTF-8, no warnings
   EXPECT_TRUE(decoded.problems.empty());
 
-  const json_value& log = required(decoded.document->root(), "log", json_type::object);
+  const json_value log = required(decoded.document->root(), "log", json_type::object);
   EXPECT_EQ(required(log, "version", json_type::string).as_string(), "1.2");
-  const json_value& creator = required(log, "creator", json_type::object);
+  const json_value creator = required(log, "creator", json_type::object);
   EXPECT_EQ(required(creator, "name", json_type::string).as_string(), "certharness");
   // The project's version (PROJECT_VERSION), as `certharness --version` prints it.
   EXPECT_EQ(required(creator, "version", json_type::string).as_string(), k_version);
   required(log, "pages", json_type::array);
-  const json_value& entries = required(log, "entries", json_type::array);
+  const json_value entries = required(log, "entries", json_type::array);
   ASSERT_EQ(entries.size(), sample_entries().size());
 
   const std::regex iso_8601_ms_utc(R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)");
@@ -90,7 +90,7 @@ TEST(render_har, is_strict_json_with_every_required_har_1_2_field) {
     EXPECT_TRUE(std::regex_match(started, iso_8601_ms_utc)) << started;
     const double time = required(entry, "time", json_type::number).as_double();
 
-    const json_value& request = required(entry, "request", json_type::object);
+    const json_value request = required(entry, "request", json_type::object);
     for (const char* key : {"method", "url", "httpVersion"}) {
       required(request, key, json_type::string);
     }
@@ -99,7 +99,7 @@ TEST(render_har, is_strict_json_with_every_required_har_1_2_field) {
     expect_name_value_pairs(required(request, "queryString", json_type::array));
     EXPECT_EQ(required(request, "headersSize", json_type::number).as_int64(), -1);
     required(request, "bodySize", json_type::number);
-    if (const json_value* post = request.find("postData")) {
+    if (const std::optional<json_value> post = request.find("postData")) {
       // HAR 1.2 requires the mime type; text only when a body was recorded.
       required(*post, "mimeType", json_type::string);
       if (required(request, "bodySize", json_type::number).as_int64() > 0) {
@@ -107,13 +107,13 @@ TEST(render_har, is_strict_json_with_every_required_har_1_2_field) {
       }
     }
 
-    const json_value& response = required(entry, "response", json_type::object);
+    const json_value response = required(entry, "response", json_type::object);
     required(response, "status", json_type::number);
     required(response, "statusText", json_type::string);
     required(response, "httpVersion", json_type::string);
     required(response, "cookies", json_type::array);
     expect_name_value_pairs(required(response, "headers", json_type::array));
-    const json_value& content = required(response, "content", json_type::object);
+    const json_value content = required(response, "content", json_type::object);
     required(content, "size", json_type::number);
     required(content, "mimeType", json_type::string);
     required(response, "redirectURL", json_type::string);
@@ -121,7 +121,7 @@ TEST(render_har, is_strict_json_with_every_required_har_1_2_field) {
     required(response, "bodySize", json_type::number);
 
     required(entry, "cache", json_type::object);
-    const json_value& timings = required(entry, "timings", json_type::object);
+    const json_value timings = required(entry, "timings", json_type::object);
     double sum = 0;  // time is the sum of the timings that are not -1
     for (const char* key : {"send", "wait", "receive"}) {
       const double t = required(timings, key, json_type::number).as_double();
@@ -135,21 +135,21 @@ TEST(render_har, is_strict_json_with_every_required_har_1_2_field) {
   }
 
   // The details a viewer shows: decoded query, base64 marking, redirect, transport error.
-  const json_value& query = *entries[0].find("request")->find("queryString");
+  const json_value query = *entries[0].find("request")->find("queryString");
   ASSERT_EQ(query.size(), 3u);
   EXPECT_EQ(query[1].find("name")->as_string(), "include[]");
   EXPECT_EQ(query[2].find("value")->as_string(), "cert_a b");
-  const json_value& upload = entries[1];
+  const json_value upload = entries[1];
   EXPECT_EQ(upload.find("request")->find("postData")->find("encoding")->as_string(), "base64");
   EXPECT_EQ(upload.find("response")->find("redirectURL")->as_string(), "/v1/elsewhere");
-  EXPECT_EQ(upload.find("response")->find("content")->find("encoding"), nullptr);
+  EXPECT_EQ(upload.find("response")->find("content")->find("encoding"), std::nullopt);
   EXPECT_EQ(entries[2].find("request")->find("bodySize")->as_int64(), 0);
-  EXPECT_EQ(entries[0].find("request")->find("postData"), nullptr);
-  const json_value& failed = *entries[3].find("response");
+  EXPECT_EQ(entries[0].find("request")->find("postData"), std::nullopt);
+  const json_value failed = *entries[3].find("response");
   EXPECT_EQ(failed.find("status")->as_int64(), 0);
   EXPECT_EQ(failed.find("_error")->as_string(), "Could not connect to server: connection refused");
-  EXPECT_EQ(entries[0].find("response")->find("_error"), nullptr);
-  EXPECT_EQ(entries[4].find("response")->find("content")->find("text"), nullptr);
+  EXPECT_EQ(entries[0].find("response")->find("_error"), std::nullopt);
+  EXPECT_EQ(entries[4].find("response")->find("content")->find("text"), std::nullopt);
 }
 
 TEST(render_har, keeps_bytes_that_are_not_utf8_out_of_its_strings) {

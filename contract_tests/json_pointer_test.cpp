@@ -85,37 +85,37 @@ TEST(append_pointer_token, resolves_back_to_the_member_it_names) {
   append_pointer_token(pointer, "x~y/z");
   EXPECT_EQ(pointer, "/a~1b/~01//2/x~0y~1z");
 
-  const json_value* v = &d.document->root();
-  for (std::size_t at = 1; v != nullptr && at <= pointer.size();) {
+  std::optional<json_value> v = d.document->root();
+  for (std::size_t at = 1; v.has_value() && at <= pointer.size();) {
     const std::size_t end = std::min(pointer.find('/', at), pointer.size());
     const std::string token = unescaped(std::string_view(pointer).substr(at, end - at));
-    v = v->is_array() ? &(*v)[std::stoul(token)] : v->find(token);
+    v = v->is_array() ? (*v)[std::stoul(token)] : v->find(token);
     at = end + 1;
   }
-  ASSERT_NE(v, nullptr);
+  ASSERT_NE(v, std::nullopt);
   EXPECT_EQ(v->as_string(), "here");
 }
 
 TEST(resolve_pointer, finds_what_rfc_6901_names) {
   const decode_result d = decode_json(R"({"a/b":{"~1":{"":[10,20,{"x~y/z":"here"}]}},"m~n":1})");
   ASSERT_TRUE(d.ok());
-  const json_value& root = d.document->root();
-  EXPECT_EQ(resolve_pointer(root, ""), &root);
-  const json_value* v = resolve_pointer(root, "/a~1b/~01//2/x~0y~1z");
-  ASSERT_NE(v, nullptr);
+  const json_value root = d.document->root();
+  EXPECT_EQ(resolve_pointer(root, ""), root);
+  std::optional<json_value> v = resolve_pointer(root, "/a~1b/~01//2/x~0y~1z");
+  ASSERT_NE(v, std::nullopt);
   EXPECT_EQ(v->as_string(), "here");
-  ASSERT_NE(resolve_pointer(root, "/a~1b/~01//1"), nullptr);
+  ASSERT_NE(resolve_pointer(root, "/a~1b/~01//1"), std::nullopt);
   EXPECT_EQ(resolve_pointer(root, "/a~1b/~01//1")->number_text(), "20");
-  ASSERT_NE(resolve_pointer(root, "/m~0n"), nullptr);
+  ASSERT_NE(resolve_pointer(root, "/m~0n"), std::nullopt);
 }
 
 TEST(resolve_pointer, refuses_what_does_not_point_anywhere) {
   const decode_result d = decode_json(R"({"a":[1,2,3],"s":"x"})");
   ASSERT_TRUE(d.ok());
-  const json_value& root = d.document->root();
+  const json_value root = d.document->root();
   for (const char* p : {"a", "/b", "/a/3", "/a/01", "/a/-1", "/a/+1", "/a/", "/a/1x", "/s/0",
                         "/a~2", "/a~", "/a/99999999999999999999999"}) {
-    EXPECT_EQ(resolve_pointer(root, p), nullptr) << "pointer " << p;
+    EXPECT_EQ(resolve_pointer(root, p), std::nullopt) << "pointer " << p;
   }
 }
 

@@ -37,14 +37,14 @@ TEST(resolve_local_ref, resolves_fragment_pointers_only) {
   auto doc = parse_openapi(
       R"({"openapi":"3.1.0","components":{"schemas":{"A B":{"type":"string"},"C/D":{}}}})", "t");
   ASSERT_TRUE(doc) << doc.error().describe("t");
-  const json_value& root = doc->root();
-  const json_value* a = resolve_local_ref(root, "#/components/schemas/A%20B");
-  ASSERT_NE(a, nullptr);
+  const json_value root = doc->root();
+  std::optional<json_value> a = resolve_local_ref(root, "#/components/schemas/A%20B");
+  ASSERT_NE(a, std::nullopt);
   EXPECT_TRUE(a->is_object());
-  EXPECT_NE(resolve_local_ref(root, "#/components/schemas/C~1D"), nullptr);
-  EXPECT_EQ(resolve_local_ref(root, "other.json#/components/schemas/A%20B"), nullptr);
-  EXPECT_EQ(resolve_local_ref(root, "#/components/schemas/Missing"), nullptr);
-  EXPECT_EQ(resolve_local_ref(root, "#/components/schemas/A%2"), nullptr);
+  EXPECT_NE(resolve_local_ref(root, "#/components/schemas/C~1D"), std::nullopt);
+  EXPECT_EQ(resolve_local_ref(root, "other.json#/components/schemas/A%20B"), std::nullopt);
+  EXPECT_EQ(resolve_local_ref(root, "#/components/schemas/Missing"), std::nullopt);
+  EXPECT_EQ(resolve_local_ref(root, "#/components/schemas/A%2"), std::nullopt);
 }
 
 TEST(parse_openapi, refuses_what_is_not_an_openapi_document) {
@@ -162,12 +162,12 @@ TEST(load_openapi_file, the_whole_official_yaml_holds_the_excerpts_family) {
   ASSERT_TRUE(whole) << whole.error().describe(path);
   auto excerpt = load_openapi_file(excerpt_json);
   ASSERT_TRUE(excerpt) << excerpt.error().describe(excerpt_json);
-  const json_value* version = whole->root().find("openapi");
-  ASSERT_NE(version, nullptr);
+  std::optional<json_value> version = whole->root().find("openapi");
+  ASSERT_NE(version, std::nullopt);
   EXPECT_EQ(version->as_string(), "3.1.0");
 
-  const json_value* paths = whole->root().find("paths");
-  const json_value* excerpt_paths = excerpt->root().find("paths");
+  std::optional<json_value> paths = whole->root().find("paths");
+  std::optional<json_value> excerpt_paths = excerpt->root().find("paths");
   ASSERT_TRUE(paths && excerpt_paths && paths->is_object() && excerpt_paths->is_object());
   std::vector<std::string> family, expected;
   for (const json_value& p : *excerpt_paths) expected.emplace_back(p.key());
@@ -175,8 +175,8 @@ TEST(load_openapi_file, the_whole_official_yaml_holds_the_excerpts_family) {
   for (const json_value& p : *paths) {
     if (!is_family_path(p.key())) continue;
     family.emplace_back(p.key());
-    const json_value* in_excerpt = excerpt_paths->find(p.key());
-    ASSERT_NE(in_excerpt, nullptr) << p.key() << " is not in the excerpt";
+    std::optional<json_value> in_excerpt = excerpt_paths->find(p.key());
+    ASSERT_NE(in_excerpt, std::nullopt) << p.key() << " is not in the excerpt";
     EXPECT_EQ(json_text(p), json_text(*in_excerpt)) << p.key();
   }
   EXPECT_EQ(family, expected);

@@ -110,7 +110,7 @@ struct run_facts {
   std::map<std::string, std::int64_t> summary;                          // "skipped" left out
 };
 
-std::string text_of(const json_value* v) {
+std::string text_of(const std::optional<json_value>& v) {
   if (!v) return "(absent)";
   if (v->is_string()) return std::string(v->as_string());
   if (v->is_number()) return std::string(v->number_text());
@@ -120,7 +120,7 @@ std::string text_of(const json_value* v) {
 
 run_facts facts_of(const json_value& report) {
   run_facts out;
-  for (const json_value& f : *report.find("findings")) {
+  for (const json_value& f : json_value(*report.find("findings"))) {
     std::vector<std::string> row;
     for (const char* name : {"subject", "group", "check", "severity", "pointer", "keyword",
                              "message", "offset", "line", "column"}) {
@@ -128,17 +128,17 @@ run_facts facts_of(const json_value& report) {
     }
     out.findings.insert(std::move(row));
   }
-  for (const json_value& s : *report.find("subjects")) {
+  for (const json_value& s : json_value(*report.find("subjects"))) {
     std::vector<std::string> row;
     for (const char* name : {"subject", "status", "attempts", "valid", "retries", "error"}) {
       row.push_back(text_of(s.find(name)));
     }
     out.subjects.push_back(std::move(row));
   }
-  for (const json_value& c : *report.find("checks")) {
+  for (const json_value& c : json_value(*report.find("checks"))) {
     out.checks[std::string(c.key())] = {c.find("passed")->as_int64(), c.find("failed")->as_int64()};
   }
-  for (const json_value& n : *report.find("summary")) {
+  for (const json_value& n : json_value(*report.find("summary"))) {
     if (n.key() != "skipped") out.summary[std::string(n.key())] = n.as_int64();
   }
   return out;
@@ -322,7 +322,7 @@ TEST_F(replay, drift_sums_undeclared_and_unseen_fields_per_operation) {
   EXPECT_EQ(drift.exit_code, 0) << drift.out;  // notes only
 
   std::vector<std::string> drift_rows, other_rows;
-  for (const json_value& f : *drift.report->root().find("findings")) {
+  for (const json_value& f : json_value(*drift.report->root().find("findings"))) {
     const std::string check(f.find("check")->as_string());
     const std::string row = std::string(f.find("subject")->as_string()) + " | " +
                             std::string(f.find("group")->as_string()) + " | " +
@@ -349,7 +349,7 @@ TEST_F(replay, drift_sums_undeclared_and_unseen_fields_per_operation) {
   EXPECT_EQ(drift_rows, want);
   // Everything else is the plain replay's, unchanged.
   std::vector<std::string> plain_rows;
-  for (const json_value& f : *plain.report->root().find("findings")) {
+  for (const json_value& f : json_value(*plain.report->root().find("findings"))) {
     EXPECT_FALSE(std::string_view(f.find("check")->as_string()).starts_with("drift."));
     plain_rows.push_back(std::string(f.find("subject")->as_string()) + " | " +
                          std::string(f.find("group")->as_string()) + " | " +
@@ -396,14 +396,14 @@ TEST_F(replay, drift_covers_the_write_checks_and_adds_only_notes) {
   ASSERT_TRUE(drift.report.has_value()) << drift.out << drift.err;
   EXPECT_EQ(drift.exit_code, plain.exit_code);
   std::size_t others = 0;
-  for (const json_value& f : *drift.report->root().find("findings")) {
+  for (const json_value& f : json_value(*drift.report->root().find("findings"))) {
     if (std::string_view(f.find("check")->as_string()).starts_with("drift.")) {
       EXPECT_EQ(f.find("severity")->as_string(), "note");
     } else {
       ++others;
     }
   }
-  for (const json_value& s : *drift.report->root().find("summary")) {
+  for (const json_value& s : json_value(*drift.report->root().find("summary"))) {
     if (s.key() == "notes") continue;
     EXPECT_EQ(s.as_int64(), plain.report->root().find("summary")->find(s.key())->as_int64())
         << s.key();

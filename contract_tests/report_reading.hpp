@@ -19,7 +19,7 @@ namespace certharness::test_support {
 inline std::map<std::string, std::pair<std::int64_t, std::int64_t>> checks_of(
     const json_value& report) {
   std::map<std::string, std::pair<std::int64_t, std::int64_t>> out;
-  for (const json_value& c : *report.find("checks")) {
+  for (const json_value& c : json_value(*report.find("checks"))) {
     out[std::string(c.key())] = {c.find("passed")->as_int64(), c.find("failed")->as_int64()};
   }
   return out;
@@ -39,7 +39,7 @@ inline bool at_least(const json_value& finding, severity least) {
 // severity::error for errors only.
 inline std::set<std::string> checks_at_least(const json_value& report, severity least) {
   std::set<std::string> out;
-  for (const json_value& f : *report.find("findings")) {
+  for (const json_value& f : json_value(*report.find("findings"))) {
     if (at_least(f, least)) out.emplace(f.find("check")->as_string());
   }
   return out;
@@ -49,7 +49,7 @@ inline std::set<std::string> checks_at_least(const json_value& report, severity 
 inline std::set<std::pair<std::string, std::string>> checks_and_groups_at_least(
     const json_value& report, severity least) {
   std::set<std::pair<std::string, std::string>> out;
-  for (const json_value& f : *report.find("findings")) {
+  for (const json_value& f : json_value(*report.find("findings"))) {
     if (at_least(f, least)) out.emplace(f.find("check")->as_string(), f.find("group")->as_string());
   }
   return out;

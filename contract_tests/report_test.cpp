@@ -63,7 +63,7 @@ std::set<std::string> keys(const json_value& object) {
 }
 
 std::string str(const json_value& object, std::string_view key) {
-  const json_value* v = object.find(key);
+  std::optional<json_value> v = object.find(key);
   return v && v->is_string() ? std::string(v->as_string()) : "<absent or not a string>";
 }
 
@@ -73,14 +73,14 @@ TEST(render_json, has_the_documented_members_in_input_order) {
   EXPECT_EQ(json.find('\n'), json.size() - 1) << json;
   const decode_result d = decode_json(json);
   ASSERT_TRUE(d.ok()) << json;
-  const json_value& root = d.document->root();
+  const json_value root = d.document->root();
   EXPECT_EQ(keys(root),
             (std::set<std::string>{"command", "contract", "subjects", "findings", "summary"}));
   EXPECT_EQ(str(root, "command"), "validate");
   EXPECT_EQ(keys(*root.find("contract")), (std::set<std::string>{"source"}));
   EXPECT_EQ(str(*root.find("contract"), "source"), "built-in");
 
-  const json_value& subjects = *root.find("subjects");
+  const json_value subjects = *root.find("subjects");
   ASSERT_EQ(subjects.size(), 3u);
   EXPECT_EQ(str(subjects[0], "subject"), "a.json");
   EXPECT_EQ(str(subjects[0], "schema"), "Certificate");
@@ -92,7 +92,7 @@ TEST(render_json, has_the_documented_members_in_input_order) {
   EXPECT_TRUE(subjects[2].find("schema")->is_null());
   EXPECT_EQ(keys(subjects[2]), (std::set<std::string>{"subject", "schema", "valid"}));
 
-  const json_value& findings = *root.find("findings");
+  const json_value findings = *root.find("findings");
   ASSERT_EQ(findings.size(), 4u);
   // Byte-level: offset, line, column; no keyword.
   EXPECT_EQ(keys(findings[0]), (std::set<std::string>{"subject", "check", "severity", "pointer",
@@ -111,12 +111,12 @@ TEST(render_json, has_the_documented_members_in_input_order) {
   EXPECT_EQ(str(findings[2], "severity"), "note");
   EXPECT_EQ(str(findings[3], "pointer"), "");
 
-  const json_value& summary = *root.find("summary");
+  const json_value summary = *root.find("summary");
   const std::pair<const char*, std::int64_t> counts[] = {
       {"subjects", 3}, {"valid", 1}, {"invalid", 2}, {"errors", 2}, {"warnings", 1}, {"notes", 1}};
   EXPECT_EQ(summary.size(), std::size(counts));
   for (const auto& [name, n] : counts) {
-    ASSERT_NE(summary.find(name), nullptr) << name;
+    ASSERT_NE(summary.find(name), std::nullopt) << name;
     EXPECT_EQ(summary.find(name)->as_int64(), n) << name;
   }
 }
@@ -131,9 +131,9 @@ TEST(render_json, stays_strict_json_whatever_bytes_the_inputs_hold) {
   r.summary = summarize(r.subjects);
   const decode_result d = decode_json(render_json(r));
   ASSERT_TRUE(d.ok()) << render_json(r);
-  const json_value& root = d.document->root();
+  const json_value root = d.document->root();
   EXPECT_EQ(str(root.find("subjects")->operator[](0), "subject"), utf8_sanitized(s.subject));
-  const json_value& f = root.find("findings")->operator[](0);
+  const json_value f = root.find("findings")->operator[](0);
   EXPECT_EQ(str(f, "pointer"), utf8_sanitized(s.problems[0].pointer));
   EXPECT_EQ(str(f, "message"), utf8_sanitized(s.problems[0].message));
 }

@@ -98,9 +98,9 @@ std::vector<std::string> lines_of(const std::string& text) {
   return out;
 }
 
-const json_value& at(const json_value& v, std::string_view key) {
-  const json_value* m = v.find(key);
-  if (m == nullptr) throw std::runtime_error("no member " + std::string(key));
+json_value at(const json_value& v, std::string_view key) {
+  std::optional<json_value> m = v.find(key);
+  if (!m) throw std::runtime_error("no member " + std::string(key));
   return *m;
 }
 
@@ -154,7 +154,7 @@ TEST(run_report, json_is_strict_and_has_the_documented_shape) {
   decode_result d = decode_json(json);
   ASSERT_TRUE(d.document) << json;
   ASSERT_TRUE(d.problems.empty()) << d.problems.front().message;
-  const json_value& root = d.document->root();
+  const json_value root = d.document->root();
 
   std::vector<std::string_view> keys;
   for (const json_value& m : root) keys.push_back(m.key());
@@ -164,37 +164,37 @@ TEST(run_report, json_is_strict_and_has_the_documented_shape) {
   EXPECT_EQ(str(at(root, "contract"), "source"), "built-in");
   EXPECT_EQ(at(root, "contract").size(), 1u);
 
-  const json_value& subjects = at(root, "subjects");
+  const json_value subjects = at(root, "subjects");
   ASSERT_EQ(subjects.size(), r.requests.size());
   EXPECT_EQ(str(subjects[1], "subject"), page2_in_json);
   EXPECT_FALSE(at(subjects[1], "valid").as_bool());
   EXPECT_EQ(num(subjects[2], "attempts"), 3);
   EXPECT_EQ(str(subjects[2], "retries"), "429 (Retry-After 1 s); 503");
-  EXPECT_EQ(subjects[2].find("error"), nullptr);
+  EXPECT_EQ(subjects[2].find("error"), std::nullopt);
   EXPECT_TRUE(at(subjects[3], "valid").as_bool());
   EXPECT_EQ(num(subjects[3], "status"), 200);
-  EXPECT_EQ(subjects[3].find("retries"), nullptr);
+  EXPECT_EQ(subjects[3].find("retries"), std::nullopt);
   EXPECT_TRUE(at(subjects[5], "status").is_null()) << "no response";
   EXPECT_EQ(str(subjects[5], "error"), "connection reset by peer");
   EXPECT_FALSE(at(subjects[5], "valid").as_bool());
   EXPECT_TRUE(at(subjects[6], "valid").as_bool()) << "a warning does not make it invalid";
 
-  const json_value& findings = at(root, "findings");
+  const json_value findings = at(root, "findings");
   ASSERT_EQ(findings.size(), r.findings.size());
-  const json_value& first = findings[0];
+  const json_value first = findings[0];
   EXPECT_EQ(str(first, "group"), walk);
   EXPECT_EQ(str(first, "check"), "list.order");
   EXPECT_EQ(str(first, "severity"), "error");
   EXPECT_EQ(str(first, "pointer"), "/data/3/created_at");
   EXPECT_EQ(str(first, "message"),
             "created_at \"5\" < 7 & more\x01\x7f ]]> \xEF\xBF\xBD( \xef\xbf\xbe");
-  EXPECT_EQ(first.find("offset"), nullptr);
+  EXPECT_EQ(first.find("offset"), std::nullopt);
   EXPECT_EQ(str(findings[6], "group"), "walk \"<&>\" \x01\xEF\xBF\xBD");
   EXPECT_EQ(num(findings[2], "line"), 15);
   EXPECT_EQ(num(findings[2], "column"), 3);
   EXPECT_EQ(num(findings[2], "offset"), 308);
 
-  const json_value& checks = at(root, "checks");
+  const json_value checks = at(root, "checks");
   const check_tally expected = r.checks();
   ASSERT_EQ(checks.size(), expected.size());
   auto it = expected.begin();
@@ -205,14 +205,14 @@ TEST(run_report, json_is_strict_and_has_the_documented_shape) {
     ++it;
   }
 
-  const json_value& summary = at(root, "summary");
+  const json_value summary = at(root, "summary");
   EXPECT_EQ(num(summary, "subjects"), 7);
   EXPECT_EQ(num(summary, "valid"), 2);
   EXPECT_EQ(num(summary, "invalid"), 5);
   EXPECT_EQ(num(summary, "errors"), 6);
   EXPECT_EQ(num(summary, "warnings"), 1);
   EXPECT_EQ(num(summary, "notes"), 1);
-  EXPECT_EQ(summary.find("skipped"), nullptr) << "crawl skips nothing";
+  EXPECT_EQ(summary.find("skipped"), std::nullopt) << "crawl skips nothing";
 }
 
 TEST(run_report, replay_reports_what_it_skipped) {
@@ -410,10 +410,10 @@ TEST_F(run_report_junit, parses_with_a_suite_per_group_and_a_case_per_check) {
   EXPECT_EQ(xml.find("\xEF\xBF\xBE"), std::string::npos);
 
   const json_document doc = parsed(xml);
-  const json_value& root = doc.root();
+  const json_value root = doc.root();
   EXPECT_EQ(str(root, "tag"), "testsuites");
   EXPECT_EQ(str(root, "name"), "certharness crawl");
-  const json_value& suites = at(root, "suites");
+  const json_value suites = at(root, "suites");
   ASSERT_EQ(suites.size(), 4u);
   EXPECT_EQ(str(suites[0], "name"), walk);
   EXPECT_EQ(str(suites[1], "name"), by_id);
@@ -429,11 +429,11 @@ TEST_F(run_report_junit, parses_with_a_suite_per_group_and_a_case_per_check) {
     for (const json_value& c : at(suite, "cases")) {
       EXPECT_EQ(str(c, "tag"), "testcase");
       EXPECT_EQ(str(c, "classname"), str(suite, "name"));
-      if (c.find("failure") != nullptr) {
+      if (c.find("failure").has_value()) {
         ++failing;
         EXPECT_EQ(num(c, "children"), 1);
         EXPECT_EQ(str(at(c, "failure"), "type"), str(c, "name"));
-      } else if (c.find("system-out") != nullptr) {
+      } else if (c.find("system-out").has_value()) {
         // Warnings and notes pass, and are carried in <system-out>.
         EXPECT_EQ(num(c, "children"), 1);
         ++quiet;
@@ -454,13 +454,13 @@ TEST_F(run_report_junit, parses_with_a_suite_per_group_and_a_case_per_check) {
   EXPECT_EQ(num(root, "failures"), failures);
 
   // The walk: http.status, json.syntax, list.order, schema.unknown_property, sorted.
-  const json_value& cases = at(suites[0], "cases");
+  const json_value cases = at(suites[0], "cases");
   ASSERT_EQ(cases.size(), 4u);
   EXPECT_EQ(str(cases[0], "name"), "http.status");
-  EXPECT_EQ(cases[0].find("failure"), nullptr);
-  const json_value& order = cases[2];
+  EXPECT_EQ(cases[0].find("failure"), std::nullopt);
+  const json_value order = cases[2];
   EXPECT_EQ(str(order, "name"), "list.order");
-  const json_value& failure = at(order, "failure");
+  const json_value failure = at(order, "failure");
   EXPECT_EQ(str(failure, "message"), parsed_hostile_message);
   EXPECT_EQ(lines_of(str(failure, "text")),
             (std::vector<std::string>{
@@ -479,11 +479,11 @@ TEST_F(run_report_junit, failures_come_from_the_tally_and_from_the_findings) {
   r.findings = {make("untallied", "GET https://h/x", "list.limit", severity::error, "/data",
                      "8 items for limit=7")};
   const json_document doc = parsed(render_junit(r));
-  const json_value& root = doc.root();
+  const json_value root = doc.root();
   EXPECT_EQ(str(root, "name"), "certharness replay");
   EXPECT_EQ(num(root, "tests"), 2);
   EXPECT_EQ(num(root, "failures"), 2);
-  const json_value& suites = at(root, "suites");
+  const json_value suites = at(root, "suites");
   ASSERT_EQ(suites.size(), 2u);
   EXPECT_EQ(str(suites[0], "name"), "untallied");
   EXPECT_EQ(str(at(at(suites[0], "cases")[0], "failure"), "message"), "8 items for limit=7");

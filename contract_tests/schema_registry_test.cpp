@@ -555,7 +555,7 @@ TEST(schema_registry, declared_patterns_follow_refs_and_fold_items_in_schema_ord
 void oracle_patterns(const json_value& schema, const std::string& prefix, int depth,
                      std::vector<std::string>& out) {
   ASSERT_LT(depth, 16) << "test bug: a $ref cycle in schemas/";
-  if (const json_value* ref = schema.find("$ref")) {
+  if (const std::optional<json_value> ref = schema.find("$ref")) {
     const std::string file(ref->as_string());
     const decode_result target =
         decode_json(test_support::read_file(std::filesystem::path(CERTHARNESS_SCHEMA_DIR) / file));
@@ -563,7 +563,7 @@ void oracle_patterns(const json_value& schema, const std::string& prefix, int de
     oracle_patterns(target.document->root(), prefix, depth + 1, out);
     return;
   }
-  if (const json_value* properties = schema.find("properties")) {
+  if (const std::optional<json_value> properties = schema.find("properties")) {
     for (const json_value& p : *properties) {
       std::string pattern = prefix;
       append_pointer_token(pattern, p.key());
@@ -571,10 +571,10 @@ void oracle_patterns(const json_value& schema, const std::string& prefix, int de
       oracle_patterns(p, pattern, depth + 1, out);
     }
   }
-  if (const json_value* items = schema.find("items")) {
+  if (const std::optional<json_value> items = schema.find("items")) {
     oracle_patterns(*items, prefix + "/*", depth + 1, out);
   }
-  if (const json_value* any_of = schema.find("anyOf")) {
+  if (const std::optional<json_value> any_of = schema.find("anyOf")) {
     for (const json_value& branch : *any_of) oracle_patterns(branch, prefix, depth + 1, out);
   }
 }

@@ -31,7 +31,7 @@ struct reply {
   std::string body;
   std::optional<json_document> json;
 
-  const json_value& root() const { return json->root(); }
+  json_value root() const { return json->root(); }
 };
 
 class api_client {
@@ -102,7 +102,8 @@ std::string upload_body(const std::string& name, std::int64_t not_before, std::i
 
 std::vector<std::string> ids_of(const json_value& list) {
   std::vector<std::string> ids;
-  for (const json_value& item : *list.find("data")) ids.emplace_back(item.find("id")->as_string());
+  for (const json_value& item : json_value(*list.find("data")))
+    ids.emplace_back(item.find("id")->as_string());
   return ids;
 }
 
@@ -119,8 +120,8 @@ std::vector<std::string> walk(api_client& api, const std::string& path, int limi
     if (!r.json) return all;
     const std::vector<std::string> ids = ids_of(r.root());
     EXPECT_LE(ids.size(), static_cast<std::size_t>(limit)) << q;
-    const json_value& first = *r.root().find("first_id");
-    const json_value& last = *r.root().find("last_id");
+    const json_value first = *r.root().find("first_id");
+    const json_value last = *r.root().find("last_id");
     if (ids.empty()) {
       EXPECT_TRUE(first.is_null() && last.is_null()) << q;
     } else {
@@ -187,7 +188,7 @@ TEST(serve, whole_lifecycle_of_a_certificate) {
   ASSERT_TRUE(created.json);
   const std::string id(created.root().find("id")->as_string());
   EXPECT_EQ(created.root().find("object")->as_string(), "certificate");
-  const json_value& details = *created.root().find("certificate_details");
+  const json_value details = *created.root().find("certificate_details");
   EXPECT_EQ(details.find("valid_at")->as_int64(), 1700000000);
   EXPECT_EQ(details.find("expires_at")->as_int64(), 1900000000);
 
@@ -202,14 +203,14 @@ TEST(serve, whole_lifecycle_of_a_certificate) {
     const reply got = api.get("/organization/certificates/" + id + include);
     expect_conforms(got, 200, "Certificate", include);
     ASSERT_TRUE(got.json);
-    const json_value* content = got.root().find("certificate_details")->find("content");
-    ASSERT_NE(content, nullptr) << include;
+    std::optional<json_value> content = got.root().find("certificate_details")->find("content");
+    ASSERT_NE(content, std::nullopt) << include;
     EXPECT_NE(content->as_string().find("BEGIN CERTIFICATE"), std::string::npos);
   }
   const reply plain = api.get("/organization/certificates/" + id);
   expect_conforms(plain, 200, "Certificate", "get");
-  EXPECT_EQ(plain.root().find("certificate_details")->find("content"), nullptr);
-  EXPECT_EQ(plain.root().find("active"), nullptr);
+  EXPECT_EQ(plain.root().find("certificate_details")->find("content"), std::nullopt);
+  EXPECT_EQ(plain.root().find("active"), std::nullopt);
 
   const reply renamed = api.post("/organization/certificates/" + id, R"({"name":"renamed"})");
   expect_conforms(renamed, 200, "Certificate", "modify");
@@ -296,10 +297,10 @@ TEST(serve, an_encoded_slash_stays_inside_its_segment) {
   const reply missing = api.get("/organization/certificates/cert%2Fx");
   expect_conforms(missing, 404, "ErrorResponse", "GET cert%2Fx");
   ASSERT_TRUE(missing.json.has_value());
-  const json_value* error = missing.root().find("error");
-  ASSERT_NE(error, nullptr) << missing.body;
-  const json_value* param = error->find("param");
-  ASSERT_NE(param, nullptr) << missing.body;
+  std::optional<json_value> error = missing.root().find("error");
+  ASSERT_NE(error, std::nullopt) << missing.body;
+  std::optional<json_value> param = error->find("param");
+  ASSERT_NE(param, std::nullopt) << missing.body;
   EXPECT_TRUE(param->is_string() && param->as_string() == "certificate_id") << missing.body;
   // A project id with a '/' is a project like any other.
   expect_conforms(api.get("/organization/projects/a%2Fb/certificates"), 200,
@@ -437,7 +438,7 @@ TEST(serve, wire_faults_break_the_wire) {
     const reply r = api.get("/organization/certificates/cert_unknown");
     EXPECT_EQ(r.status, 404);
     ASSERT_TRUE(r.json.has_value());
-    EXPECT_EQ(r.root().find("error"), nullptr) << r.body;
+    EXPECT_EQ(r.root().find("error"), std::nullopt) << r.body;
   }
 }
 

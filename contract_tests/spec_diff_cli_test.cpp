@@ -50,19 +50,19 @@ TEST_F(spec_diff_cli, warnings_only_exit_0_and_json_carries_both_pointers) {
   const auto r = run(q(k_second) + " " + q(k_third) + " --format json");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   ASSERT_TRUE(r.report) << r.out;
-  const json_value& root = r.report->root();
+  const json_value root = r.report->root();
   EXPECT_EQ(root.find("command")->as_string(), "spec-diff");
-  const json_value* findings = root.find("findings");
+  std::optional<json_value> findings = root.find("findings");
   ASSERT_TRUE(findings && findings->is_array());
   ASSERT_EQ(findings->size(), 10U);
   for (const json_value& f : *findings) {
     EXPECT_EQ(f.find("check")->as_string(), "diff.status_added");
     EXPECT_EQ(f.find("severity")->as_string(), "warning");
-    ASSERT_NE(f.find("other_pointer"), nullptr);
+    ASSERT_NE(f.find("other_pointer"), std::nullopt);
     EXPECT_TRUE(f.find("pointer")->as_string().ends_with("/responses/429"));
     EXPECT_TRUE(f.find("other_pointer")->as_string().ends_with("/responses"));
   }
-  const json_value* summary = root.find("summary");
+  std::optional<json_value> summary = root.find("summary");
   EXPECT_EQ(summary->find("warnings")->as_string(), "10");
   EXPECT_EQ(summary->find("errors")->as_string(), "0");
   EXPECT_EQ(summary->find("subjects")->as_string(), "10");

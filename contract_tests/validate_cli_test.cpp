@@ -78,9 +78,9 @@ TEST_F(validate_cli, json_report_parses_back_with_consistent_counts) {
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   const decode_result parsed = decode_json(r.out);
   ASSERT_TRUE(parsed.ok()) << r.out;
-  const json_value& root = parsed.document->root();
+  const json_value root = parsed.document->root();
   EXPECT_EQ(root.find("command")->as_string(), "validate");
-  const json_value& subjects = *root.find("subjects");
+  const json_value subjects = *root.find("subjects");
   ASSERT_EQ(subjects.size(), 3u) << r.out;
   // Sorted walk of the directory, *.json only.
   EXPECT_EQ(subjects[0].find("subject")->as_string(), (dir_ / "d/a.json").string());
@@ -89,12 +89,12 @@ TEST_F(validate_cli, json_report_parses_back_with_consistent_counts) {
   EXPECT_TRUE(subjects[0].find("valid")->as_bool());
   EXPECT_FALSE(subjects[1].find("valid")->as_bool());
   EXPECT_TRUE(subjects[1].find("schema")->is_null());
-  const json_value& summary = *root.find("summary");
+  const json_value summary = *root.find("summary");
   EXPECT_EQ(summary.find("subjects")->as_int64(), 3);
   EXPECT_EQ(summary.find("valid")->as_int64(), 2);
   EXPECT_EQ(summary.find("invalid")->as_int64(), 1);
   std::int64_t errors = 0, notes = 0;
-  for (const json_value& f : *root.find("findings")) {
+  for (const json_value& f : json_value(*root.find("findings"))) {
     const std::string_view sev = f.find("severity")->as_string();
     errors += sev == "error";
     notes += sev == "note";

@@ -67,9 +67,9 @@ std::map<std::string, std::string> server_certificates(const std::string& base_u
     EXPECT_EQ(r->status, 200) << r->body;
     decode_result page = decode_json(r->body);
     if (!page.ok()) break;
-    const json_value& root = page.document->root();
-    for (const json_value& item : *root.find("data")) {
-      const json_value* name = item.find("name");
+    const json_value root = page.document->root();
+    for (const json_value& item : json_value(*root.find("data"))) {
+      std::optional<json_value> name = item.find("name");
       out[std::string(item.find("id")->as_string())] =
           name->is_string() ? std::string(name->as_string()) : "";
     }

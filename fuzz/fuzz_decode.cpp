@@ -47,16 +47,15 @@ std::string verdict(const certharness::decode_result& r) {
 
 // Structural equality, iteratively (documents are as deep as the limits allow).
 bool same(const certharness::json_value& a, const certharness::json_value& b) {
-  std::vector<std::pair<const certharness::json_value*, const certharness::json_value*>> todo{
-      {&a, &b}};
+  std::vector<std::pair<certharness::json_value, certharness::json_value>> todo{{a, b}};
   while (!todo.empty()) {
     const auto [x, y] = todo.back();
     todo.pop_back();
-    if (x->type() != y->type() || x->key() != y->key() || x->as_string() != y->as_string() ||
-        x->as_bool() != y->as_bool() || x->size() != y->size()) {
+    if (x.type() != y.type() || x.key() != y.key() || x.as_string() != y.as_string() ||
+        x.as_bool() != y.as_bool() || x.size() != y.size()) {
       return false;
     }
-    for (std::size_t i = 0; i < x->size(); ++i) todo.emplace_back(&(*x)[i], &(*y)[i]);
+    for (auto i = x.begin(), j = y.begin(); i != x.end(); ++i, ++j) todo.emplace_back(*i, *j);
   }
   return true;
 }

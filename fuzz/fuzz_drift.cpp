@@ -30,7 +30,7 @@ constexpr fuzz::failure fail{"fuzz_drift", "drift_summary", "schema_registry not
 // `pointer` into `root` with each array index spelled "*".
 std::string folded(const json_value& root, std::string_view pointer) {
   std::string out;
-  const json_value* at = &root;
+  std::optional<json_value> at = root;
   for (std::size_t start = 1; start <= pointer.size() && at;) {
     const std::size_t end = std::min(pointer.find('/', start), pointer.size());
     out += at->is_array() ? "/*" : "/" + std::string(pointer.substr(start, end - start));
@@ -51,7 +51,7 @@ std::string joined(const std::set<std::string>& s) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const decode_result r = decode_json({reinterpret_cast<const char*>(data), size}, {1 << 20, 256});
   if (!r.document) return 0;
-  const json_value& root = r.document->root();
+  const json_value root = r.document->root();
   const schema_registry& registry = schema_registry::builtin();
   const operation& op = operation_table::builtin().operations().front();
   for (const std::string& name : registry.names()) {

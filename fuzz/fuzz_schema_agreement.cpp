@@ -35,7 +35,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   limits.max_bytes = 1 << 20;
   const decode_result r = decode_json({reinterpret_cast<const char*>(data), size}, limits);
   if (!r.document) return 0;
-  const json_value& root = r.document->root();
+  const json_value root = r.document->root();
   const schema_registry& registry = schema_registry::builtin();
   for (const std::string& name : registry.names()) {
     if (name == "Error") continue;

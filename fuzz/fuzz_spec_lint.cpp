@@ -48,7 +48,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (f.request.empty()) continue;  // the left-out finding has no place
     if (!f.what.pointer.starts_with('/')) fail("not a pointer", f.what.message, f.what.pointer);
     if ((f.group == "consistency" || at_the_example(f.what)) &&
-        resolve_pointer(doc->root(), f.what.pointer) == nullptr) {
+        resolve_pointer(doc->root(), f.what.pointer) == std::nullopt) {
       fail("a pointer that does not resolve", f.what.message, f.what.pointer);
     }
   }

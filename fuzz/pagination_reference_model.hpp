@@ -49,12 +49,12 @@ inline std::string ask(const std::optional<std::string>& after) {
   return after ? "after \"" + *after + "\"" : "first";
 }
 
-inline const json_value* member(const json_value& v, const char* name) {
-  return v.is_object() ? v.find(name) : nullptr;
+inline std::optional<json_value> member(const json_value& v, const char* name) {
+  return v.is_object() ? v.find(name) : std::nullopt;
 }
 
 inline std::optional<std::string> id_of(const json_value& item) {
-  const json_value* id = member(item, "id");
+  std::optional<json_value> id = member(item, "id");
   if (!id || !id->is_string()) return std::nullopt;
   return std::string(id->as_string());
 }
@@ -72,18 +72,18 @@ inline expectation model(const certharness::walk_spec& spec,
   std::int64_t previous_time = 0;
   bool promised = false;
   for (std::size_t k = 0; k < pages.size(); ++k) {
-    const json_value& root = pages[k].root();
+    const json_value root = pages[k].root();
     const auto add = [&](certharness::check_id check, const std::string& ptr) {
       out.findings.insert(key(std::string(check.id()), k, ptr));
     };
     if (afters[k]) used.insert(*afters[k]);
-    const json_value* more = member(root, "has_more");
+    std::optional<json_value> more = member(root, "has_more");
     const bool has_more = more && more->is_bool() && more->as_bool();
     const bool was_promised = std::exchange(promised, has_more);
-    const json_value* data = member(root, "data");
+    std::optional<json_value> data = member(root, "data");
     if (!data || !data->is_array()) break;  // an unreadable page ends the walk
     const std::size_t n = data->size();
-    const json_value* ends[] = {member(root, "first_id"), member(root, "last_id")};
+    const std::optional<json_value> ends[] = {member(root, "first_id"), member(root, "last_id")};
     const char* const end_ptr[] = {"/first_id", "/last_id"};
 
     // list.empty_ids: first_id/last_id null exactly when data is empty (absent is not null).
@@ -113,8 +113,9 @@ inline expectation model(const certharness::walk_spec& spec,
     // list.order: created_at never against the order asked, within and across pages.
     if (stalled) has_previous_time = false;
     std::string first_inversion;
-    for (std::size_t i = 0; i < n; ++i) {
-      const json_value* t = id_of((*data)[i]) ? member((*data)[i], "created_at") : nullptr;
+    for (auto it = data->begin(); it != data->end(); ++it) {
+      const std::size_t i = it.index();
+      std::optional<json_value> t = id_of(*it) ? member(*it, "created_at") : std::nullopt;
       if (!t || !t->is_number() || !t->fits_int64()) continue;
       const std::int64_t now = t->as_int64();
       if (has_previous_time && (spec.order == "asc" ? now < previous_time : now > previous_time) &&
@@ -128,16 +129,17 @@ inline expectation model(const certharness::walk_spec& spec,
     std::set<std::string> on_page;
     std::string first_repeat;
     std::size_t through = n;  // the cursor moves past the items before data[through]
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::optional<std::string> id = id_of((*data)[i]);
+    for (auto it = data->begin(); it != data->end(); ++it) {
+      const std::size_t i = it.index();
+      const std::optional<std::string> id = id_of(*it);
       if (!id) continue;
       if (ends[1] && ends[1]->is_string() && ends[1]->as_string() == *id) through = i + 1;
       const bool repeat = !on_page.insert(*id).second || (!stalled && passed.contains(*id));
       if (repeat && first_repeat.empty()) first_repeat = "/data/" + std::to_string(i) + "/id";
     }
     if (!first_repeat.empty()) add(certharness::checks::list_duplicate_id, first_repeat);
-    for (std::size_t i = 0; i < through; ++i) {
-      if (const std::optional<std::string> id = id_of((*data)[i])) passed.insert(*id);
+    for (auto it = data->begin(); it != data->end() && it.index() < through; ++it) {
+      if (const std::optional<std::string> id = id_of(*it)) passed.insert(*id);
     }
     // list.has_more: an empty page after has_more true, or one that says it itself.
     if (n == 0 && (was_promised || has_more))

@@ -27,7 +27,7 @@ struct spec_schemas_args {
 int spec_schemas_with(const spec_schemas_args& args, command_output& output) {
   // The document itself, not a contract: only its schemas are wanted here.
   std::optional<openapi_document> loaded;
-  const json_value* root = &contract::builtin().document().root();
+  std::optional<json_value> root = contract::builtin().document().root();
   if (args.spec.given()) {
     auto document = load_openapi_file(args.spec.path());
     if (!document) {
@@ -35,7 +35,7 @@ int spec_schemas_with(const spec_schemas_args& args, command_output& output) {
       return 2;
     }
     loaded.emplace(std::move(*document));
-    root = &loaded->root();
+    root = loaded->root();
   }
   const std::string source = args.spec.given() ? args.spec.path() : "built-in excerpt";
   auto translated = translate_family_schemas(*root);

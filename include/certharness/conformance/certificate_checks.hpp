@@ -14,7 +14,7 @@ namespace certharness {
 
 // JSON text of a value, to quote and compare: numbers by their text, strings quoted, "null";
 // "" when absent.
-std::string value_text(const json_value* v);
+std::string value_text(const std::optional<json_value>& v);
 
 // What a certificate says, as JSON texts ("" when absent), to compare a GET by id with the list
 // (cert.consistency).

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -16,9 +17,9 @@ void append_pointer_index(std::string& pointer, std::size_t index);
 std::string child_pointer(std::string pointer, std::string_view token);
 std::string child_pointer(std::string pointer, std::size_t index);
 
-// The value `pointer` points at in `root`, or nullptr: a malformed pointer (not "" or "/...", a
+// The value `pointer` points at in `root`, or nothing: a malformed pointer (not "" or "/...", a
 // '~' not followed by 0 or 1), a missing member, or an array index that is not a canonical
 // decimal (no sign, no leading zero) within the array. With duplicate keys, the first member.
-const json_value* resolve_pointer(const json_value& root, std::string_view pointer);
+std::optional<json_value> resolve_pointer(const json_value& root, std::string_view pointer);
 
 }  // namespace certharness

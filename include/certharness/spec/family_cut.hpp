@@ -33,6 +33,6 @@ result<family_cut, spec_error> cut_family(const json_value& root);
 
 // The JSON Pointer of `node`, a node inside `root` ("" for the root itself, and when it is not
 // inside). Linear in the document; for error messages.
-std::string pointer_of_node(const json_value& root, const json_value* node);
+std::string pointer_of_node(const json_value& root, const json_value& node);
 
 }  // namespace certharness

@@ -41,7 +41,7 @@ struct openapi_document {
   spec_format format = spec_format::json;
   std::string source;  // the path it was read from, or a name such as "built-in"
 
-  const json_value& root() const noexcept { return document.root(); }
+  json_value root() const noexcept { return document.root(); }
 };
 
 // Reads PATH (through bounded_input: FIFOs and devices are fine, over-limit is an error). JSON
@@ -58,8 +58,8 @@ result<openapi_document, spec_error> parse_openapi(std::string_view bytes, std::
 bool is_family_path(std::string_view path_template) noexcept;
 
 // The target of a local reference "#/components/schemas/Name" (any "#/..." JSON Pointer, RFC 6901
-// escapes and percent-encoding as in a URI fragment), or nullptr: not local, malformed, or
+// escapes and percent-encoding as in a URI fragment), or nothing: not local, malformed, or
 // nothing there.
-const json_value* resolve_local_ref(const json_value& root, std::string_view ref);
+std::optional<json_value> resolve_local_ref(const json_value& root, std::string_view ref);
 
 }  // namespace certharness

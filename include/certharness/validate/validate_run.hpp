@@ -41,10 +41,10 @@ struct validate_report {
   std::string contract_source{k_builtin_contract_source};  // contract::source() of options.spec
 };
 
-// One document. `bytes` may be anything. Throws std::invalid_argument when options.schema is
-// set to a name options.spec's schemas do not contain (the CLI checks it first); otherwise only
-// std::bad_alloc.
-subject_report validate_document(std::string subject, std::string_view bytes,
+// One document. `bytes` may be anything; the document keeps them (no copy of a large file).
+// Throws std::invalid_argument when options.schema is set to a name options.spec's schemas do
+// not contain (the CLI checks it first); otherwise only std::bad_alloc.
+subject_report validate_document(std::string subject, std::string bytes,
                                  const validate_options& options);
 
 // A subject to read: a file path, or "-" for standard input.

@@ -2,7 +2,7 @@
 
 namespace certharness {
 
-std::string value_text(const json_value* v) {
+std::string value_text(const std::optional<json_value>& v) {
   if (!v) return {};
   if (v->is_number()) return std::string(v->number_text());
   if (v->is_null()) return "null";
@@ -19,10 +19,11 @@ certificate_fields read_certificate_fields(const json_value& certificate) {
   c.id = value_text(certificate.find("id"));
   c.name = value_text(certificate.find("name"));
   c.created_at = value_text(certificate.find("created_at"));
-  if (const json_value* d = certificate.find("certificate_details"); d && d->is_object()) {
+  if (const std::optional<json_value> d = certificate.find("certificate_details");
+      d && d->is_object()) {
     c.valid_at = value_text(d->find("valid_at"));
     c.expires_at = value_text(d->find("expires_at"));
-    const json_value* content = d->find("content");
+    std::optional<json_value> content = d->find("content");
     c.pem_content = content && content->is_string() &&
                     content->as_string().find("BEGIN CERTIFICATE") != std::string_view::npos;
   }
@@ -64,10 +65,10 @@ std::vector<std::pair<std::string, std::string>> certificate_differences(
 
 void check_certificate_validity(const json_value& certificate, const std::string& pointer,
                                 check_tally& tally, findings& out) {
-  const json_value* d = certificate.find("certificate_details");
+  std::optional<json_value> d = certificate.find("certificate_details");
   if (!d || !d->is_object()) return;
-  const json_value* from = d->find("valid_at");
-  const json_value* to = d->find("expires_at");
+  std::optional<json_value> from = d->find("valid_at");
+  std::optional<json_value> to = d->find("expires_at");
   if (!from || !to || !from->is_number() || !to->is_number()) return;
   const bool ok = from->as_double() <= to->as_double();
   record(tally, checks::cert_validity, ok);
@@ -80,7 +81,7 @@ void check_certificate_validity(const json_value& certificate, const std::string
 }
 
 void check_fetched_certificate(const json_value& certificate, check_tally& tally, findings& out) {
-  const json_value* object = certificate.find("object");
+  std::optional<json_value> object = certificate.find("object");
   const bool right_object = object && object->is_string() && object->as_string() == "certificate";
   record(tally, checks::cert_object, right_object);
   if (!right_object) {
@@ -96,13 +97,14 @@ std::vector<std::pair<std::string, certificate_fields>> check_list_items(const j
                                                                          check_tally& tally,
                                                                          findings& out) {
   std::vector<std::pair<std::string, certificate_fields>> items;
-  const json_value* data = list.is_object() ? list.find("data") : nullptr;
+  std::optional<json_value> data = list.is_object() ? list.find("data") : std::nullopt;
   if (!data || !data->is_array()) return items;
-  for (std::size_t i = 0; i < data->size(); ++i) {
-    const json_value& item = (*data)[i];
+  for (auto it = data->begin(); it != data->end(); ++it) {
+    const std::size_t i = it.index();
+    const json_value item = *it;
     if (!item.is_object()) continue;
     check_certificate_validity(item, "/data/" + std::to_string(i), tally, out);
-    const json_value* id = item.find("id");
+    std::optional<json_value> id = item.find("id");
     if (id && id->is_string()) {
       items.emplace_back(std::string(id->as_string()), read_certificate_fields(item));
     }

@@ -66,13 +66,13 @@ class crawl_session {
     return exchange("GET", path_query, std::nullopt, group, expect);
   }
 
-  // The JSON object root of the last answer when it was a 2xx, or nullptr (the common checks
+  // The JSON object root of the last answer when it was a 2xx, or nothing (the common checks
   // said why): an error body shaped like a success is not one.
-  const json_value* object_root(const std::optional<checked_response>& r) const {
+  std::optional<json_value> object_root(const std::optional<checked_response>& r) const {
     if (!r || !r->document || !last_answered_2xx() || !r->document->root().is_object()) {
-      return nullptr;
+      return std::nullopt;
     }
-    return &r->document->root();
+    return r->document->root();
   }
   bool last_answered_2xx() const { return last_request().status / 100 == 2; }
 

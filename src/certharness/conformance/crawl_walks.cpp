@@ -23,7 +23,7 @@ walk_result walk(crawl_session& session, const walk_spec& spec, const std::strin
     // Only a 2xx answer is a page: an error body that happens to look like one is not.
     if (!r || !r->document || !session.last_answered_2xx()) return std::nullopt;
     session.count_page();
-    const json_value& root = r->document->root();
+    const json_value root = r->document->root();
     list_page page = read_list_page(root);
     page.request = session.last_request().request;
     std::size_t bytes = sizeof page + page.request.size() + page.first_id.value.size() +
@@ -93,7 +93,7 @@ void get_each_listed(crawl_session& session) {
           *get, {{"certificate_id", id}},
           with_content ? query_parameters{{include->query_name(), "content"}} : query_parameters{});
       const std::optional<checked_response> r = session.get(q, group, {schema, std::nullopt});
-      const json_value* fetched = session.object_root(r);
+      std::optional<json_value> fetched = session.object_root(r);
       if (!fetched) continue;
       const std::string request = session.last_request().request;
       judge.compare_with_list(judge.fetched(*fetched, group, request), id, with_content, group,

@@ -69,8 +69,8 @@ void drift_summary::add(const operation& op, std::string_view schema, const json
   // Depth-first without recursion: each frame is a container being walked, `next` its next
   // child; `pattern` is the folded pointer of the value being looked at.
   struct frame {
-    const json_value* container;
-    const json_value* next;
+    bool object;
+    json_value::iterator taken, next, end;  // taken: the child last taken
     std::size_t pattern_size;
   };
   std::vector<frame> frames;
@@ -80,11 +80,10 @@ void drift_summary::add(const operation& op, std::string_view schema, const json
   const auto concrete = [&] {
     std::string pointer;
     for (const frame& f : frames) {
-      const json_value* child = f.next - 1;
-      if (f.container->is_object()) {
-        append_pointer_token(pointer, child->key());
+      if (f.object) {
+        append_pointer_token(pointer, f.taken->key());
       } else {
-        append_pointer_index(pointer, std::size_t(child - f.container->begin()));
+        append_pointer_index(pointer, f.taken.index());
       }
     }
     return pointer;
@@ -107,26 +106,27 @@ void drift_summary::add(const operation& op, std::string_view schema, const json
     if (v.is_object()) {
       const auto [at, first] = state->objects.try_emplace(pattern);
       count(at->second, first, false);
-      if (v.size() > 0) frames.push_back({&v, v.begin(), pattern.size()});
+      if (v.size() > 0) frames.push_back({true, v.begin(), v.begin(), v.end(), pattern.size()});
     } else if (v.is_array() && v.size() > 0) {
       if (pattern.size() + 2 > limits_.max_pattern_bytes) {
         ++state->facts.left_out;
         return;
       }
       pattern += "/*";
-      frames.push_back({&v, v.begin(), pattern.size()});
+      frames.push_back({false, v.begin(), v.begin(), v.end(), pattern.size()});
     }
   };
 
   enter(body);
   while (!frames.empty()) {
     frame& f = frames.back();
-    if (f.next == f.container->end()) {
+    if (f.next == f.end) {
       frames.pop_back();
       continue;
     }
-    const json_value& child = *f.next++;
-    const bool in_object = f.container->is_object();
+    f.taken = f.next++;
+    const json_value child = *f.taken;
+    const bool in_object = f.object;
     pattern.resize(f.pattern_size);  // `f` is not used below: enter() may move the frames
     if (!in_object) {
       enter(child);

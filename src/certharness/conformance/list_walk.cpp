@@ -208,7 +208,7 @@ class walk_judge {
   // item (no string id) leaves nothing to compare with: the schema check reports it.
   void check_end_id(std::size_t k, const list_page& p, check_id check, std::string_view end,
                     const cursor_field& f, const list_item* item) {
-    if (f.state == cursor_field::kind::null_value || item == nullptr) return;
+    if (f.state == cursor_field::kind::null_value || !item) return;
     const bool same = f.state == cursor_field::kind::string_value && f.value == item->id;
     if (failed(check, same)) {
       report(p, check, "/" + std::string(end) + "_id",
@@ -344,9 +344,9 @@ class walk_judge {
   std::unordered_map<std::string_view, std::size_t> passed_;  // id -> page first listed on
 };
 
-cursor_field read_cursor(const json_value* v) {
+cursor_field read_cursor(const std::optional<json_value>& v) {
   cursor_field f;
-  if (v == nullptr) return f;
+  if (!v) return f;
   if (v->is_null()) {
     f.state = cursor_field::kind::null_value;
   } else if (v->is_string()) {
@@ -376,16 +376,17 @@ list_page read_list_page(const json_value& root) {
     page.data_is_array = false;
     return page;
   }
-  const json_value* data = root.find("data");
-  page.data_is_array = data != nullptr && data->is_array();
+  std::optional<json_value> data = root.find("data");
+  page.data_is_array = data.has_value() && data->is_array();
   if (page.data_is_array) {
     page.data_size = data->size();
-    for (std::size_t i = 0; i < data->size(); ++i) {
-      const json_value& entry = (*data)[i];
-      const json_value* id = entry.is_object() ? entry.find("id") : nullptr;
-      if (id == nullptr || !id->is_string()) continue;
-      const json_value* created = entry.find("created_at");
-      const bool readable = created != nullptr && created->is_number() && created->fits_int64();
+    for (auto it = data->begin(); it != data->end(); ++it) {
+      const std::size_t i = it.index();
+      const json_value entry = *it;
+      std::optional<json_value> id = entry.is_object() ? entry.find("id") : std::nullopt;
+      if (!id || !id->is_string()) continue;
+      std::optional<json_value> created = entry.find("created_at");
+      const bool readable = created.has_value() && created->is_number() && created->fits_int64();
       page.items.push_back(list_item{std::string(id->as_string()),
                                      readable ? std::optional(created->as_int64()) : std::nullopt,
                                      i});
@@ -393,7 +394,8 @@ list_page read_list_page(const json_value& root) {
   }
   page.first_id = read_cursor(root.find("first_id"));
   page.last_id = read_cursor(root.find("last_id"));
-  if (const json_value* more = root.find("has_more"); more != nullptr && more->is_bool()) {
+  if (const std::optional<json_value> more = root.find("has_more");
+      more.has_value() && more->is_bool()) {
     page.has_more = more->as_bool();
   }
   return page;

@@ -224,7 +224,7 @@ class replayer {
     if (drift_) observe_drift(*r.contract, e, index, expect, checked);
     // Only a 2xx answer is a page or a certificate: an error body that looks like one is not.
     if (!checked.document || e.status < 200 || e.status >= 300) return;
-    const json_value& root = checked.document->root();
+    const json_value root = checked.document->root();
     if (walk) {
       list_page page = read_list_page(root);
       page.request = request;

@@ -18,8 +18,10 @@ finding make(check_id check, std::string message, std::string pointer = "",
 // The ErrorResponse's message, to quote in an http.status finding.
 std::string error_message_of(const std::optional<json_document>& doc) {
   if (!doc) return {};
-  const json_value* error = doc->root().is_object() ? doc->root().find("error") : nullptr;
-  const json_value* message = error && error->is_object() ? error->find("message") : nullptr;
+  std::optional<json_value> error =
+      doc->root().is_object() ? doc->root().find("error") : std::nullopt;
+  std::optional<json_value> message =
+      error && error->is_object() ? error->find("message") : std::nullopt;
   if (!message || !message->is_string()) return {};
   std::string m = excerpt(message->as_string(), 200);
   return ": \"" + m + "\"";

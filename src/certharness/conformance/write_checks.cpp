@@ -157,13 +157,13 @@ class write_checker {
     const std::size_t before = session_.sent_count();
     const auto r = write_exchange(certificate_operation::upload_certificate, s, body);
     s.upload_sent = session_.sent_count() > before;
-    const json_value* root = session_.object_root(r);
-    const json_value* id = root ? root->find("id") : nullptr;
+    std::optional<json_value> root = session_.object_root(r);
+    std::optional<json_value> id = root ? root->find("id") : std::nullopt;
     if (!id || !id->is_string()) return false;
     s.id = std::string(id->as_string());
     const std::string& request = last_request();
     check_details(*root, s, request);
-    const json_value* active = root->find("active");
+    std::optional<json_value> active = root->find("active");
     judge(checks::upload_activates, !active || (active->is_bool() && !active->as_bool()), request,
           "/active", "the upload response says active " + value_text(active));
     return true;
@@ -175,12 +175,12 @@ class write_checker {
     if (!include) return true;  // no include[]=content in the contract: nothing to ask
     const auto r = write_exchange(certificate_operation::get_certificate, s, std::nullopt,
                                   {{include->query_name(), "content"}});
-    const json_value* root = session_.object_root(r);
+    std::optional<json_value> root = session_.object_root(r);
     if (!root) return true;  // nothing to compare; the rest of the life cycle can still run
     const std::string& request = last_request();
     check_details(*root, s, request);
-    const json_value* d = root->find("certificate_details");
-    const json_value* content = d && d->is_object() ? d->find("content") : nullptr;
+    std::optional<json_value> d = root->find("certificate_details");
+    std::optional<json_value> content = d && d->is_object() ? d->find("content") : std::nullopt;
     judge(checks::upload_content,
           content && content->is_string() &&
               without_whitespace(content->as_string()) == without_whitespace(s.pem),
@@ -201,17 +201,18 @@ class write_checker {
       const auto r = session_.get(
           spec.page_target(after), group_,
           {table_.success_schema(certificate_operation::list_certificates), std::nullopt});
-      const json_value* root = session_.object_root(r);
-      const json_value* data = root ? root->find("data") : nullptr;
+      std::optional<json_value> root = session_.object_root(r);
+      std::optional<json_value> data = root ? root->find("data") : std::nullopt;
       if (!data || !data->is_array()) return out;
       for (const json_value& item : *data) {
-        const json_value* id = item.is_object() ? item.find("id") : nullptr;
+        std::optional<json_value> id = item.is_object() ? item.find("id") : std::nullopt;
         if (!id || !id->is_string()) continue;
         listed_state l{std::string(id->as_string()), std::nullopt, std::nullopt};
-        if (const json_value* n = item.find("name"); n && n->is_string()) {
+        if (const std::optional<json_value> n = item.find("name"); n && n->is_string()) {
           l.name = std::string(n->as_string());
         }
-        if (const json_value* a = item.find("active"); a && a->is_bool()) l.active = a->as_bool();
+        if (const std::optional<json_value> a = item.find("active"); a && a->is_bool())
+          l.active = a->as_bool();
         if (match(l)) out.matches.push_back(std::move(l));
       }
       const list_page read = read_list_page(*root);
@@ -255,7 +256,7 @@ class write_checker {
     for (const auto& q : requests) {
       if (!drivable(table_, q.kind)) continue;
       const auto r = write_exchange(q.kind, s, q.body);
-      const json_value* root = session_.object_root(r);
+      std::optional<json_value> root = session_.object_root(r);
       if (!root) continue;
       const std::string got = value_text(root->find("name"));
       judge(checks::modify_name, got == want, last_request(), "/name",
@@ -271,13 +272,13 @@ class write_checker {
                                           : certificate_operation::deactivate_certificates;
     if (!drivable(table_, kind)) return true;
     const auto r = write_exchange(kind, s, ids_body(*s.id));
-    if (const json_value* root = session_.object_root(r)) {
-      const json_value* data = root->find("data");
+    if (const std::optional<json_value> root = session_.object_root(r)) {
+      std::optional<json_value> data = root->find("data");
       std::optional<bool> active;
       if (data && data->is_array()) {
         for (const json_value& item : *data) {
-          const json_value* id = item.is_object() ? item.find("id") : nullptr;
-          const json_value* a = id ? item.find("active") : nullptr;
+          std::optional<json_value> id = item.is_object() ? item.find("id") : std::nullopt;
+          std::optional<json_value> a = id ? item.find("active") : std::nullopt;
           if (a && id->is_string() && id->as_string() == *s.id && a->is_bool()) {
             active = a->as_bool();
           }
@@ -308,9 +309,9 @@ class write_checker {
 
   bool delete_step(write_state& s) {
     const auto r = write_exchange(certificate_operation::delete_certificate, s, std::nullopt);
-    const json_value* root = session_.object_root(r);
+    std::optional<json_value> root = session_.object_root(r);
     if (!root) return false;
-    const json_value* id = root->find("id");
+    std::optional<json_value> id = root->find("id");
     std::string want;
     append_json_string(want, *s.id);
     judge(checks::delete_still_present, value_text(id) == want, last_request(), "/id",
@@ -369,10 +370,11 @@ class write_checker {
     if ((r->status >= 200 && r->status < 300) || r->status == 404) return std::nullopt;
     std::string why = "DELETE answered " + std::to_string(r->status);
     const decode_result body = decode_json(r->body);
-    const json_value* error = body.ok() && body.document->root().is_object()
-                                  ? body.document->root().find("error")
-                                  : nullptr;
-    const json_value* message = error && error->is_object() ? error->find("message") : nullptr;
+    std::optional<json_value> error = body.ok() && body.document->root().is_object()
+                                          ? body.document->root().find("error")
+                                          : std::nullopt;
+    std::optional<json_value> message =
+        error && error->is_object() ? error->find("message") : std::nullopt;
     if (message && message->is_string()) why += ": " + std::string(message->as_string());
     return why;
   }
@@ -406,8 +408,8 @@ result<write_identity> make_write_identity() {
 std::optional<write_identity> recorded_write_identity(std::string_view upload_body) {
   const decode_result body = decode_json(upload_body);
   if (!body.ok() || !body.document->root().is_object()) return std::nullopt;
-  const json_value* name = body.document->root().find("name");
-  const json_value* pem = body.document->root().find("certificate");
+  std::optional<json_value> name = body.document->root().find("name");
+  std::optional<json_value> pem = body.document->root().find("certificate");
   if (!name || !name->is_string() || !name->as_string().starts_with(k_write_name_prefix) || !pem ||
       !pem->is_string()) {
     return std::nullopt;

@@ -311,7 +311,7 @@ struct fake_api::impl {
                              std::nullopt, std::nullopt});
     }
     const operation* op = path->with_method(r.method);
-    if (op == nullptr || !op->kind) {
+    if (!op || !op->kind) {
       const std::string allowed = path->allowed_methods();
       http_response response = reply(
           api_error{405, "Method " + echo(r.method) + " is not allowed here; use " + allowed + ".",
@@ -448,12 +448,12 @@ struct fake_api::impl {
   http_response upload(const http_request& r, const target&) {
     auto body = json_object_body(r.body);
     if (!body) return reply(body.error());
-    const json_value& root = body->root();
-    const json_value* pem = root.find("certificate");
-    if (pem == nullptr) return reply(missing("certificate"));
+    const json_value root = body->root();
+    std::optional<json_value> pem = root.find("certificate");
+    if (!pem) return reply(missing("certificate"));
     if (!pem->is_string()) return reply(invalid_type("certificate", "a string", *pem));
-    const json_value* name = root.find("name");
-    if (name != nullptr && !name->is_string()) {
+    std::optional<json_value> name = root.find("name");
+    if (name.has_value() && !name->is_string()) {
       return reply(invalid_type("name", "a string", *name));
     }
     auto validity = read_pem_certificate(pem->as_string());
@@ -468,7 +468,7 @@ struct fake_api::impl {
     }
     stored_certificate c;
     c.id = new_id();
-    if (name != nullptr) c.name = std::string(name->as_string());
+    if (name.has_value()) c.name = std::string(name->as_string());
     c.created_at = now++;
     c.validity = *validity;
     c.pem = std::make_shared<const std::string>(pem->as_string());
@@ -484,11 +484,11 @@ struct fake_api::impl {
 
   http_response retrieve(const http_request& r, const target& t) {
     const stored_certificate* c = lookup(t.certificate_id);
-    if (c == nullptr && has(fake_fault::delete_keeps)) {
+    if (!c && has(fake_fault::delete_keeps)) {
       const auto ghost = find(deleted, t.certificate_id);
       if (ghost != deleted.end()) c = &*ghost;
     }
-    if (c == nullptr) return reply(not_found(t.certificate_id, "certificate_id"));
+    if (!c) return reply(not_found(t.certificate_id, "certificate_id"));
     bool with_content = false;
     for (const auto& [key, value] : r.query) {
       if (key != "include" && key != "include[]") continue;
@@ -508,11 +508,11 @@ struct fake_api::impl {
 
   http_response modify(const http_request& r, const target& t) {
     stored_certificate* c = lookup(t.certificate_id);
-    if (c == nullptr) return reply(not_found(t.certificate_id, "certificate_id"));
+    if (!c) return reply(not_found(t.certificate_id, "certificate_id"));
     auto body = json_object_body(r.body);
     if (!body) return reply(body.error());
     // Only the name can be modified; other members are ignored, as the spec allows them.
-    if (const json_value* name = body->root().find("name")) {
+    if (const std::optional<json_value> name = body->root().find("name")) {
       if (!name->is_string()) return reply(invalid_type("name", "a string", *name));
       c->name = std::string(name->as_string());
     }
@@ -548,7 +548,7 @@ struct fake_api::impl {
     std::vector<stored_certificate*> found;
     for (std::string_view id : *ids) {
       stored_certificate* c = lookup(id);
-      if (c == nullptr) return reply(not_found(id, "certificate_ids"));
+      if (!c) return reply(not_found(id, "certificate_ids"));
       found.push_back(c);
     }
     const bool on = t.what == certificate_operation::activate_certificates ||

@@ -191,8 +191,8 @@ result<json_document, api_error> json_object_body(std::string_view body) {
 // ToggleCertificatesRequest: certificate_ids, 1..10 strings.
 result<std::vector<std::string_view>, api_error> certificate_ids(const json_value& body) {
   const std::string param = "certificate_ids";
-  const json_value* ids = body.find(param);
-  if (ids == nullptr) return failure(missing(param));
+  std::optional<json_value> ids = body.find(param);
+  if (!ids) return failure(missing(param));
   if (!ids->is_array()) return failure(invalid_type(param, "an array of strings", *ids));
   if (ids->size() == 0 || ids->size() > k_max_toggle_ids) {
     return failure(api_error{

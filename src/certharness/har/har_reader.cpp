@@ -100,34 +100,35 @@ std::optional<std::chrono::system_clock::time_point> parse_iso8601(std::string_v
 // ---- reading ----
 
 // The last member named `key` (JSON.parse and Python's json, which write and read most HAR,
-// keep the last of duplicates), or nullptr; also nullptr when `v` is absent or no object.
-const json_value* member(const json_value* v, std::string_view key) {
-  if (v == nullptr || !v->is_object()) return nullptr;
-  const json_value* found = nullptr;
+// keep the last of duplicates), or nothing; also nothing when `v` is absent or no object.
+std::optional<json_value> member(const std::optional<json_value>& v, std::string_view key) {
+  if (!v || !v->is_object()) return std::nullopt;
+  std::optional<json_value> found;
   for (const json_value& m : *v) {
-    if (m.key() == key) found = &m;
+    if (m.key() == key) found = m;
   }
   return found;
 }
 
-const json_value* typed_member(const json_value* v, std::string_view key, json_type type) {
-  const json_value* m = member(v, key);
-  return m != nullptr && m->type() == type ? m : nullptr;
+std::optional<json_value> typed_member(const std::optional<json_value>& v, std::string_view key,
+                                       json_type type) {
+  std::optional<json_value> m = member(v, key);
+  return m.has_value() && m->type() == type ? m : std::nullopt;
 }
 
-std::string_view string_member(const json_value* v, std::string_view key) {
-  const json_value* m = typed_member(v, key, json_type::string);
+std::string_view string_member(const std::optional<json_value>& v, std::string_view key) {
+  std::optional<json_value> m = typed_member(v, key, json_type::string);
   return m ? m->as_string() : std::string_view{};
 }
 
 // HAR headers ([{name, value}]); items without a string name carry nothing and are skipped.
-header_list read_headers(const json_value* array) {
+header_list read_headers(const std::optional<json_value>& array) {
   header_list out;
-  if (array == nullptr || !array->is_array()) return out;
+  if (!array || !array->is_array()) return out;
   out.reserve(array->size());
   for (const json_value& h : *array) {
-    if (const json_value* name = typed_member(&h, "name", json_type::string)) {
-      out.emplace_back(name->as_string(), string_member(&h, "value"));
+    if (const std::optional<json_value> name = typed_member(h, "name", json_type::string)) {
+      out.emplace_back(name->as_string(), string_member(h, "value"));
     }
   }
   return out;
@@ -137,9 +138,9 @@ header_list read_headers(const json_value* array) {
 // so, in `body` (nullopt when it has no text). Returns an error when it cannot be decoded.
 std::optional<std::string> read_body(const json_value& holder, std::string_view where,
                                      std::optional<std::string>& body) {
-  const json_value* text = typed_member(&holder, "text", json_type::string);
-  if (text == nullptr) return std::nullopt;
-  const std::string_view encoding = string_member(&holder, "encoding");
+  std::optional<json_value> text = typed_member(holder, "text", json_type::string);
+  if (!text) return std::nullopt;
+  const std::string_view encoding = string_member(holder, "encoding");
   if (encoding.empty()) {
     body.emplace(text->as_string());
   } else if (ascii_iequals(encoding, "base64")) {
@@ -154,37 +155,37 @@ std::optional<std::string> read_body(const json_value& holder, std::string_view 
 // One entry; the error says what is wrong with it.
 std::optional<std::string> read_entry(const json_value& e, har_entry& out) {
   if (!e.is_object()) return "not an object";
-  const json_value* request = typed_member(&e, "request", json_type::object);
-  if (request == nullptr) return "no request object";
-  const json_value* method = typed_member(request, "method", json_type::string);
-  if (method == nullptr) return "request.method is not a string";
-  const json_value* url = typed_member(request, "url", json_type::string);
-  if (url == nullptr) return "request.url is not a string";
+  std::optional<json_value> request = typed_member(e, "request", json_type::object);
+  if (!request) return "no request object";
+  std::optional<json_value> method = typed_member(request, "method", json_type::string);
+  if (!method) return "request.method is not a string";
+  std::optional<json_value> url = typed_member(request, "url", json_type::string);
+  if (!url) return "request.url is not a string";
   out.method = method->as_string();
   out.url = url->as_string();
   // Optional from here on: what a producer left out stays at its default.
-  if (auto started = parse_iso8601(string_member(&e, "startedDateTime"))) out.started = *started;
-  if (const json_value* time = typed_member(&e, "time", json_type::number)) {
+  if (auto started = parse_iso8601(string_member(e, "startedDateTime"))) out.started = *started;
+  if (const std::optional<json_value> time = typed_member(e, "time", json_type::number)) {
     out.time_ms = time->as_double();
   }
   out.request_headers = read_headers(member(request, "headers"));
-  if (const json_value* post = typed_member(request, "postData", json_type::object)) {
+  if (const std::optional<json_value> post = typed_member(request, "postData", json_type::object)) {
     out.request_mime_type = string_member(post, "mimeType");
     if (auto error = read_body(*post, "request.postData", out.request_body)) return error;
   }
-  const json_value* response = typed_member(&e, "response", json_type::object);
-  const json_value* status = typed_member(response, "status", json_type::number);
-  if (status != nullptr && status->fits_int64() && status->as_int64() >= 0 &&
+  std::optional<json_value> response = typed_member(e, "response", json_type::object);
+  std::optional<json_value> status = typed_member(response, "status", json_type::number);
+  if (status.has_value() && status->fits_int64() && status->as_int64() >= 0 &&
       status->as_int64() <= 999) {
     out.status = static_cast<int>(status->as_int64());
   }
   out.status_text = string_member(response, "statusText");
   out.response_headers = read_headers(member(response, "headers"));
   out.error = string_member(response, "_error");
-  const json_value* content = typed_member(response, "content", json_type::object);
+  std::optional<json_value> content = typed_member(response, "content", json_type::object);
   out.response_mime_type = string_member(content, "mimeType");
   std::optional<std::string> body;
-  if (content != nullptr) {
+  if (content.has_value()) {
     if (auto error = read_body(*content, "response.content", body)) return error;
   }
   out.response_body_recorded = body.has_value();
@@ -209,14 +210,15 @@ result<std::vector<har_entry>> read_har(std::string_view bytes, const decode_lim
     return failure(std::move(error));
   }
   if (!decoded.document) return failure("not a HAR archive: not JSON");
-  const json_value* entries =
-      typed_member(member(&decoded.document->root(), "log"), "entries", json_type::array);
-  if (entries == nullptr) return failure("not a HAR archive: no log.entries array");
+  const std::optional<json_value> entries =
+      typed_member(member(decoded.document->root(), "log"), "entries", json_type::array);
+  if (!entries) return failure("not a HAR archive: no log.entries array");
 
   // Grown, not sized from the count: a hostile array of a billion junk items fails at its first.
   std::vector<har_entry> out;
-  for (std::size_t i = 0; i < entries->size(); ++i) {
-    if (auto error = read_entry((*entries)[i], out.emplace_back())) {
+  for (auto it = entries->begin(); it != entries->end(); ++it) {
+    const std::size_t i = it.index();
+    if (auto error = read_entry(*it, out.emplace_back())) {
       return failure("entry " + std::to_string(i) + ": " + *error);
     }
   }

@@ -52,31 +52,31 @@ bool unescape_token(std::string_view raw, std::string& token) {
 
 }  // namespace
 
-const json_value* resolve_pointer(const json_value& root, std::string_view pointer) {
-  if (pointer.empty()) return &root;
-  if (pointer.front() != '/') return nullptr;
-  const json_value* at = &root;
+std::optional<json_value> resolve_pointer(const json_value& root, std::string_view pointer) {
+  if (pointer.empty()) return root;
+  if (pointer.front() != '/') return std::nullopt;
+  std::optional<json_value> at = root;
   std::string token;
   std::size_t start = 1;
   while (true) {
     const std::size_t end = pointer.find('/', start);
     const std::string_view raw =
         pointer.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
-    if (!unescape_token(raw, token)) return nullptr;
+    if (!unescape_token(raw, token)) return std::nullopt;
     if (at->is_object()) {
       at = at->find(token);
     } else if (at->is_array()) {
       std::size_t index = 0;
       const char* first = token.data();
       const char* last = token.data() + token.size();
-      if (token.empty() || (token.size() > 1 && token.front() == '0')) return nullptr;
+      if (token.empty() || (token.size() > 1 && token.front() == '0')) return std::nullopt;
       const auto [ptr, ec] = std::from_chars(first, last, index);
-      if (ec != std::errc{} || ptr != last || index >= at->size()) return nullptr;
-      at = &(*at)[index];
+      if (ec != std::errc{} || ptr != last || index >= at->size()) return std::nullopt;
+      at = (*at)[index];  // O(index): one step per token
     } else {
-      return nullptr;
+      return std::nullopt;
     }
-    if (at == nullptr) return nullptr;
+    if (!at) return std::nullopt;
     if (end == std::string_view::npos) return at;
     start = end + 1;
   }

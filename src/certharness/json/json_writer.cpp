@@ -149,9 +149,13 @@ bool json_write_hooks::replace_value(json_writer&, const json_value&) { return f
 
 json_writer& json_writer::value(const json_value& root, json_write_hooks& hooks) {
   json_writer& w = *this;
-  // Containers being written, with the index of the next child: the depth is the document's,
+  // Containers being written, with the next child and the end: the depth is the document's,
   // held on the heap.
-  std::vector<std::pair<const json_value*, std::size_t>> open;
+  struct open_container {
+    bool object;
+    json_value::iterator next, end;
+  };
+  std::vector<open_container> open;
   const auto one = [&](const json_value& v) {
     switch (v.type()) {
       case json_type::null_value:
@@ -168,20 +172,19 @@ json_writer& json_writer::value(const json_value& root, json_write_hooks& hooks)
         break;
       case json_type::array:
         w.begin_array();
-        open.emplace_back(&v, 0);
+        open.push_back({false, v.begin(), v.end()});
         break;
       case json_type::object:
         w.begin_object();
-        open.emplace_back(&v, 0);
+        open.push_back({true, v.begin(), v.end()});
         break;
     }
   };
   one(root);
   while (!open.empty()) {
-    const json_value& container = *open.back().first;
-    const std::size_t next = open.back().second++;
-    if (next == container.size()) {
-      if (container.is_object()) {
+    open_container& container = open.back();
+    if (container.next == container.end) {
+      if (container.object) {
         w.end_object();
       } else {
         w.end_array();
@@ -189,12 +192,12 @@ json_writer& json_writer::value(const json_value& root, json_write_hooks& hooks)
       open.pop_back();
       continue;
     }
-    const json_value& child = container[next];
-    if (container.is_object()) {
+    const json_value child = *container.next++;
+    if (container.object) {
       hooks.text(w, child.key(), true);
       if (hooks.replace_value(w, child)) continue;
     }
-    one(child);
+    one(child);  // may grow `open`: `container` is not used after this
   }
   return *this;
 }

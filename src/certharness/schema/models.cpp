@@ -31,7 +31,7 @@ struct path {
 };
 
 void append_pointer(std::string& out, const path& p) {
-  if (p.parent == nullptr) return;
+  if (!p.parent) return;
   append_pointer(out, *p.parent);
   if (p.is_index) {
     append_pointer_index(out, p.index);
@@ -140,9 +140,9 @@ bool read_array(const json_value& v, const path& at, std::vector<T>& out, proble
   if (!v.is_array()) return fail_type(err, at, "array", v);
   out.clear();
   out.reserve(v.size());
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    const path item{&at, {}, i, true};
-    if (!read_item(v[i], item, out.emplace_back())) return false;
+  for (auto it = v.begin(); it != v.end(); ++it) {
+    const path item{&at, {}, it.index(), true};
+    if (!read_item(*it, item, out.emplace_back())) return false;
   }
   return true;
 }
@@ -166,7 +166,7 @@ bool read_object(const json_value& v, const path& at, const object_shape& shape,
                  problems& err, ReadMember&& read_member) {
   if (!v.is_object()) return fail_type(err, at, "object", v);
   for (std::string_view name : shape.required) {
-    if (v.find(name) == nullptr) {
+    if (!v.find(name)) {
       std::string message = "missing required property ";
       append_json_string(message, name);
       return fail(err, at, std::move(message));

@@ -49,11 +49,11 @@ std::string_view request_schema(const operation_table& table, certificate_operat
 }
 
 // The two list schemas differ only in their items' `object`: the items decide.
-placement place_list(const operation_table& table, const json_value* data) {
+placement place_list(const operation_table& table, const std::optional<json_value>& data) {
   bool org = false, project = false;
   if (data && data->is_array()) {
     for (const json_value& item : *data) {
-      const json_value* o = item.is_object() ? item.find("object") : nullptr;
+      std::optional<json_value> o = item.is_object() ? item.find("object") : std::nullopt;
       if (!o || !o->is_string()) continue;
       org |= o->as_string() == "organization.certificate";
       project |= o->as_string() == "organization.project.certificate";
@@ -83,7 +83,7 @@ placement place_by_content(const json_value& root, const operation_table& table)
     return unplaced("the document is " + std::string(to_string(root.type())) +
                     ", not an object: name the schema with --schema");
   }
-  if (const json_value* object = root.find("object")) {
+  if (const std::optional<json_value> object = root.find("object")) {
     if (!object->is_string()) {
       return unplaced("\"object\" is " + std::string(to_string(object->type())) +
                       ", not a string: name the schema with --schema");

@@ -361,7 +361,7 @@ bool at_or_below(const context_path& inner, const context_path& outer) {
 }
 
 struct location {
-  const json_value* value;
+  std::optional<json_value> value;
   const schema_node* schema;       // nullptr once the path leaves what schema_node models
   std::string pointer;             // RFC 6901
   std::vector<std::size_t> order;  // child indices from the root: sorts in document order
@@ -371,7 +371,7 @@ struct location {
 // key and an index alike, so the node decides: at an object the token is a key, at an array an
 // index.
 location locate(const json_value& root, const schema_node* schema, const context_path& context) {
-  location at{&root, schema, {}, {}};
+  location at{root, schema, {}, {}};
   at.order.reserve(context.size());
   for (std::size_t i = 1; i < context.size(); ++i) {  // [0] is "<root>"
     std::string_view token = context[i];
@@ -379,14 +379,15 @@ location locate(const json_value& root, const schema_node* schema, const context
     if (token.size() >= 2 && token.front() == '[' && token.back() == ']') {
       token = token.substr(1, token.size() - 2);
     }
-    const json_value& node = *at.value;
+    const json_value node = *at.value;
     if (node.is_object()) {
-      const json_value* member = node.find(token);
-      if (!member) break;
+      auto member = node.begin();  // the first with this key, as find() does
+      while (member != node.end() && member->key() != token) ++member;
+      if (member == node.end()) break;
       append_pointer_token(at.pointer, token);
-      at.order.push_back(std::size_t(member - node.begin()));
+      at.order.push_back(member.index());
       at.schema = at.schema ? at.schema->property(token) : nullptr;
-      at.value = member;
+      at.value = *member;
     } else if (node.is_array()) {
       std::size_t index = 0;
       const auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), index);
@@ -394,7 +395,7 @@ location locate(const json_value& root, const schema_node* schema, const context
       append_pointer_index(at.pointer, index);
       at.order.push_back(index);
       at.schema = at.schema ? at.schema->items : nullptr;
-      at.value = &node[index];
+      at.value = node[index];  // O(index), once per step of a reported context
     } else {
       break;
     }
@@ -458,7 +459,7 @@ std::string any_of_types(const schema_node& schema) {
 std::string message_for(const description_rule& rule, const std::string& description,
                         const location& at) {
   const schema_node* s = at.schema;
-  const json_value& v = *at.value;
+  const json_value v = *at.value;
   switch (rule.kind) {
     case error_kind::type:
       if (s && !s->type_text.empty()) return "expected " + s->type_text + ", got " + describe(v);
@@ -569,29 +570,30 @@ const schema_node* applicable(const schema_node* schema, const json_value& value
 
 // One step down from the root: `child` inside `container`.
 struct step {
-  const json_value* container;
-  const json_value* child;
+  bool in_object;
+  json_value child;
+  std::size_t index;  // in the container
 };
 
 std::string pointer_of(const std::vector<step>& path) {
   std::string pointer;
   for (const step& s : path) {
-    if (s.container->is_object()) {
-      append_pointer_token(pointer, s.child->key());
+    if (s.in_object) {
+      append_pointer_token(pointer, s.child.key());
     } else {
-      append_pointer_index(pointer, std::size_t(s.child - s.container->begin()));
+      append_pointer_index(pointer, s.index);
     }
   }
   return pointer;
 }
 
 // The path down to `target`, a node inside `at`; false if it is not there.
-bool path_to(const json_value& at, const json_value* target, std::vector<step>& path) {
-  if (&at == target) return true;
+bool path_to(const json_value& at, const json_value& target, std::vector<step>& path) {
+  if (at == target) return true;
   if (!at.is_array() && !at.is_object()) return false;
-  for (const json_value& child : at) {
-    path.push_back({&at, &child});
-    if (path_to(child, target, path)) return true;
+  for (auto child = at.begin(); child != at.end(); ++child) {
+    path.push_back({at.is_object(), *child, child.index()});
+    if (path_to(*child, target, path)) return true;
     path.pop_back();
   }
   return false;
@@ -604,8 +606,9 @@ void note_unknown_properties(const json_value& value, const schema_node* schema,
   schema = applicable(schema, value);
   if (!schema) return;
   if (value.is_object() && !schema->properties.empty()) {
-    for (const json_value& member : value) {
-      path.push_back({&value, &member});
+    for (auto it = value.begin(); it != value.end(); ++it) {
+      const json_value member = *it;
+      path.push_back({true, member, it.index()});
       if (const schema_node* declared = schema->property(member.key())) {
         note_unknown_properties(member, declared, path, noted, out);
       } else if (++noted <= k_max_findings_per_check) {
@@ -619,8 +622,9 @@ void note_unknown_properties(const json_value& value, const schema_node* schema,
       path.pop_back();
     }
   } else if (value.is_array() && schema->items) {
-    for (const json_value& element : value) {
-      path.push_back({&value, &element});
+    for (auto it = value.begin(); it != value.end(); ++it) {
+      const json_value element = *it;
+      path.push_back({false, element, it.index()});
       note_unknown_properties(element, schema->items, path, noted, out);
       path.pop_back();
     }
@@ -694,7 +698,7 @@ constexpr std::size_t k_explained_items = 1000;
 
 findings explain(const valijson::Schema& compiled, const json_value& root,
                  const schema_node* schema) {
-  array_window window{k_explained_items + 1};
+  array_window window{k_explained_items + 1, std::nullopt, false};
   valijson::Validator validator(valijson::Validator::kStrongTypes);
   valijson::ValidationResults results;
   findings out;
@@ -703,7 +707,7 @@ findings explain(const valijson::Schema& compiled, const json_value& root,
   }
   if (out.empty()) {  // the violation lies only beyond the window (e.g. a late duplicate)
     std::vector<step> path;
-    if (window.first_cut && !window.cut_several) path_to(root, window.first_cut, path);
+    if (window.first_cut && !window.cut_several) path_to(root, *window.first_cut, path);
     out.push_back(finding{checks::schema, pointer_of(path), "",
                           "the document breaks its schema beyond the first " +
                               std::to_string(k_explained_items) + " items of " +
@@ -714,7 +718,7 @@ findings explain(const valijson::Schema& compiled, const json_value& root,
     // Beyond a cut array the count is of the window's violations only.
     const std::size_t more = out.size() - k_max_findings_per_check;
     out.resize(k_max_findings_per_check);
-    out.push_back(left_out(checks::schema, more, window.first_cut != nullptr));
+    out.push_back(left_out(checks::schema, more, window.first_cut.has_value()));
   }
   return out;
 }

@@ -32,8 +32,8 @@ class json_value_adapter;
 
 struct array_window {
   std::size_t max_items = std::numeric_limits<std::size_t>::max();
-  const json_value* first_cut = nullptr;  // the first array presented shorter than it is
-  bool cut_several = false;               // another array was cut too
+  std::optional<json_value> first_cut;  // the first array presented shorter than it is
+  bool cut_several = false;             // another array was cut too
 };
 class json_value_array_iterator;
 class json_value_object_iterator;
@@ -50,12 +50,12 @@ class json_value_array {
 
   json_value_array() = default;
   json_value_array(const json_value& array, array_window* window)
-      : begin_(array.begin()), end_(array.end()), window_(window) {
-    if (window_ && size() > window_->max_items) {
-      end_ = begin_ + window_->max_items;
+      : array_(array), size_(array.size()), window_(window) {
+    if (window_ && size_ > window_->max_items) {
+      size_ = window_->max_items;
       if (!window_->first_cut) {
-        window_->first_cut = &array;
-      } else if (window_->first_cut != &array) {
+        window_->first_cut = array;
+      } else if (*window_->first_cut != array) {
         window_->cut_several = true;
       }
     }
@@ -63,11 +63,11 @@ class json_value_array {
 
   iterator begin() const;
   iterator end() const;
-  std::size_t size() const { return static_cast<std::size_t>(end_ - begin_); }
+  std::size_t size() const { return size_; }
 
  private:
-  const json_value* begin_ = nullptr;
-  const json_value* end_ = nullptr;
+  std::optional<json_value> array_;
+  std::size_t size_ = 0;  // within the window
   array_window* window_ = nullptr;
 };
 
@@ -79,18 +79,17 @@ class json_value_object {
 
   json_value_object() = default;
   json_value_object(const json_value& object, array_window* window)
-      : begin_(object.begin()), end_(object.end()), window_(window) {}
+      : object_(object), window_(window) {}
 
   iterator begin() const;
   iterator end() const;
   // The first member with this key, like json_value::find. A string_view serves both of
   // valijson's callers (std::string and const char*) without a copy.
   iterator find(std::string_view key) const;
-  std::size_t size() const { return static_cast<std::size_t>(end_ - begin_); }
+  std::size_t size() const { return object_ ? object_->size() : 0; }
 
  private:
-  const json_value* begin_ = nullptr;
-  const json_value* end_ = nullptr;
+  std::optional<json_value> object_;
   array_window* window_ = nullptr;
 };
 
@@ -110,66 +109,65 @@ class json_value_frozen : public valijson::adapters::FrozenValue {
 // Reads one node for valijson's BasicAdapter, which supplies the semantics on top.
 class json_value_view {
  public:
-  json_value_view(const json_value& value, array_window* window)
-      : value_(&value), window_(window) {}
+  json_value_view(const json_value& value, array_window* window) : value_(value), window_(window) {}
 
-  valijson::adapters::FrozenValue* freeze() const { return new json_value_frozen(*value_); }
+  valijson::adapters::FrozenValue* freeze() const { return new json_value_frozen(value_); }
 
   std::optional<json_value_array> getArrayOptional() const {
-    if (!value_->is_array()) return std::nullopt;
-    return json_value_array(*value_, window_);
+    if (!value_.is_array()) return std::nullopt;
+    return json_value_array(value_, window_);
   }
   bool getArraySize(std::size_t& result) const {
-    if (!value_->is_array()) return false;
-    result = json_value_array(*value_, window_).size();
+    if (!value_.is_array()) return false;
+    result = json_value_array(value_, window_).size();
     return true;
   }
   std::optional<json_value_object> getObjectOptional() const {
-    if (!value_->is_object()) return std::nullopt;
-    return json_value_object(*value_, window_);
+    if (!value_.is_object()) return std::nullopt;
+    return json_value_object(value_, window_);
   }
   bool getObjectSize(std::size_t& result) const {
-    if (!value_->is_object()) return false;
-    result = value_->size();
+    if (!value_.is_object()) return false;
+    result = value_.size();
     return true;
   }
   bool getBool(bool& result) const {
-    if (!value_->is_bool()) return false;
-    result = value_->as_bool();
+    if (!value_.is_bool()) return false;
+    result = value_.as_bool();
     return true;
   }
   // Every number has a nearest double, integers beyond int64 included.
   bool getDouble(double& result) const {
-    if (!value_->is_number()) return false;
-    result = value_->as_double();
+    if (!value_.is_number()) return false;
+    result = value_.as_double();
     return true;
   }
   bool getInteger(std::int64_t& result) const {
-    if (!value_->is_number() || !value_->fits_int64()) return false;
-    result = value_->as_int64();
+    if (!value_.is_number() || !value_.fits_int64()) return false;
+    result = value_.as_int64();
     return true;
   }
   // By length: strings may contain NUL bytes.
   bool getString(std::string& result) const {
-    if (!value_->is_string()) return false;
-    const std::string_view s = value_->as_string();
+    if (!value_.is_string()) return false;
+    const std::string_view s = value_.as_string();
     result.assign(s.data(), s.size());
     return true;
   }
 
   static bool hasStrictTypes() { return true; }
 
-  bool isArray() const { return value_->is_array(); }
-  bool isBool() const { return value_->is_bool(); }
-  bool isDouble() const { return value_->is_number() && !value_->is_integer(); }
-  bool isInteger() const { return value_->is_number() && value_->is_integer(); }
-  bool isNull() const { return value_->is_null(); }
-  bool isNumber() const { return value_->is_number(); }
-  bool isObject() const { return value_->is_object(); }
-  bool isString() const { return value_->is_string(); }
+  bool isArray() const { return value_.is_array(); }
+  bool isBool() const { return value_.is_bool(); }
+  bool isDouble() const { return value_.is_number() && !value_.is_integer(); }
+  bool isInteger() const { return value_.is_number() && value_.is_integer(); }
+  bool isNull() const { return value_.is_null(); }
+  bool isNumber() const { return value_.is_number(); }
+  bool isObject() const { return value_.is_object(); }
+  bool isString() const { return value_.is_string(); }
 
  private:
-  const json_value* value_;
+  json_value value_;
   array_window* window_;
 };
 
@@ -195,6 +193,42 @@ class json_value_adapter
   }
 };
 
+// A child of a container and its index; iterators of one container compare by index (the
+// end is the index one past the last child presented, which may be inside a windowed array).
+// Stepping back walks from the first child again: valijson does it once per uniqueItems
+// check (which is quadratic anyway).
+class json_value_child_cursor {
+ public:
+  json_value_child_cursor(const std::optional<json_value>& container, std::size_t index)
+      : container_(container), index_(index) {
+    if (container_ && index_ == 0) at_ = container_->begin();
+  }
+
+  json_value child() const { return *at_; }
+  std::size_t index() const { return index_; }
+  void next() {
+    ++at_;
+    ++index_;
+  }
+  void previous() {
+    const std::size_t target = index_ - 1;
+    at_ = container_->begin();
+    for (index_ = 0; index_ < target; ++index_) ++at_;
+  }
+  void advance(std::ptrdiff_t n) {
+    if (n < 0) {
+      for (; n < 0; ++n) previous();
+    } else {
+      for (; n > 0; --n) next();
+    }
+  }
+
+ private:
+  std::optional<json_value> container_;
+  json_value::iterator at_;
+  std::size_t index_;
+};
+
 class json_value_array_iterator {
  public:
   using iterator_category = std::bidirectional_iterator_tag;
@@ -203,32 +237,34 @@ class json_value_array_iterator {
   using pointer = valijson::adapters::DerefProxy<json_value_adapter>;
   using reference = json_value_adapter;
 
-  json_value_array_iterator(const json_value* at, array_window* window)
-      : at_(at), window_(window) {}
+  json_value_array_iterator(json_value_child_cursor at, array_window* window)
+      : at_(std::move(at)), window_(window) {}
 
-  json_value_adapter operator*() const { return json_value_adapter(*at_, window_); }
+  json_value_adapter operator*() const { return json_value_adapter(at_.child(), window_); }
   pointer operator->() const { return pointer(**this); }
 
-  bool operator==(const json_value_array_iterator& other) const { return at_ == other.at_; }
-  bool operator!=(const json_value_array_iterator& other) const { return at_ != other.at_; }
+  bool operator==(const json_value_array_iterator& other) const {
+    return at_.index() == other.at_.index();
+  }
+  bool operator!=(const json_value_array_iterator& other) const { return !(*this == other); }
 
   json_value_array_iterator& operator++() {
-    ++at_;
+    at_.next();
     return *this;
   }
   json_value_array_iterator operator++(int) {
     json_value_array_iterator before = *this;
-    ++at_;
+    at_.next();
     return before;
   }
   json_value_array_iterator& operator--() {
-    --at_;
+    at_.previous();
     return *this;
   }
-  void advance(std::ptrdiff_t n) { at_ += n; }
+  void advance(std::ptrdiff_t n) { at_.advance(n); }
 
  private:
-  const json_value* at_;
+  json_value_child_cursor at_;
   array_window* window_;
 };
 
@@ -240,55 +276,59 @@ class json_value_object_iterator {
   using pointer = valijson::adapters::DerefProxy<json_value_object_member>;
   using reference = json_value_object_member;
 
-  json_value_object_iterator(const json_value* at, array_window* window)
-      : at_(at), window_(window) {}
+  json_value_object_iterator(json_value_child_cursor at, array_window* window)
+      : at_(std::move(at)), window_(window) {}
 
   // Object members are nodes whose key() is set.
   json_value_object_member operator*() const {
-    return json_value_object_member(std::string(at_->key()), json_value_adapter(*at_, window_));
+    const json_value member = at_.child();
+    return json_value_object_member(std::string(member.key()), json_value_adapter(member, window_));
   }
   pointer operator->() const { return pointer(**this); }
 
-  bool operator==(const json_value_object_iterator& other) const { return at_ == other.at_; }
-  bool operator!=(const json_value_object_iterator& other) const { return at_ != other.at_; }
+  bool operator==(const json_value_object_iterator& other) const {
+    return at_.index() == other.at_.index();
+  }
+  bool operator!=(const json_value_object_iterator& other) const { return !(*this == other); }
 
   json_value_object_iterator& operator++() {
-    ++at_;
+    at_.next();
     return *this;
   }
   json_value_object_iterator operator++(int) {
     json_value_object_iterator before = *this;
-    ++at_;
+    at_.next();
     return before;
   }
   json_value_object_iterator& operator--() {
-    --at_;
+    at_.previous();
     return *this;
   }
 
  private:
-  const json_value* at_;
+  json_value_child_cursor at_;
   array_window* window_;
 };
 
 inline json_value_array_iterator json_value_array::begin() const {
-  return json_value_array_iterator(begin_, window_);
+  return json_value_array_iterator(json_value_child_cursor(array_, 0), window_);
 }
 inline json_value_array_iterator json_value_array::end() const {
-  return json_value_array_iterator(end_, window_);
+  return json_value_array_iterator(json_value_child_cursor(array_, size_), window_);
 }
 
 inline json_value_object_iterator json_value_object::begin() const {
-  return json_value_object_iterator(begin_, window_);
+  return json_value_object_iterator(json_value_child_cursor(object_, 0), window_);
 }
 inline json_value_object_iterator json_value_object::end() const {
-  return json_value_object_iterator(end_, window_);
+  return json_value_object_iterator(json_value_child_cursor(object_, size()), window_);
 }
 inline json_value_object_iterator json_value_object::find(std::string_view key) const {
-  for (const json_value* m = begin_; m != end_; ++m) {
-    if (m->key() == key) return json_value_object_iterator(m, window_);
+  json_value_child_cursor at(object_, 0);
+  for (; at.index() < size(); at.next()) {
+    if (at.child().key() == key) break;
   }
-  return end();
+  return json_value_object_iterator(std::move(at), window_);
 }
 
 inline json_value_frozen::json_value_frozen(const json_value& value) {

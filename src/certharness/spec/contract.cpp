@@ -40,7 +40,7 @@ result<contract, spec_error> contract::load(const std::string& path, const spec_
 }
 
 result<contract, spec_error> contract::from_document(openapi_document document) {
-  const json_value& root = document.root();
+  const json_value root = document.root();
   auto schemas = translate_registry(root);
   if (!schemas) return failure(std::move(schemas).error());
   auto operations = read_operation_table(root);

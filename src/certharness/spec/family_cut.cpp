@@ -15,29 +15,38 @@
 
 namespace certharness {
 
-std::string pointer_of_node(const json_value& root, const json_value* node) {
-  // Depth-first with the open containers on the heap: (container, index of the next child).
-  std::vector<std::pair<const json_value*, std::size_t>> open;
-  if (&root != node && (root.is_object() || root.is_array())) open.emplace_back(&root, 0);
+std::string pointer_of_node(const json_value& root, const json_value& node) {
+  // Depth-first with the open containers on the heap: the next child and the one last taken.
+  struct open_container {
+    bool object;
+    json_value::iterator next, end, taken;
+  };
+  std::vector<open_container> open;
+  if (root != node && (root.is_object() || root.is_array())) {
+    open.push_back({root.is_object(), root.begin(), root.end(), {}});
+  }
   while (!open.empty()) {
-    auto& [container, next] = open.back();
-    if (next == container->size()) {
+    open_container& top = open.back();
+    if (top.next == top.end) {
       open.pop_back();
       continue;
     }
-    const json_value* child = container->begin() + next++;
+    top.taken = top.next++;
+    const json_value child = *top.taken;
     if (child == node) {
       std::string pointer;
-      for (const auto& [c, after] : open) {
-        if (c->is_object()) {
-          append_pointer_token(pointer, c->begin()[after - 1].key());
+      for (const open_container& c : open) {
+        if (c.object) {
+          append_pointer_token(pointer, c.taken->key());
         } else {
-          append_pointer_index(pointer, after - 1);
+          append_pointer_index(pointer, c.taken.index());
         }
       }
       return pointer;
     }
-    if (child->is_object() || child->is_array()) open.emplace_back(child, 0);
+    if (child.is_object() || child.is_array()) {
+      open.push_back({child.is_object(), child.begin(), child.end(), {}});
+    }
   }
   return {};
 }
@@ -116,8 +125,8 @@ class family_walk {
 
   result<family_cut, spec_error> run() {
     family_cut cut;
-    const json_value* paths = root_.find("paths");
-    if (paths != nullptr && paths->is_object()) {
+    const std::optional<json_value> paths = root_.find("paths");
+    if (paths && paths->is_object()) {
       for (const json_value& item : *paths) {
         if (!is_family_path(item.key())) continue;
         cut.paths.emplace_back(item.key());
@@ -127,7 +136,7 @@ class family_walk {
     while (!pending_.empty()) {
       const auto [node, kind] = pending_.back();
       pending_.pop_back();
-      if (auto problem = visit(*node, kind)) return failure(std::move(*problem));
+      if (auto problem = visit(node, kind)) return failure(std::move(*problem));
     }
     for (auto& [name, pointer] : reached_) cut.schemas.push_back({name, std::move(pointer)});
     return cut;
@@ -135,37 +144,37 @@ class family_walk {
 
  private:
   void push(const json_value& node, node_kind kind) {
-    if (seen_.insert(&node).second) pending_.emplace_back(&node, kind);
+    if (seen_.insert(node.id()).second) pending_.emplace_back(node, kind);
   }
 
   // Every member of an object (a map such as "responses"), or every element of an array.
-  void push_each(const json_value* container, node_kind kind) {
-    if (container == nullptr || !(container->is_object() || container->is_array())) return;
+  void push_each(const std::optional<json_value>& container, node_kind kind) {
+    if (!container || !(container->is_object() || container->is_array())) return;
     for (const json_value& child : *container) push(child, kind);
   }
 
   void push_member(const json_value& object, std::string_view key, node_kind kind) {
-    if (const json_value* member = object.find(key)) push(*member, kind);
+    if (const auto member = object.find(key)) push(*member, kind);
   }
 
   spec_error ref_error(const json_value& ref, std::string why) const {
     std::string message = "\"$ref\" ";
     append_json_string(message, ref.is_string() ? ref.as_string() : json_text(ref));
-    return spec_error{pointer_of_node(root_, &ref), message + " " + why, std::nullopt};
+    return spec_error{pointer_of_node(root_, ref), message + " " + why, std::nullopt};
   }
 
   // Follows the object's "$ref", if it has one. A target inside a component schema brings the
   // whole component in, since the translation takes components whole.
   std::optional<spec_error> follow(const json_value& object, node_kind kind) {
-    const json_value* ref = object.find("$ref");
-    if (ref == nullptr) return std::nullopt;
+    const std::optional<json_value> ref = object.find("$ref");
+    if (!ref) return std::nullopt;
     if (!ref->is_string()) return ref_error(*ref, "is not a string");
     const std::string_view text = ref->as_string();
     if (!text.starts_with('#')) {
       return ref_error(*ref, "is not a local reference (\"#/...\"): other documents are not read");
     }
-    const json_value* target = resolve_local_ref(root_, text);
-    if (target == nullptr) return ref_error(*ref, "resolves to nothing in this document");
+    const std::optional<json_value> target = resolve_local_ref(root_, text);
+    if (!target) return ref_error(*ref, "resolves to nothing in this document");
     const std::optional<std::string> decoded = percent_decode(text.substr(1));
     const auto tokens = decoded ? pointer_tokens(*decoded) : std::nullopt;
     if (tokens && tokens->size() >= 3 && (*tokens)[0] == "components" &&
@@ -174,9 +183,9 @@ class family_walk {
       if (!reached_.contains(name)) {
         std::string pointer = "/components/schemas";
         append_pointer_token(pointer, name);
-        const json_value* component = resolve_pointer(root_, pointer);
+        const std::optional<json_value> component = resolve_pointer(root_, pointer);
         reached_.emplace(name, std::move(pointer));
-        if (component != nullptr) push(*component, node_kind::schema);
+        if (component) push(*component, node_kind::schema);
       }
     }
     push(*target, kind);
@@ -188,7 +197,7 @@ class family_walk {
     if (auto problem = follow(node, kind)) return problem;
     // A Reference Object stands for its target; in a schema (2020-12) "$ref" is one keyword
     // among others.
-    if (kind != node_kind::schema && node.find("$ref") != nullptr) return std::nullopt;
+    if (kind != node_kind::schema && node.find("$ref")) return std::nullopt;
     switch (kind) {
       case node_kind::path_item:
         push_each(node.find("parameters"), node_kind::parameter);
@@ -198,11 +207,11 @@ class family_walk {
         push_each(node.find("parameters"), node_kind::parameter);
         push_member(node, "requestBody", node_kind::request_body);
         push_each(node.find("responses"), node_kind::response);
-        if (const json_value* callbacks = node.find("callbacks");
-            callbacks != nullptr && callbacks->is_object()) {
+        if (const std::optional<json_value> callbacks = node.find("callbacks");
+            callbacks && callbacks->is_object()) {
           for (const json_value& callback : *callbacks) {
-            if (callback.is_object() && callback.find("$ref") == nullptr) {
-              push_each(&callback, node_kind::path_item);
+            if (callback.is_object() && !callback.find("$ref")) {
+              push_each(callback, node_kind::path_item);
             } else {
               push(callback, node_kind::path_item);  // its "$ref" is followed as one
             }
@@ -226,8 +235,8 @@ class family_walk {
       case node_kind::media_type:
         push_member(node, "schema", node_kind::schema);  // vocabulary: not a check id
         push_each(node.find("examples"), node_kind::example);
-        if (const json_value* encoding = node.find("encoding");
-            encoding != nullptr && encoding->is_object()) {
+        if (const std::optional<json_value> encoding = node.find("encoding");
+            encoding && encoding->is_object()) {
           for (const json_value& e : *encoding) {
             if (e.is_object()) push_each(e.find("headers"), node_kind::header);
           }
@@ -241,12 +250,12 @@ class family_walk {
           const std::string_view keyword = member.key();
           if (one_of(keyword, schema_valued)) {
             if (member.is_array()) {
-              push_each(&member, node_kind::schema);  // draft-07's array form of "items"
+              push_each(member, node_kind::schema);  // draft-07's array form of "items"
             } else {
               push(member, node_kind::schema);
             }
           } else if (one_of(keyword, schema_maps) || one_of(keyword, schema_arrays)) {
-            push_each(&member, node_kind::schema);
+            push_each(member, node_kind::schema);
           }
         }
         break;
@@ -254,9 +263,9 @@ class family_walk {
     return std::nullopt;
   }
 
-  const json_value& root_;
-  std::vector<std::pair<const json_value*, node_kind>> pending_;
-  std::unordered_set<const json_value*> seen_;
+  const json_value root_;  // a handle: the caller's may be a temporary
+  std::vector<std::pair<json_value, node_kind>> pending_;
+  std::unordered_set<std::uint64_t> seen_;      // json_value::id()
   std::map<std::string, std::string> reached_;  // name -> pointer, sorted by name
 };
 

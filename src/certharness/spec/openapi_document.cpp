@@ -35,9 +35,11 @@ bool looks_like_json(std::string_view bytes) {
   return false;
 }
 
-result<openapi_document, spec_error> from_json(std::string_view bytes, std::string source,
+// The document keeps `bytes`: the JSON made from YAML is moved in, not copied.
+result<openapi_document, spec_error> from_json(std::string bytes, std::string source,
                                                spec_format format, const spec_limits& limits) {
-  decode_result decoded = decode_json(bytes, decode_limits{limits.max_bytes, limits.max_depth});
+  decode_result decoded =
+      decode_owned_json(std::move(bytes), decode_limits{limits.max_bytes, limits.max_depth});
   if (!decoded.ok()) {
     for (const finding& f : decoded.problems) {
       if (f.level != severity::error) continue;
@@ -47,10 +49,10 @@ result<openapi_document, spec_error> from_json(std::string_view bytes, std::stri
     }
     return failure(error_at("", "the document is not JSON"));
   }
-  const json_value& root = decoded.document->root();
+  const json_value root = decoded.document->root();
   if (!root.is_object()) return failure(error_at("", "an OpenAPI document is a JSON/YAML object"));
-  const json_value* version = root.find("openapi");
-  if (version == nullptr || !version->is_string()) {
+  const std::optional<json_value> version = root.find("openapi");
+  if (!version || !version->is_string()) {
     return failure(error_at("", "no \"openapi\" version string: not an OpenAPI document"));
   }
   return openapi_document{std::move(*decoded.document), format, std::move(source)};
@@ -65,10 +67,12 @@ result<openapi_document, spec_error> parse_openapi(std::string_view bytes, std::
                                     " bytes, over the limit of " +
                                     std::to_string(limits.max_bytes) + " bytes"));
   }
-  if (looks_like_json(bytes)) return from_json(bytes, std::move(source), spec_format::json, limits);
+  if (looks_like_json(bytes)) {
+    return from_json(std::string(bytes), std::move(source), spec_format::json, limits);
+  }
   result<std::string, spec_error> json = yaml_to_json(bytes, limits);
   if (!json) return failure(json.error());
-  return from_json(*json, std::move(source), spec_format::yaml, limits);
+  return from_json(std::move(*json), std::move(source), spec_format::yaml, limits);
 }
 
 result<openapi_document, spec_error> load_openapi_file(const std::string& path,
@@ -102,10 +106,10 @@ bool is_family_path(std::string_view path) noexcept {
   return rest.starts_with(certificates) && below(rest.substr(certificates.size()));
 }
 
-const json_value* resolve_local_ref(const json_value& root, std::string_view ref) {
-  if (!ref.starts_with('#')) return nullptr;
+std::optional<json_value> resolve_local_ref(const json_value& root, std::string_view ref) {
+  if (!ref.starts_with('#')) return std::nullopt;
   const std::optional<std::string> pointer = percent_decode(ref.substr(1));
-  if (!pointer) return nullptr;
+  if (!pointer) return std::nullopt;
   return resolve_pointer(root, *pointer);
 }
 

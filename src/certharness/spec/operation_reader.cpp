@@ -44,20 +44,20 @@ std::string quoted(std::string_view untrusted) {
 class ref_resolver {
  public:
   explicit ref_resolver(const json_value& root) : root_(root) {
-    const json_value* components = root.find("components");
-    if (components == nullptr || !components->is_object()) return;
+    std::optional<json_value> components = root.find("components");
+    if (!components || !components->is_object()) return;
     for (const json_value& section : *components) {
       if (!section.is_object()) continue;
       for (const json_value& entry : section) {
         std::string pointer = "/components";
         append_pointer_token(pointer, section.key());
         append_pointer_token(pointer, entry.key());
-        index_.emplace(std::move(pointer), &entry);  // the first of duplicates, as find() does
+        index_.emplace(std::move(pointer), entry);  // the first of duplicates, as find() does
       }
     }
   }
 
-  const json_value* resolve(std::string_view ref) const {
+  std::optional<json_value> resolve(std::string_view ref) const {
     if (ref.starts_with('#')) {
       if (const std::optional<std::string> pointer = percent_decode(ref.substr(1))) {
         if (const auto hit = index_.find(*pointer); hit != index_.end()) return hit->second;
@@ -67,13 +67,13 @@ class ref_resolver {
   }
 
  private:
-  const json_value& root_;
-  std::unordered_map<std::string, const json_value*> index_;
+  const json_value root_;  // a handle: the caller's may be a temporary
+  std::unordered_map<std::string, json_value> index_;
 };
 
 // A node of the document and its JSON Pointer.
 struct located {
-  const json_value* value = nullptr;
+  std::optional<json_value> value;
   std::string pointer;
 };
 
@@ -83,19 +83,19 @@ using ref_chain = std::vector<located>;
 
 result<ref_chain, spec_error> follow_refs(const ref_resolver& refs, const json_value& node,
                                           std::string pointer) {
-  ref_chain chain{{&node, std::move(pointer)}};
+  ref_chain chain{{node, std::move(pointer)}};
   for (;;) {
     const located& at = chain.back();
-    const json_value* ref = at.value->is_object() ? at.value->find("$ref") : nullptr;
-    if (ref == nullptr) return chain;
+    std::optional<json_value> ref = at.value->is_object() ? at.value->find("$ref") : std::nullopt;
+    if (!ref) return chain;
     const std::string ref_pointer = child_pointer(at.pointer, "$ref");
     if (!ref->is_string()) return failure(error_at(ref_pointer, "\"$ref\" is not a string"));
     if (chain.size() > k_max_ref_hops) {
       return failure(error_at(ref_pointer, "more than " + std::to_string(k_max_ref_hops) +
                                                " \"$ref\"s in a row: a cycle"));
     }
-    const json_value* target = refs.resolve(ref->as_string());
-    if (target == nullptr) {
+    std::optional<json_value> target = refs.resolve(ref->as_string());
+    if (!target) {
       return failure(error_at(ref_pointer, "the $ref " + quoted(ref->as_string()) +
                                                " does not resolve (only local \"#/...\" "
                                                "references are read)"));
@@ -106,12 +106,12 @@ result<ref_chain, spec_error> follow_refs(const ref_resolver& refs, const json_v
 }
 
 // The first node along the chain with `key`.
-const json_value* keyword(const ref_chain& chain, std::string_view key) {
+std::optional<json_value> keyword(const ref_chain& chain, std::string_view key) {
   for (const located& at : chain) {
     if (!at.value->is_object()) continue;
-    if (const json_value* v = at.value->find(key)) return v;
+    if (const std::optional<json_value> v = at.value->find(key)) return v;
   }
-  return nullptr;
+  return std::nullopt;
 }
 
 std::optional<std::string> scalar_text(const json_value& v) {
@@ -129,8 +129,8 @@ std::optional<std::string> scalar_text(const json_value& v) {
 
 // The schema's "type", a "type" array read without "null": "" when none or several.
 std::string_view type_of(const ref_chain& schema) {
-  const json_value* type = keyword(schema, "type");
-  if (type == nullptr) return {};
+  std::optional<json_value> type = keyword(schema, "type");
+  if (!type) return {};
   if (type->is_string()) return type->as_string();
   std::string_view only;
   if (!type->is_array()) return {};
@@ -142,8 +142,8 @@ std::string_view type_of(const ref_chain& schema) {
   return only;
 }
 
-std::optional<std::int64_t> integral(const json_value* v) {
-  if (v == nullptr || !v->is_number() || !v->is_integer() || !v->fits_int64()) return std::nullopt;
+std::optional<std::int64_t> integral(const std::optional<json_value>& v) {
+  if (!v || !v->is_number() || !v->is_integer() || !v->fits_int64()) return std::nullopt;
   return v->as_int64();
 }
 
@@ -258,13 +258,13 @@ result<read_parameter, spec_error> parameter_of(const ref_resolver& refs, const 
   read_parameter out;
   out.pointer = at.pointer;
   operation_parameter& p = out.parameter;
-  const json_value* name = at.value->find("name");
-  if (name == nullptr || !name->is_string()) {
+  std::optional<json_value> name = at.value->find("name");
+  if (!name || !name->is_string()) {
     return failure(error_at(at.pointer, "a parameter without a \"name\" string"));
   }
   p.name = std::string(name->as_string());
-  const json_value* in = at.value->find("in");
-  if (in == nullptr || !in->is_string()) {
+  std::optional<json_value> in = at.value->find("in");
+  if (!in || !in->is_string()) {
     return failure(
         error_at(at.pointer, "the parameter " + quoted(p.name) + " has no \"in\" string"));
   }
@@ -281,11 +281,12 @@ result<read_parameter, spec_error> parameter_of(const ref_resolver& refs, const 
                                                          " is not path, query, header or cookie"));
   }
   p.in = location->second;
-  if (const json_value* required = at.value->find("required")) p.required = required->as_bool();
+  if (const std::optional<json_value> required = at.value->find("required"))
+    p.required = required->as_bool();
 
   p.type = parameter_type::other;
-  const json_value* schema_node = at.value->find(k_schema);
-  if (schema_node == nullptr) return out;
+  std::optional<json_value> schema_node = at.value->find(k_schema);
+  if (!schema_node) return out;
   auto schema = follow_refs(refs, *schema_node, child_pointer(at.pointer, k_schema));
   if (!schema) return failure(std::move(schema).error());
   const std::string_view type = type_of(*schema);
@@ -296,26 +297,27 @@ result<read_parameter, spec_error> parameter_of(const ref_resolver& refs, const 
     p.type = parameter_type::integer;
   } else if (type == "array") {
     p.brackets = p.in == parameter_location::query;
-    if (const json_value* items = keyword(*schema, "items")) {
+    if (const std::optional<json_value> items = keyword(*schema, "items")) {
       auto item_schema = follow_refs(refs, *items, schema->back().pointer + "/items");
       if (!item_schema) return failure(std::move(item_schema).error());
       if (type_of(*item_schema) == "string") p.type = parameter_type::string_array;
       enum_owner = std::move(*item_schema);
     }
   }
-  if (const json_value* values = keyword(enum_owner, "enum"); values && values->is_array()) {
+  if (const std::optional<json_value> values = keyword(enum_owner, "enum");
+      values && values->is_array()) {
     for (const json_value& v : *values) {
       if (std::optional<std::string> text = scalar_text(v)) p.allowed.push_back(std::move(*text));
     }
   }
-  if (const json_value* fallback = keyword(*schema, "default"))
+  if (const std::optional<json_value> fallback = keyword(*schema, "default"))
     p.default_value = scalar_text(*fallback);
   p.minimum = integral(keyword(*schema, "minimum"));
   p.maximum = integral(keyword(*schema, "maximum"));
   // 2020-12's exclusive bounds are numbers; 3.0's are booleans beside minimum/maximum.
   const auto exclusive = [&](std::string_view key, std::optional<std::int64_t>& bound, int step) {
-    const json_value* v = keyword(*schema, key);
-    if (v == nullptr) return;
+    std::optional<json_value> v = keyword(*schema, key);
+    if (!v) return;
     if (v->is_bool() && v->as_bool() && bound) {
       if (*bound != (step > 0 ? INT64_MAX : INT64_MIN)) *bound += step;
     } else if (const std::optional<std::int64_t> n = integral(v);
@@ -326,7 +328,7 @@ result<read_parameter, spec_error> parameter_of(const ref_resolver& refs, const 
   exclusive("exclusiveMinimum", p.minimum, 1);
   exclusive("exclusiveMaximum", p.maximum, -1);
   if (p.type == parameter_type::integer && !p.minimum && !p.maximum) {
-    if (const json_value* description = at.value->find("description");
+    if (const std::optional<json_value> description = at.value->find("description");
         description && description->is_string()) {
       const prose_bounds prose = bounds_from_prose(description->as_string());
       p.minimum = prose.minimum;
@@ -340,14 +342,15 @@ result<read_parameter, spec_error> parameter_of(const ref_resolver& refs, const 
 // The parameters of one level ("parameters" of a path item or an operation), checked for
 // duplicates (name and in).
 result<std::vector<read_parameter>, spec_error> parameters_of(const ref_resolver& refs,
-                                                              const json_value* list,
+                                                              const std::optional<json_value>& list,
                                                               const std::string& pointer) {
   std::vector<read_parameter> out;
-  if (list == nullptr) return out;
+  if (!list) return out;
   if (!list->is_array()) return failure(error_at(pointer, "\"parameters\" is not an array"));
   std::set<std::pair<std::string, parameter_location>> seen;  // a hostile list stays n log n
-  for (std::size_t i = 0; i < list->size(); ++i) {
-    auto p = parameter_of(refs, (*list)[i], child_pointer(pointer, i));
+  for (auto it = list->begin(); it != list->end(); ++it) {
+    const std::size_t i = it.index();
+    auto p = parameter_of(refs, *it, child_pointer(pointer, i));
     if (!p) return failure(std::move(p).error());
     if (!seen.emplace(p->parameter.name, p->parameter.in).second) {
       return failure(error_at(child_pointer(pointer, i), "a second parameter " + quoted(p->parameter.name) +
@@ -362,20 +365,20 @@ result<std::vector<read_parameter>, spec_error> parameters_of(const ref_resolver
 
 struct body_schema {
   std::string name;                    // "" for an inline schema
-  const json_value* schema = nullptr;  // the schema node (after "$ref"s): for is_list
+  std::optional<json_value> schema;    // the schema node (after "$ref"s): for is_list
   std::string pointer;
 };
 
 // The application/json schema of a request body or response object, if it has one.
 result<std::optional<body_schema>, spec_error> json_schema_of(const ref_resolver& refs,
                                                               const located& owner) {
-  const json_value* content = owner.value->find("content");
-  if (content == nullptr || !content->is_object()) return std::optional<body_schema>{};
-  const json_value* media = content->find("application/json");
-  if (media == nullptr || !media->is_object()) return std::optional<body_schema>{};
-  const json_value* schema = media->find(k_schema);
+  std::optional<json_value> content = owner.value->find("content");
+  if (!content || !content->is_object()) return std::optional<body_schema>{};
+  std::optional<json_value> media = content->find("application/json");
+  if (!media || !media->is_object()) return std::optional<body_schema>{};
+  std::optional<json_value> schema = media->find(k_schema);
   body_schema out;
-  if (schema == nullptr) return std::optional<body_schema>{out};
+  if (!schema) return std::optional<body_schema>{out};
   auto chain = follow_refs(
       refs, *schema, child_pointer(child_pointer(child_pointer(owner.pointer, "content"), "application/json"), k_schema));
   if (!chain) return failure(std::move(chain).error());
@@ -414,10 +417,10 @@ bool is_status_range(std::string_view key) {
 
 // The cursor-paginated list shape (see the header): properties "data" and "has_more".
 bool is_list_schema(const ref_resolver& refs, const body_schema& body) {
-  if (body.schema == nullptr) return false;
+  if (!body.schema) return false;
   auto chain = follow_refs(refs, *body.schema, body.pointer);
   if (!chain) return false;
-  const json_value* properties = keyword(*chain, "properties");
+  std::optional<json_value> properties = keyword(*chain, "properties");
   return properties && properties->is_object() && properties->find("data") &&
          properties->find("has_more");
 }
@@ -449,7 +452,7 @@ result<operation, spec_error> operation_of(const ref_resolver& refs, const path_
   op.path = path.path;
   op.kind = certificate_operation_of(op.method, op.path);
   op.scope = scope_of(op.path);
-  if (const json_value* id = node.find("operationId")) {
+  if (const std::optional<json_value> id = node.find("operationId")) {
     if (!id->is_string()) {
       return failure(error_at(child_pointer(op.pointer, "operationId"), "operationId is not a string"));
     }
@@ -494,7 +497,7 @@ result<operation, spec_error> operation_of(const ref_resolver& refs, const path_
     if (p.in != parameter_location::path) op.parameters.push_back(std::move(p));
   }
 
-  if (const json_value* body = node.find("requestBody")) {
+  if (const std::optional<json_value> body = node.find("requestBody")) {
     auto chain = follow_refs(refs, *body, child_pointer(op.pointer, "requestBody"));
     if (!chain) return failure(std::move(chain).error());
     if (!chain->back().value->is_object()) {
@@ -506,10 +509,10 @@ result<operation, spec_error> operation_of(const ref_resolver& refs, const path_
   }
 
   const std::string responses_pointer = child_pointer(op.pointer, "responses");
-  const json_value* responses = node.find("responses");
-  if (responses == nullptr || !responses->is_object() || responses->size() == 0) {
-    return failure(error_at(responses == nullptr ? op.pointer : responses_pointer,
-                            "the operation has no responses"));
+  std::optional<json_value> responses = node.find("responses");
+  if (!responses || !responses->is_object() || responses->size() == 0) {
+    return failure(
+        error_at(!responses ? op.pointer : responses_pointer, "the operation has no responses"));
   }
   std::optional<body_schema> success;  // of the first 2xx response
   bool success_seen = false;
@@ -533,7 +536,8 @@ result<operation, spec_error> operation_of(const ref_resolver& refs, const path_
       success_seen = true;
       success = *schema;
     }
-    if (const json_value* headers = at.value->find("headers"); headers && headers->is_object()) {
+    if (const std::optional<json_value> headers = at.value->find("headers");
+        headers && headers->is_object()) {
       for (const json_value& h : *headers) {
         auto header = follow_refs(refs, h, child_pointer(child_pointer(at.pointer, "headers"), h.key()));
         if (!header) return failure(std::move(header).error());
@@ -554,9 +558,9 @@ result<operation, spec_error> operation_of(const ref_resolver& refs, const path_
 
 result<std::vector<operation>, spec_error> read_operations(const json_value& root) {
   std::vector<operation> rows;
-  const json_value* paths = root.find("paths");
+  std::optional<json_value> paths = root.find("paths");
   const ref_resolver refs(root);
-  if (paths == nullptr) return rows;
+  if (!paths) return rows;
   if (!paths->is_object()) return failure(error_at("/paths", "\"paths\" is not an object"));
   std::set<std::pair<std::string, std::string>> seen;  // method, template shape
   for (const json_value& entry : *paths) {

@@ -197,7 +197,7 @@ class translator {
 
   std::optional<spec_error> members(const json_value& s, json_writer& w, std::size_t depth,
                                     bool at_root) {
-    const bool has_ref = s.find("$ref") != nullptr;
+    const bool has_ref = s.find("$ref").has_value();
     for (const json_value& member : s) {
       if (auto problem =
               below(member.key(), [&] { return keyword(member, w, depth, at_root, has_ref); })) {
@@ -319,14 +319,14 @@ class translator {
                    " is not translated: only a whole component schema "
                    "(\"#/components/schemas/NAME\") can be referenced");
     }
-    if (resolve_local_ref(root_, value.as_string()) == nullptr) {
+    if (!resolve_local_ref(root_, value.as_string())) {
       return error(quoted + " resolves to nothing in this document");
     }
     w.key("$ref").string(*target + ".json");
     return std::nullopt;
   }
 
-  const json_value& root_;
+  const json_value root_;  // a handle: the caller's may be a temporary
   std::string pointer_;
 };
 
@@ -334,8 +334,8 @@ class translator {
 
 result<translated_schema, spec_error> translate_schema(const json_value& root, std::string name,
                                                        std::string pointer) {
-  const json_value* schema = resolve_pointer(root, pointer);
-  if (schema == nullptr) return failure(spec_error{pointer, "no schema here", std::nullopt});
+  std::optional<json_value> schema = resolve_pointer(root, pointer);
+  if (!schema) return failure(spec_error{pointer, "no schema here", std::nullopt});
   if (!is_component_name(name)) {
     return failure(spec_error{pointer,
                               "a component's name is letters, digits, '.', '-' and '_' "

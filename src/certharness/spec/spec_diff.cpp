@@ -26,9 +26,9 @@ namespace {
 
 enum class direction { request, response };
 
-// A schema as a document spells it: the node (nullptr: none, anything goes) and where it is.
+// A schema as a document spells it: the node (nothing: none, anything goes) and where it is.
 struct place {
-  const json_value* node = nullptr;
+  std::optional<json_value> node;
   std::string pointer;
 };
 
@@ -85,10 +85,10 @@ std::string ref_pointer(std::string_view ref) {
 // An object with "$ref" followed (at most k_max_ref_hops), with the pointer of where it ends.
 place dereferenced(const json_value& root, place p) {
   for (std::size_t hop = 0; hop < k_max_ref_hops && p.node && p.node->is_object(); ++hop) {
-    const json_value* ref = p.node->find("$ref");
-    if (ref == nullptr || !ref->is_string()) return p;
-    const json_value* target = resolve_local_ref(root, ref->as_string());
-    if (target == nullptr) return p;
+    std::optional<json_value> ref = p.node->find("$ref");
+    if (!ref || !ref->is_string()) return p;
+    std::optional<json_value> target = resolve_local_ref(root, ref->as_string());
+    if (!target) return p;
     p = place{target, ref_pointer(ref->as_string())};
   }
   return p;
@@ -166,7 +166,7 @@ void merge(shape& a, const shape& b) {
 shape own_keywords(const json_value& n, const std::string& pointer) {
   shape s;
   s.pointer = pointer;
-  if (const json_value* type = n.find("type")) {
+  if (const std::optional<json_value> type = n.find("type")) {
     s.typed = true;
     s.nullable = false;
     const auto add = [&](const json_value& t) {
@@ -183,8 +183,8 @@ shape own_keywords(const json_value& n, const std::string& pointer) {
       add(*type);
     }
   }
-  const json_value* values = n.find("enum");
-  const json_value* constant = n.find("const");
+  std::optional<json_value> values = n.find("enum");
+  std::optional<json_value> constant = n.find("const");
   if ((values && values->is_array()) || constant) {
     std::set<std::string> set, derived;
     bool has_null = false;
@@ -212,30 +212,32 @@ shape own_keywords(const json_value& n, const std::string& pointer) {
     }
   }
   for (std::string_view k : k_lower_bounds)
-    if (const json_value* v = n.find(k)) s.bounds.emplace(k, canonical(*v));
+    if (const std::optional<json_value> v = n.find(k)) s.bounds.emplace(k, canonical(*v));
   for (std::string_view k : k_upper_bounds)
-    if (const json_value* v = n.find(k)) s.bounds.emplace(k, canonical(*v));
+    if (const std::optional<json_value> v = n.find(k)) s.bounds.emplace(k, canonical(*v));
   for (std::string_view k : k_other_bounds)
-    if (const json_value* v = n.find(k)) s.bounds.emplace(k, canonical(*v));
-  if (const json_value* f = n.find("format"); f && f->is_string()) s.format = f->as_string();
-  if (const json_value* d = n.find("default")) s.default_value = canonical(*d);
-  if (const json_value* props = n.find("properties"); props && props->is_object()) {
+    if (const std::optional<json_value> v = n.find(k)) s.bounds.emplace(k, canonical(*v));
+  if (const std::optional<json_value> f = n.find("format"); f && f->is_string())
+    s.format = f->as_string();
+  if (const std::optional<json_value> d = n.find("default")) s.default_value = canonical(*d);
+  if (const std::optional<json_value> props = n.find("properties"); props && props->is_object()) {
     const std::string base = child_pointer(pointer, "properties");
     for (const json_value& p : *props) {
       const std::string name(p.key());
       const bool known = std::any_of(s.properties.begin(), s.properties.end(),
                                      [&](const property& q) { return q.name == name; });
-      if (!known) s.properties.push_back({name, place{&p, child_pointer(base, name)}});
+      if (!known) s.properties.push_back({name, place{p, child_pointer(base, name)}});
     }
   }
   if (!s.properties.empty() || n.find("required")) s.object_pointer = pointer;
-  if (const json_value* req = n.find("required"); req && req->is_array()) {
+  if (const std::optional<json_value> req = n.find("required"); req && req->is_array()) {
     for (const json_value& r : *req)
       if (r.is_string()) s.required.emplace(r.as_string());
   }
-  if (const json_value* items = n.find("items"); items && (items->is_object() || items->is_bool()))
+  if (const std::optional<json_value> items = n.find("items");
+      items && (items->is_object() || items->is_bool()))
     s.items = place{items, child_pointer(pointer, "items")};
-  if (const json_value* extra = n.find("additionalProperties")) {
+  if (const std::optional<json_value> extra = n.find("additionalProperties")) {
     if (extra->is_bool() && !extra->as_bool()) s.additional_forbidden = true;
     if (extra->is_object())
       s.additional = place{extra, child_pointer(pointer, "additionalProperties")};
@@ -281,7 +283,7 @@ std::pair<std::string, std::vector<std::string>> template_shape(std::string_view
 }
 
 // A path parameter the template names but the operation does not declare: a required string.
-const json_value& implicit_string_schema() {
+json_value implicit_string_schema() {
   static const json_document schema = std::move(*decode_json(R"({"type":"string"})").document);
   return schema.root();
 }
@@ -293,22 +295,22 @@ struct operation {
   std::string path_key;  // the template with names dropped
   std::string pointer;   // of the operation object
   std::string item_pointer;
-  const json_value* item = nullptr;
-  const json_value* op = nullptr;
+  std::optional<json_value> item;
+  std::optional<json_value> op;
 };
 
 std::vector<operation> family_operations(const json_value& root) {
   std::vector<operation> out;
-  const json_value* paths = root.find("paths");
-  if (paths == nullptr || !paths->is_object()) return out;
+  std::optional<json_value> paths = root.find("paths");
+  if (!paths || !paths->is_object()) return out;
   for (const json_value& entry : *paths) {
     if (!is_family_path(entry.key())) continue;
-    const place item = dereferenced(root, {&entry, child_pointer("/paths", entry.key())});
+    const place item = dereferenced(root, {entry, child_pointer("/paths", entry.key())});
     if (!item.node->is_object()) continue;
     const std::string path_key = template_shape(entry.key()).first;
     for (std::string_view method : k_methods) {
-      const json_value* op = item.node->find(method);
-      if (op == nullptr || !op->is_object()) continue;
+      std::optional<json_value> op = item.node->find(method);
+      if (!op || !op->is_object()) continue;
       out.push_back({upper(method) + " " + std::string(entry.key()),
                      std::string(method) + " " + path_key, std::string(entry.key()), path_key,
                      child_pointer(item.pointer, method), item.pointer, item.node, op});
@@ -327,21 +329,23 @@ struct parameter {
 // The member "schema" of a parameter, header or media type object. Reached by the JSON Pointer
 // "/schema": its bare name is also a check id, which only the catalogue spells (vocabulary_test).
 std::optional<place> schema_member(const json_value& owner, const std::string& pointer) {
-  const json_value* schema = owner.is_object() ? resolve_pointer(owner, "/schema") : nullptr;
-  if (schema == nullptr) return std::nullopt;
+  std::optional<json_value> schema =
+      owner.is_object() ? resolve_pointer(owner, "/schema") : std::nullopt;
+  if (!schema) return std::nullopt;
   return place{schema, pointer + "/schema"};
 }
 
 // The JSON media type of a "content" object: application/json, else the first "...json", else
-// the first; its schema (node nullptr when it has none) or nullopt when there is no content.
-std::optional<place> media_schema(const json_value* content, const std::string& pointer) {
-  if (content == nullptr || !content->is_object() || content->size() == 0) return std::nullopt;
-  const json_value* chosen = content->find("application/json");
+// the first; its schema (no node when it has none) or nullopt when there is no content.
+std::optional<place> media_schema(const std::optional<json_value>& content,
+                                  const std::string& pointer) {
+  if (!content || !content->is_object() || content->size() == 0) return std::nullopt;
+  std::optional<json_value> chosen = content->find("application/json");
   for (const json_value& m : *content)
-    if (chosen == nullptr && m.key().find("json") != std::string_view::npos) chosen = &m;
-  if (chosen == nullptr) chosen = &(*content)[0];
+    if (!chosen && m.key().find("json") != std::string_view::npos) chosen = m;
+  if (!chosen) chosen = *content->begin();
   const std::string media = child_pointer(child_pointer(pointer, "content"), chosen->key());
-  return schema_member(*chosen, media).value_or(place{nullptr, media});
+  return schema_member(*chosen, media).value_or(place{std::nullopt, media});
 }
 
 request_record operation_subject(const operation& op) {
@@ -432,15 +436,14 @@ class differ {
   shape normalized(const json_value& root, const place& p) {
     shape s;
     s.pointer = p.pointer;
-    std::vector<const json_value*> stack;
+    std::vector<json_value> stack;
     absorb(root, p, s, stack);
     return s;
   }
 
-  void absorb(const json_value& root, const place& p, shape& into,
-              std::vector<const json_value*>& stack) {
-    if (p.node == nullptr || !step() || stack.size() > k_max_nesting) return;
-    const json_value& n = *p.node;
+  void absorb(const json_value& root, const place& p, shape& into, std::vector<json_value>& stack) {
+    if (!p.node || !step() || stack.size() > k_max_nesting) return;
+    const json_value n = *p.node;
     if (n.is_bool()) {
       if (!n.as_bool()) {
         shape nothing;
@@ -450,27 +453,28 @@ class differ {
       }
       return;
     }
-    if (!n.is_object() || std::find(stack.begin(), stack.end(), p.node) != stack.end()) return;
-    stack.push_back(p.node);
+    if (!n.is_object() || std::find(stack.begin(), stack.end(), n) != stack.end()) return;
+    stack.push_back(n);
     merge(into, own_keywords(n, p.pointer));
-    if (const json_value* ref = n.find("$ref"); ref && ref->is_string()) {
-      if (const json_value* target = resolve_local_ref(root, ref->as_string())) {
+    if (const std::optional<json_value> ref = n.find("$ref"); ref && ref->is_string()) {
+      if (const std::optional<json_value> target = resolve_local_ref(root, ref->as_string())) {
         absorb(root, {target, ref_pointer(ref->as_string())}, into, stack);
       }
     }
-    if (const json_value* all = n.find("allOf"); all && all->is_array()) {
-      for (std::size_t i = 0; i < all->size(); ++i) {
-        absorb(root, {&(*all)[i], child_pointer(child_pointer(p.pointer, "allOf"), i)}, into, stack);
+    if (const std::optional<json_value> all = n.find("allOf"); all && all->is_array()) {
+      for (auto it = all->begin(); it != all->end(); ++it) {
+        absorb(root, {*it, child_pointer(child_pointer(p.pointer, "allOf"), it.index())}, into,
+               stack);
       }
     }
     for (std::string_view keyword : {"anyOf", "oneOf"}) {
-      const json_value* branches = n.find(keyword);
-      if (branches == nullptr || !branches->is_array()) continue;
+      std::optional<json_value> branches = n.find(keyword);
+      if (!branches || !branches->is_array()) continue;
       bool with_null = false;
       std::vector<place> others;
       std::vector<shape> other_shapes;
-      for (std::size_t i = 0; i < branches->size(); ++i) {
-        const place b{&(*branches)[i], child_pointer(child_pointer(p.pointer, keyword), i)};
+      for (auto it = branches->begin(); it != branches->end(); ++it) {
+        const place b{*it, child_pointer(child_pointer(p.pointer, keyword), it.index())};
         shape s;
         s.pointer = p.pointer;
         absorb(root, b, s, stack);
@@ -507,7 +511,7 @@ class differ {
 
   void compare(const place& o, const place& n, direction d, const std::string& field) {
     if (!step() || depth_ >= k_max_field_depth) return;
-    if (o.node && n.node && !seen_.emplace(o.node, n.node, d).second) return;
+    if (o.node && n.node && !seen_.emplace(seen_key(*o.node), seen_key(*n.node), d).second) return;
     ++depth_;
     const shape os = normalized(old_root_, o);
     const shape ns = normalized(new_root_, n);
@@ -530,8 +534,8 @@ class differ {
       compare_properties(os, ns, d, field);
     }
     if (may_be(os, "array") && may_be(ns, "array") && (os.items || ns.items)) {
-      compare(os.items.value_or(place{nullptr, os.pointer}),
-              ns.items.value_or(place{nullptr, ns.pointer}), d, field + "/*");
+      compare(os.items.value_or(place{std::nullopt, os.pointer}),
+              ns.items.value_or(place{std::nullopt, ns.pointer}), d, field + "/*");
     }
     compare_alternatives(os, ns, d, field, name);
     --depth_;
@@ -657,8 +661,8 @@ class differ {
       const property* np = find_property(ns, name);
       const bool req_o = os.required.contains(name), req_n = ns.required.contains(name);
       const bool in_o = op || req_o, in_n = np || req_n;
-      const place o = op ? op->where : place{nullptr, o_object};
-      const place n = np ? np->where : place{nullptr, n_object};
+      const place o = op ? op->where : place{std::nullopt, o_object};
+      const place n = np ? np->where : place{std::nullopt, n_object};
       const std::string sub = field + "/" + name;
       if (in_o && in_n) {
         if (req_o && !req_n) {
@@ -719,24 +723,24 @@ class differ {
 
   static std::vector<parameter> declared_parameters(const json_value& root, const operation& op) {
     std::vector<parameter> out;
-    const auto read = [&](const json_value* list, const std::string& pointer) {
-      if (list == nullptr || !list->is_array()) return;
-      for (std::size_t i = 0; i < list->size(); ++i) {
-        const place p = dereferenced(root, {&(*list)[i], child_pointer(pointer, i)});
+    const auto read = [&](const std::optional<json_value>& list, const std::string& pointer) {
+      if (!list || !list->is_array()) return;
+      for (auto it = list->begin(); it != list->end(); ++it) {
+        const place p = dereferenced(root, {*it, child_pointer(pointer, it.index())});
         if (!p.node->is_object()) continue;
-        const json_value* name = p.node->find("name");
-        const json_value* in = p.node->find("in");
-        if (name == nullptr || !name->is_string() || in == nullptr || !in->is_string()) continue;
+        std::optional<json_value> name = p.node->find("name");
+        std::optional<json_value> in = p.node->find("in");
+        if (!name || !name->is_string() || !in || !in->is_string()) continue;
         parameter param;
         param.name = name->as_string();
         param.in = in->as_string();
-        const json_value* required = p.node->find("required");
+        std::optional<json_value> required = p.node->find("required");
         param.required = param.in == "path" || (required && required->as_bool());
         param.pointer = p.pointer;
         if (const std::optional<place> schema = schema_member(*p.node, p.pointer)) {
           param.schema = *schema;
         } else {
-          param.schema = media_schema(p.node, p.pointer).value_or(place{nullptr, p.pointer});
+          param.schema = media_schema(p.node, p.pointer).value_or(place{std::nullopt, p.pointer});
         }
         // The operation's own declaration wins over the path item's.
         const auto same = std::find_if(out.begin(), out.end(), [&](const parameter& q) {
@@ -782,7 +786,7 @@ class differ {
         positions[i] = std::move(unplaced[next++]);
       } else {
         positions[i] = parameter{names[i], "path", true,
-                                 place{&implicit_string_schema(), op.pointer}, op.pointer};
+                                 place{implicit_string_schema(), op.pointer}, op.pointer};
       }
     }
     for (; next < unplaced.size(); ++next) rest.push_back(std::move(unplaced[next]));
@@ -843,12 +847,12 @@ class differ {
   static body request_body(const json_value& root, const operation& op) {
     body b;
     b.pointer = op.pointer;
-    const json_value* rb = op.op->find("requestBody");
-    if (rb == nullptr) return b;
+    std::optional<json_value> rb = op.op->find("requestBody");
+    if (!rb) return b;
     const place p = dereferenced(root, {rb, child_pointer(op.pointer, "requestBody")});
     if (!p.node->is_object()) return b;
     b.pointer = p.pointer;
-    const json_value* required = p.node->find("required");
+    std::optional<json_value> required = p.node->find("required");
     b.required = required && required->as_bool();
     b.schema = media_schema(p.node->find("content"), p.pointer);
     b.present = b.schema.has_value();
@@ -886,13 +890,14 @@ class differ {
 
   static std::vector<response> responses(const json_value& root, const operation& op) {
     std::vector<response> out;
-    const json_value* rs = op.op->find("responses");
-    if (rs == nullptr || !rs->is_object()) return out;
+    std::optional<json_value> rs = op.op->find("responses");
+    if (!rs || !rs->is_object()) return out;
     for (const json_value& r : *rs) {
-      response x{upper(r.key()), child_pointer(child_pointer(op.pointer, "responses"), r.key()),
-                 dereferenced(root, {&r, child_pointer(child_pointer(op.pointer, "responses"), r.key())}),
-                 ""};
-      if (const json_value* ref = r.is_object() ? r.find("$ref") : nullptr;
+      response x{
+          upper(r.key()), child_pointer(child_pointer(op.pointer, "responses"), r.key()),
+          dereferenced(root, {r, child_pointer(child_pointer(op.pointer, "responses"), r.key())}),
+          ""};
+      if (const std::optional<json_value> ref = r.is_object() ? r.find("$ref") : std::nullopt;
           ref && ref->is_string()) {
         x.ref = ref->as_string();
       }
@@ -912,23 +917,23 @@ class differ {
 
   static std::vector<header> headers(const json_value& root, const place& r) {
     std::vector<header> out;
-    const json_value* hs = r.node->find("headers");
-    if (hs == nullptr || !hs->is_object()) return out;
+    std::optional<json_value> hs = r.node->find("headers");
+    if (!hs || !hs->is_object()) return out;
     for (const json_value& h : *hs) {
       const place p =
-          dereferenced(root, {&h, child_pointer(child_pointer(r.pointer, "headers"), h.key())});
+          dereferenced(root, {h, child_pointer(child_pointer(r.pointer, "headers"), h.key())});
       if (!p.node->is_object()) continue;
       header x;
       x.name = h.key();
       x.key = lower(h.key());
-      const json_value* required = p.node->find("required");
+      std::optional<json_value> required = p.node->find("required");
       x.required = required && required->as_bool();
       x.pointer = p.pointer;
       if (const std::optional<place> schema = schema_member(*p.node, p.pointer)) {
         x.schema = *schema;
       } else {
-        x.schema =
-            media_schema(p.node->find("content"), p.pointer).value_or(place{nullptr, p.pointer});
+        x.schema = media_schema(p.node->find("content"), p.pointer)
+                       .value_or(place{std::nullopt, p.pointer});
       }
       const bool known =
           std::any_of(out.begin(), out.end(), [&](const header& y) { return y.key == x.key; });
@@ -1015,8 +1020,8 @@ class differ {
     }
   }
 
-  const json_value& old_root_;
-  const json_value& new_root_;
+  const json_value old_root_;  // a handle: the caller's may be a temporary
+  const json_value new_root_;  // a handle: the caller's may be a temporary
   const std::size_t max_steps_;
   std::size_t steps_ = 0;
   bool exhausted_ = false;
@@ -1024,7 +1029,12 @@ class differ {
   run_report report_;
   std::string op_, group_;
   // Pairs of schemas compared in this operation: each once, and $ref cycles end.
-  std::set<std::tuple<const json_value*, const json_value*, direction>> seen_;
+  // A schema by its id() in its document (old, new, or the implicit string schema's).
+  using schema_key = std::pair<bool, std::uint64_t>;
+  static schema_key seen_key(const json_value& v) {
+    return {v == implicit_string_schema(), v.id()};
+  }
+  std::set<std::tuple<schema_key, schema_key, direction>> seen_;
   std::map<std::string, std::size_t> per_check_;
   std::map<std::string, std::pair<check_id, std::size_t>> over_cap_;
 };

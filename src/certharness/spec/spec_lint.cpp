@@ -39,8 +39,8 @@ bool is_method(std::string_view key) {
 // document spells it) without an operationId.
 std::string operation_label(const json_value& operation, std::string_view method,
                             std::string_view path_template) {
-  const json_value* id = operation.find("operationId");
-  if (id != nullptr && id->is_string() && !id->as_string().empty()) {
+  std::optional<json_value> id = operation.find("operationId");
+  if (id.has_value() && id->is_string() && !id->as_string().empty()) {
     return excerpt(id->as_string(), k_max_quoted);
   }
   return std::string(method) + " " + excerpt(path_template, k_max_quoted);
@@ -55,11 +55,10 @@ bool is_json_media_type(std::string_view type) {
 }
 
 // The component a schema names: {"$ref": "#/components/schemas/Name"} -> "Name".
-std::optional<std::string> component_name(const json_value* schema) {
-  if (schema == nullptr || !schema->is_object()) return std::nullopt;
-  const json_value* ref = schema->find("$ref");
-  if (ref == nullptr || !ref->is_string() || !ref->as_string().starts_with('#'))
-    return std::nullopt;
+std::optional<std::string> component_name(const std::optional<json_value>& schema) {
+  if (!schema || !schema->is_object()) return std::nullopt;
+  std::optional<json_value> ref = schema->find("$ref");
+  if (!ref || !ref->is_string() || !ref->as_string().starts_with('#')) return std::nullopt;
   const std::optional<std::string> pointer = percent_decode(ref->as_string().substr(1));
   if (!pointer || !pointer->starts_with(k_schema_prefix)) return std::nullopt;
   const std::string_view token = std::string_view(*pointer).substr(k_schema_prefix.size());
@@ -77,10 +76,10 @@ std::optional<std::string> component_name(const json_value* schema) {
 }
 
 // A member that is a "$ref" is followed (once, locally) wherever the lint reads a part.
-const json_value* followed(const json_value& root, const json_value* node) {
-  if (node == nullptr || !node->is_object()) return node;
-  const json_value* ref = node->find("$ref");
-  if (ref == nullptr || !ref->is_string()) return node;
+std::optional<json_value> followed(const json_value& root, const std::optional<json_value>& node) {
+  if (!node || !node->is_object()) return node;
+  std::optional<json_value> ref = node->find("$ref");
+  if (!ref || !ref->is_string()) return node;
   return resolve_local_ref(root, ref->as_string());
 }
 
@@ -216,8 +215,8 @@ class linter {
   }
 
   void run() {
-    const json_value* paths = root_.find("paths");
-    if (paths != nullptr && paths->is_object()) {
+    std::optional<json_value> paths = root_.find("paths");
+    if (paths.has_value() && paths->is_object()) {
       for (const json_value& item : *paths) {
         if (!is_family_path(item.key()) || !item.is_object()) continue;
         pointer_ = "/paths";
@@ -245,17 +244,18 @@ class linter {
   static constexpr std::size_t k_inline = 0;  // targets_[0]: judged by no component
 
   struct frame {
-    const json_value* node;
+    std::optional<json_value> node;
     node_kind kind;
     std::size_t parent_length;  // pointer_'s length without this node's token
     std::size_t subject;        // index into subjects_
     std::size_t target;         // index into targets_: what this node's examples are judged by
-    std::size_t next = 0;       // the next member to look at
+    json_value::iterator next;  // the next member to look at
+    json_value::iterator end;
   };
 
   struct pending {
     std::string pointer;
-    const json_value* node;
+    std::optional<json_value> node;
     node_kind kind;
     std::size_t subject;
     example_target target;
@@ -317,7 +317,7 @@ class linter {
 
     // Path-level parameters, reported once for the path.
     std::set<std::string, std::less<>> path_level;
-    if (const json_value* parameters = item.find("parameters")) {
+    if (const std::optional<json_value> parameters = item.find("parameters")) {
       tally(k_consistency, checks::spec_path_parameter,
             declared_parameters(parameters, item_pointer + "/parameters", in_template,
                                 path_template, path_subject, path_level));
@@ -328,7 +328,7 @@ class linter {
       std::string op_pointer = item_pointer;
       append_pointer_token(op_pointer, member.key());
       const std::size_t subject = subject_of(operation_label(member, member.key(), path_template));
-      operation_subjects_.emplace(&member, subject);
+      operation_subjects_.emplace(member.id(), subject);
       out_.operations.push_back(subjects_[subject]);
       std::set<std::string, std::less<>> declared = path_level;
       bool ok = declared_parameters(member.find("parameters"), op_pointer + "/parameters",
@@ -348,19 +348,20 @@ class linter {
 
   // Adds the names of the in: path parameters of `list` to `declared`; reports each that is not
   // in the template or not required. False when it reported one.
-  bool declared_parameters(const json_value* list, const std::string& list_pointer,
+  bool declared_parameters(const std::optional<json_value>& list, const std::string& list_pointer,
                            const std::set<std::string, std::less<>>& in_template,
                            std::string_view path_template, std::size_t subject,
                            std::set<std::string, std::less<>>& declared) {
-    if (list == nullptr || !list->is_array()) return true;
+    if (!list || !list->is_array()) return true;
     bool ok = true;
-    for (std::size_t i = 0; i < list->size(); ++i) {
-      const json_value* parameter = followed(root_, &(*list)[i]);
-      if (parameter == nullptr || !parameter->is_object()) continue;  // the $ref check says so
-      const json_value* in = parameter->find("in");
-      const json_value* name = parameter->find("name");
-      if (in == nullptr || !in->is_string() || in->as_string() != "path") continue;
-      if (name == nullptr || !name->is_string()) continue;
+    for (auto it = list->begin(); it != list->end(); ++it) {
+      const std::size_t i = it.index();
+      std::optional<json_value> parameter = followed(root_, *it);
+      if (!parameter || !parameter->is_object()) continue;  // the $ref check says so
+      std::optional<json_value> in = parameter->find("in");
+      std::optional<json_value> name = parameter->find("name");
+      if (!in || !in->is_string() || in->as_string() != "path") continue;
+      if (!name || !name->is_string()) continue;
       std::string pointer = list_pointer;
       append_pointer_index(pointer, i);
       const std::string quoted = excerpt(name->as_string(), k_max_quoted);
@@ -372,8 +373,8 @@ class linter {
                     subjects_[subject] + ": path parameter \"" + quoted +
                         "\" is not in the path template " + excerpt(path_template, k_max_quoted)});
       }
-      const json_value* required = parameter->find("required");
-      if (required == nullptr || !required->as_bool()) {
+      std::optional<json_value> required = parameter->find("required");
+      if (!required || !required->as_bool()) {
         ok = false;
         add(subject, k_consistency,
             finding{checks::spec_path_parameter, pointer, "",
@@ -385,54 +386,54 @@ class linter {
   }
 
   // The schema of the first 2xx response's application/json content, followed through "$ref"s.
-  // nullptr when there is none.
-  const json_value* success_schema(const json_value& operation) const {
-    const json_value* responses = operation.find("responses");
-    if (responses == nullptr || !responses->is_object()) return nullptr;
+  // nothing when there is none.
+  std::optional<json_value> success_schema(const json_value& operation) const {
+    std::optional<json_value> responses = operation.find("responses");
+    if (!responses || !responses->is_object()) return std::nullopt;
     // "200" first, then the other 2xx codes and "2XX" in document order.
-    std::vector<const json_value*> candidates;
+    std::vector<json_value> candidates;
     for (const json_value& r : *responses) {
       const std::string_view code = r.key();
       const bool success =
           code.size() == 3 && code[0] == '2' &&
           ((code[1] >= '0' && code[1] <= '9' && code[2] >= '0' && code[2] <= '9') ||
            code.substr(1) == "XX" || code.substr(1) == "xx");
-      if (success) candidates.push_back(&r);
+      if (success) candidates.push_back(r);
     }
     const auto ok = std::find_if(candidates.begin(), candidates.end(),
-                                 [](const json_value* r) { return r->key() == "200"; });
+                                 [](const json_value& r) { return r.key() == "200"; });
     if (ok != candidates.end()) std::rotate(candidates.begin(), ok, ok + 1);
-    for (const json_value* r : candidates) {
-      const json_value* response = followed(root_, r);
-      if (response == nullptr || !response->is_object()) continue;
-      const json_value* content = response->find("content");
-      if (content == nullptr || !content->is_object()) continue;
+    for (const json_value& r : candidates) {
+      std::optional<json_value> response = followed(root_, r);
+      if (!response || !response->is_object()) continue;
+      std::optional<json_value> content = response->find("content");
+      if (!content || !content->is_object()) continue;
       for (const json_value& media : *content) {
         if (!is_json_media_type(media.key()) || !media.is_object()) continue;
-        const json_value* schema = media.find(k_schema);
-        if (schema == nullptr) continue;
+        std::optional<json_value> schema = media.find(k_schema);
+        if (!schema) continue;
         return schema;
       }
     }
-    return nullptr;
+    return std::nullopt;
   }
 
   // The request body's application/json schema, followed through "$ref".
-  const json_value* request_schema(const json_value& operation) const {
-    const json_value* body = followed(root_, operation.find("requestBody"));
-    if (body == nullptr || !body->is_object()) return nullptr;
-    const json_value* content = body->find("content");
-    if (content == nullptr || !content->is_object()) return nullptr;
+  std::optional<json_value> request_schema(const json_value& operation) const {
+    std::optional<json_value> body = followed(root_, operation.find("requestBody"));
+    if (!body || !body->is_object()) return std::nullopt;
+    std::optional<json_value> content = body->find("content");
+    if (!content || !content->is_object()) return std::nullopt;
     for (const json_value& media : *content) {
       if (is_json_media_type(media.key()) && media.is_object()) return media.find(k_schema);
     }
-    return nullptr;
+    return std::nullopt;
   }
 
   // `missing` says why there is no schema; `what` names the schema that is not a component.
-  static example_target target_for(const json_value* schema, std::string_view missing,
-                                   std::string_view what) {
-    if (schema == nullptr) return {"", std::string(missing)};
+  static example_target target_for(const std::optional<json_value>& schema,
+                                   std::string_view missing, std::string_view what) {
+    if (!schema) return {"", std::string(missing)};
     std::optional<std::string> name = component_name(schema);
     if (!name) {
       return {"", std::string(what) + " is inline, not a component (\"$ref\": \"#" +
@@ -556,12 +557,12 @@ class linter {
   // JSON text (or a JSON value); a request is code in some language ("curl": ...), of which only
   // text that starts like a JSON body ('{' or '[') is taken.
   void operation_examples(const json_value& operation, std::size_t subject) {
-    const json_value* meta = operation.find("x-oaiMeta");
-    if (meta == nullptr || !meta->is_object()) return;
-    const json_value* examples = meta->find("examples");
-    if (examples == nullptr) return;
+    std::optional<json_value> meta = operation.find("x-oaiMeta");
+    if (!meta || !meta->is_object()) return;
+    std::optional<json_value> examples = meta->find("examples");
+    if (!examples) return;
     const std::string base = pointer_ + "/x-oaiMeta/examples";
-    const json_value* success = success_schema(operation);
+    std::optional<json_value> success = success_schema(operation);
     const example_target response_target =
         target_for(success, "the operation has no 2xx application/json schema",
                    "the operation's success schema");
@@ -570,7 +571,7 @@ class linter {
                    "the operation's request body schema");
     const auto one = [&](const json_value& entry, const std::string& at, const std::string& nth) {
       if (!entry.is_object()) return;
-      if (const json_value* response = entry.find("response")) {
+      if (const std::optional<json_value> response = entry.find("response")) {
         const std::string label = "the response example" + nth + " of " + subjects_[subject];
         if (response->is_string()) {
           example_text(subject, label, at + "/response", response->as_string(), response_target);
@@ -578,8 +579,8 @@ class linter {
           example_value(subject, label, at + "/response", *response, response_target);
         }
       }
-      const json_value* request = entry.find("request");
-      if (request == nullptr) return;
+      std::optional<json_value> request = entry.find("request");
+      if (!request) return;
       const auto body = [&](const json_value& text, const std::string& text_pointer,
                             std::string_view language) {
         if (!text.is_string()) return;
@@ -602,10 +603,11 @@ class linter {
       }
     };
     if (examples->is_array()) {
-      for (std::size_t i = 0; i < examples->size(); ++i) {
+      for (auto it = examples->begin(); it != examples->end(); ++it) {
+        const std::size_t i = it.index();
         std::string at = base;
         append_pointer_index(at, i);
-        one((*examples)[i], at, " " + std::to_string(i + 1));
+        one(*it, at, " " + std::to_string(i + 1));
       }
     } else {
       one(*examples, base, "");
@@ -614,18 +616,18 @@ class linter {
 
   // What a node of `kind` carries as examples, and the checks made where it stands.
   void enter(const frame& f) {
-    const json_value& node = *f.node;
+    const json_value node = *f.node;
     const std::string& subject_label = subjects_[f.subject];
     if (!is_map(f.kind) && !is_list(f.kind)) {
-      if (const json_value* ref = node.find("$ref")) check_ref(*ref, f);
+      if (const std::optional<json_value> ref = node.find("$ref")) check_ref(*ref, f);
     }
     switch (f.kind) {
       case node_kind::operation: {
-        const bool has_success = success_schema(node) != nullptr;
+        const bool has_success = success_schema(node).has_value();
         if (!has_success) {
           add(f.subject, k_consistency,
               finding{checks::spec_no_success_schema,
-                      node.find("responses") != nullptr ? pointer_ + "/responses" : pointer_, "",
+                      node.find("responses").has_value() ? pointer_ + "/responses" : pointer_, "",
                       subject_label +
                           " has no 2xx response with an application/json schema: its success "
                           "body cannot be judged"});
@@ -637,7 +639,7 @@ class linter {
       case node_kind::parameter:
       case node_kind::header:
       case node_kind::media_type: {
-        if (const json_value* example = node.find("example")) {
+        if (const std::optional<json_value> example = node.find("example")) {
           const std::string_view what = f.kind == node_kind::media_type  ? "a media type"
                                         : f.kind == node_kind::parameter ? "a parameter"
                                                                          : "a header";
@@ -652,9 +654,9 @@ class linter {
         const std::string label =
             "the example" + (node.key().empty() ? "" : " \"" + excerpt(node.key(), 40) + "\"") +
             " in " + subjects_[f.subject];
-        if (const json_value* value = node.find("value")) {
+        if (const std::optional<json_value> value = node.find("value")) {
           example_value(f.subject, label, pointer_ + "/value", *value, target);
-        } else if (node.find("externalValue") != nullptr) {
+        } else if (node.find("externalValue").has_value()) {
           ++out_.examples;
           add(f.subject, k_examples,
               finding{checks::spec_example_unjudged, pointer_ + "/externalValue", "",
@@ -674,7 +676,7 @@ class linter {
   // "example", "examples" (a list, 2020-12) and x-oaiMeta.example (JSON text) of a schema:
   // judged by name when the schema is a component, reported unjudged otherwise.
   void schema_examples(const frame& f) {
-    const json_value& node = *f.node;
+    const json_value node = *f.node;
     const example_target& target = targets_[f.target];
     const example_target inline_target{"", "its schema is inline, not a component"};
     const bool is_inline = target.name.empty() && target.why_not.empty();
@@ -682,20 +684,21 @@ class linter {
     // A component's own examples are "of" it; a property's are "in" it, at their pointer.
     const std::string label =
         (is_inline ? "an example in " : "the example of ") + subjects_[f.subject];
-    if (const json_value* example = node.find("example")) {
+    if (const std::optional<json_value> example = node.find("example")) {
       example_value(f.subject, label, pointer_ + "/example", *example, use);
     }
-    if (const json_value* examples = node.find("examples"); examples && examples->is_array()) {
-      for (std::size_t i = 0; i < examples->size(); ++i) {
+    if (const std::optional<json_value> examples = node.find("examples");
+        examples && examples->is_array()) {
+      for (auto it = examples->begin(); it != examples->end(); ++it) {
         std::string p = pointer_ + "/examples";
-        append_pointer_index(p, i);
-        example_value(f.subject, label, p, (*examples)[i], use);
+        append_pointer_index(p, it.index());
+        example_value(f.subject, label, p, *it, use);
       }
     }
-    const json_value* meta = node.find("x-oaiMeta");
-    if (meta == nullptr || !meta->is_object()) return;
-    const json_value* example = meta->find("example");
-    if (example == nullptr) return;
+    std::optional<json_value> meta = node.find("x-oaiMeta");
+    if (!meta || !meta->is_object()) return;
+    std::optional<json_value> example = meta->find("example");
+    if (!example) return;
     const std::string p = pointer_ + "/x-oaiMeta/example";
     const std::string meta_label =
         (is_inline ? "an x-oaiMeta example in " : "the x-oaiMeta example of ") +
@@ -724,14 +727,16 @@ class linter {
              "\" is external: not followed (the family is read from this document alone)");
       return;
     }
-    const json_value* target = resolve_local_ref(root_, ref.as_string());
+    std::optional<json_value> target = resolve_local_ref(root_, ref.as_string());
     std::optional<std::string> pointer = percent_decode(ref.as_string().substr(1));
-    if (target == nullptr || !pointer) {
+    if (!target || !pointer) {
       report("\"$ref\": \"" + quoted + "\" points at nothing in the document");
       return;
     }
     tally(k_consistency, checks::spec_unresolved_ref, true);
-    if (!target->is_object() || walked_.contains(target) || !queued_.insert(target).second) return;
+    if (!target->is_object() || walked_.contains(target->id()) ||
+        !queued_.insert(target->id()).second)
+      return;
     // A component is its own subject: what it says holds for every operation using it.
     // ("#" is the whole document: its pointer is "", which has no '/' to drop.)
     const std::string label =
@@ -749,20 +754,21 @@ class linter {
   // document, every container node at most once. `target` is what a schema's examples are
   // judged against when `start` is a schema reached through "$ref".
   void walk(const json_value& start, node_kind kind, std::size_t subject, example_target target) {
-    if (!start.is_object() || !walked_.insert(&start).second) return;
+    if (!start.is_object() || !walked_.insert(start.id()).second) return;
     if (kind != node_kind::schema && kind != node_kind::example_object) {
       target = own_target(kind, start);
     }
     std::vector<frame> stack;
-    stack.push_back({&start, kind, pointer_.size(), subject, target_of(std::move(target))});
+    stack.push_back({start, kind, pointer_.size(), subject, target_of(std::move(target)),
+                     start.begin(), start.end()});
     enter(stack.back());
     while (!stack.empty()) {
       frame& top = stack.back();
-      const json_value& node = *top.node;
+      const json_value node = *top.node;
       bool descended = false;
-      while (top.next < node.size()) {
-        const std::size_t i = top.next++;
-        const json_value& child = node[i];
+      while (top.next != top.end) {
+        const std::size_t i = top.next.index();
+        const json_value child = *top.next++;
         std::optional<node_kind> child_kind;
         if (is_list(top.kind)) {
           child_kind = member_kind(top.kind, "");
@@ -775,7 +781,7 @@ class linter {
           child_kind = node_kind::schema_list;
         }
         const bool container = is_list(*child_kind) ? child.is_array() : child.is_object();
-        if (!container || !walked_.insert(&child).second) continue;
+        if (!container || !walked_.insert(child.id()).second) continue;
         std::size_t child_subject = top.subject;
         std::size_t child_target = top.target;
         const std::size_t parent_length = pointer_.size();
@@ -785,7 +791,7 @@ class linter {
           append_pointer_token(pointer_, child.key());
         }
         if (*child_kind == node_kind::operation) {
-          const auto known = operation_subjects_.find(&child);
+          const auto known = operation_subjects_.find(child.id());
           child_subject = known != operation_subjects_.end()
                               ? known->second
                               : subject_of(operation_label(child, child.key(), pointer_));
@@ -796,7 +802,8 @@ class linter {
                    !is_list(*child_kind)) {
           child_target = target_of(own_target(*child_kind, child));
         }
-        stack.push_back({&child, *child_kind, parent_length, child_subject, child_target});
+        stack.push_back({child, *child_kind, parent_length, child_subject, child_target,
+                         child.begin(), child.end()});
         enter(stack.back());
         descended = true;
         break;
@@ -807,7 +814,7 @@ class linter {
     }
   }
 
-  const json_value& root_;
+  const json_value root_;  // a handle: the caller's may be a temporary
   const schema_registry& schemas_;
   spec_lint_report& out_;
   std::string pointer_;  // of the node being looked at
@@ -815,8 +822,8 @@ class linter {
   // dangle after it grows; fuzz_spec_lint found that).
   std::deque<std::string> subjects_;    // labels findings are attributed to
   std::deque<example_target> targets_;  // what examples under a frame are judged against
-  std::unordered_set<const json_value*> walked_, queued_;
-  std::map<const json_value*, std::size_t> operation_subjects_;
+  std::unordered_set<std::uint64_t> walked_, queued_;  // json_value::id()
+  std::map<std::uint64_t, std::size_t> operation_subjects_;
   std::deque<pending> queue_;
   std::map<std::string, std::size_t, std::less<>> kept_, left_out_;
   std::map<std::string, std::string, std::less<>> left_out_group_;

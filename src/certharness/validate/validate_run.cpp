@@ -16,14 +16,14 @@
 namespace certharness {
 namespace fs = std::filesystem;
 
-subject_report validate_document(std::string subject, std::string_view bytes,
+subject_report validate_document(std::string subject, std::string bytes,
                                  const validate_options& options) {
   subject_report r;
   r.subject = std::move(subject);
-  decode_result decoded = decode_json(bytes, options.limits);
+  decode_result decoded = decode_owned_json(std::move(bytes), options.limits);
   r.problems = std::move(decoded.problems);
   if (decoded.document) {
-    const json_value& root = decoded.document->root();
+    const json_value root = decoded.document->root();
     if (options.schema) {
       r.schema = options.schema;
       r.placed_by = "option";
@@ -157,14 +157,14 @@ result<validate_report> validate_inputs(const std::vector<validate_input>& input
           input_failed(i, std::move(read).error());
           continue;
         }
-        const bounded_bytes& bytes = *read;
+        bounded_bytes& bytes = *read;
         if (bytes.over_limit) {
           subject_report& r = report.subjects[i];
           r.subject = subject;
           r.problems.push_back(over_limit_finding(bytes, options.limits));
           continue;
         }
-        report.subjects[i] = validate_document(subject, bytes.bytes, options);
+        report.subjects[i] = validate_document(subject, std::move(bytes.bytes), options);
       }
     } catch (...) {
       std::lock_guard lock(failure_mutex);
