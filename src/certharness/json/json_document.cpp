@@ -1,59 +1,25 @@
 #include "certharness/json/json_document.hpp"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <map>
+#include <memory>
 #include <new>
 
 #include "certharness/json/json_pointer.hpp"
 #include "certharness/json/rapidjson_guard.hpp"
+#include "certharness/json/utf8.hpp"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace certharness {
-
-// SHIM (replaced by the compact DOM at merge): today's 8-byte node, held by the document;
-// json_value is a handle {document, node index, 0} over it.
-class json_node {
- public:
-  json_type type() const noexcept { return static_cast<json_type>(tag() & k_type_mask); }
-  bool is_number() const noexcept { return type() == json_type::number; }
-  bool is_bool() const noexcept { return type() == json_type::boolean; }
-  bool is_object() const noexcept { return type() == json_type::object; }
-  bool as_bool() const noexcept { return is_bool() && (tag() & k_true_or_inline); }
-  bool is_integer() const noexcept { return tag() & k_integer; }
-  bool fits_int64() const noexcept { return tag() & k_fits_int64; }
-  bool beyond_safe_integer() const noexcept { return tag() & k_beyond_safe; }
-  std::size_t size() const noexcept;
-  const json_node* begin() const noexcept;
-  std::string_view key() const noexcept;
-  std::string_view text() const noexcept;
-
- private:
-  friend class json_builder;
-  static constexpr unsigned k_type_mask = 7, k_true_or_inline = 8, k_integer = 16,
-                            k_fits_int64 = 32, k_beyond_safe = 64, k_has_key = 128;
-  static constexpr unsigned k_tag_shift = 56;
-  static constexpr std::uint64_t k_address_mask = (std::uint64_t{1} << k_tag_shift) - 1;
-
-  unsigned tag() const noexcept { return static_cast<unsigned>(word_ >> k_tag_shift); }
-  const char* record() const noexcept {
-    return reinterpret_cast<const char*>(static_cast<std::uintptr_t>(word_ & k_address_mask));
-  }
-
-  std::uint64_t word_ = 0;
-};
-
-struct json_document::storage {
-  std::string text;
-  std::unique_ptr<json_node[]> nodes;
-  std::size_t node_capacity = 0;
-  std::size_t root = 0;
-  std::vector<std::unique_ptr<char[]>> arena;
-  std::size_t arena_bytes = 0;
-};
 
 std::string_view to_string(json_type t) noexcept {
   switch (t) {
@@ -71,65 +37,6 @@ std::string_view to_string(json_type t) noexcept {
       return "object";
   }
   return "null";
-}
-
-namespace {
-
-std::uint32_t load_u32(const char* p) noexcept {
-  std::uint32_t v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-
-const json_node* load_children(const char* p) noexcept {
-  const json_node* v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-
-// Container record: child count, then the address of the first child.
-constexpr std::size_t k_container_record = sizeof(std::uint32_t) + sizeof(const json_node*);
-
-}  // namespace
-
-std::string_view json_node::text() const noexcept {
-  const json_type t = type();
-  if (t == json_type::number) {
-    if (tag() & k_true_or_inline) {  // up to 7 characters in the low bytes of word_
-      const char* bytes = reinterpret_cast<const char*>(&word_);
-      std::size_t n = 0;
-      while (n < 7 && bytes[n] != '\0') ++n;
-      return {bytes, n};
-    }
-    const char* r = record();
-    return {r, std::strlen(r)};  // stored NUL-terminated: a number never contains NUL
-  }
-  if (t == json_type::string) {
-    const char* r = record();
-    return {r + sizeof(std::uint32_t), load_u32(r)};
-  }
-  return {};
-}
-
-std::string_view json_node::key() const noexcept {
-  if (!(tag() & k_has_key)) return {};
-  const char* r = record();
-  const std::uint32_t n = load_u32(r - sizeof(std::uint32_t));
-  return {r - sizeof(std::uint32_t) - n, n};
-}
-
-std::size_t json_node::size() const noexcept {
-  const json_type t = type();
-  if (t != json_type::array && t != json_type::object) return 0;
-  const char* r = record();
-  return r ? load_u32(r) : 0;
-}
-
-const json_node* json_node::begin() const noexcept {
-  const json_type t = type();
-  if (t != json_type::array && t != json_type::object) return nullptr;
-  const char* r = record();
-  return r ? load_children(r + sizeof(std::uint32_t)) : nullptr;
 }
 
 text_position position_of(std::string_view bytes, std::size_t offset) noexcept {
@@ -328,22 +235,28 @@ class stand_in_stream {
       : bytes_(bytes.data()), size_(bytes.size()), stand_ins_(&stand_ins) {
     next_ = stand_ins.empty() ? size_ : std::min(size_, stand_ins[0].first);
   }
-  Ch Peek() const { return pos_ < next_ ? bytes_[pos_] : slow_peek(); }
-  Ch Take() { return pos_ < next_ ? bytes_[pos_++] : slow_take(); }
+  RAPIDJSON_FORCEINLINE Ch Peek() const { return pos_ < next_ ? bytes_[pos_] : slow_peek(); }
+  RAPIDJSON_FORCEINLINE Ch Take() { return pos_ < next_ ? bytes_[pos_++] : slow_take(); }
   std::size_t Tell() const { return pos_; }
-  // The writing half of the stream concept; unused, as the reader does not parse in situ.
-  Ch* PutBegin() { return nullptr; }
+  // The writing half of the stream concept, for the in-situ reader (the fast path), which
+  // writes each string's decoded bytes back over it: nothing is written, and the "decoded"
+  // string it reports is the raw text between the quotes (the builder decodes the few strings
+  // with escapes itself). The copying reader (the strict path) never calls these.
+  Ch* PutBegin() {
+    put_begin_ = pos_;
+    return const_cast<Ch*>(bytes_ + pos_);
+  }
   void Put(Ch) {}
   void Flush() {}
-  std::size_t PutEnd(Ch*) { return 0; }
+  std::size_t PutEnd(Ch*) { return pos_ - put_begin_; }  // raw length + 1 (the NUL's place)
 
  private:
   // Inside stand-in k_ (or at the end).
-  Ch slow_peek() const {
+  [[gnu::noinline]] Ch slow_peek() const {
     if (pos_ >= size_) return '\0';
     return pos_ == (*stand_ins_)[k_].first ? '0' : ' ';
   }
-  Ch slow_take() {
+  [[gnu::noinline]] Ch slow_take() {
     if (pos_ >= size_) return '\0';
     const Ch c = slow_peek();
     const number_span& span = (*stand_ins_)[k_];
@@ -360,39 +273,8 @@ class stand_in_stream {
   std::size_t pos_ = 0;
   std::size_t k_ = 0;
   std::size_t next_;
+  std::size_t put_begin_ = 0;
 };
-
-// An upper bound on the values in any prefix the reader accepts: every value is the root, the
-// first element of a non-empty container or follows a comma, so values <= 1 + commas +
-// non-empty containers (exact for a well-formed document).
-std::size_t count_values_upper_bound(std::string_view bytes) noexcept {
-  std::size_t n = 1;
-  bool opened = false;
-  const char* p = bytes.data();
-  const char* const end = p + bytes.size();
-  while (p < end) {
-    const char c = *p++;
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') continue;
-    if (opened && c != ']' && c != '}') ++n;  // the container has a first element
-    opened = c == '[' || c == '{';
-    if (c == ',') {
-      ++n;
-    } else if (c == '"') {  // to the closing quote: the next one after an even run of '\'
-      for (;;) {
-        const void* q = std::memchr(p, '"', static_cast<std::size_t>(end - p));
-        if (!q) return n;
-        const char* quote = static_cast<const char*>(q);
-        std::size_t slashes = 0;
-        while (quote - slashes > p && quote[-1 - static_cast<std::ptrdiff_t>(slashes)] == '\\') {
-          ++slashes;
-        }
-        p = quote + 1;
-        if (slashes % 2 == 0) break;
-      }
-    }
-  }
-  return n;
-}
 
 // RapidJSON 1.1.0 decodes a lone "\udc00" into the CESU bytes ED B0 80; valid UTF-8 never
 // contains ED A0..BF, so finding it means an unpaired surrogate escape reached us.
@@ -419,38 +301,301 @@ std::string printable_key(std::string_view key) {
 
 }  // namespace
 
-// SAX handler for RapidJSON's reader: builds the DOM, enforces depth, finds duplicate keys,
-// classifies numbers, and rejects what RapidJSON 1.1.0 lets through (lone low surrogates).
-//
-// Memory: one node array of the pre-scanned size. Finished children blocks are appended at
-// its front; values whose container is still open are stacked at its back (growing down).
-// When a container ends, its block (the newest entries of the stack) moves to the front, so
-// each container's children are contiguous and every value is held in exactly one place.
-// Keys, strings and long numbers go into an arena of large chunks.
-class json_builder {
- public:
-  static const json_node* nodes_of(const json_document& d) noexcept {
-    return d.storage_->nodes.get();
+// What a document holds beside its text (see ARCHITECTURE.md, Decoding, "Memory").
+namespace {
+
+// The first `c` in [p, end), or end. Strings and keys are short: 16 bytes a step inline beats
+// a call to memchr, which is what a traversal mostly does.
+inline const char* find_byte(const char* p, const char* end, char c) noexcept {
+#if defined(__SSE2__)
+  const __m128i needle = _mm_set1_epi8(c);
+  for (; end - p >= 16; p += 16) {
+    const int m = _mm_movemask_epi8(
+        _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), needle));
+    if (m) return p + std::countr_zero(static_cast<unsigned>(m));
   }
-  static void adopt(json_document& d, std::unique_ptr<json_document::storage> s) noexcept {
-    d.storage_ = std::move(s);
+#endif
+  while (p < end && *p != c) ++p;
+  return p;
+}
+
+using json_detail::container_record;
+using json_detail::container_word;
+using json_detail::is_container_byte;
+using json_detail::k_empty_container;
+using json_detail::number_end;
+using json_detail::skip_whitespace;
+
+// A string or key with escapes: its decoded bytes, in the document's arena. Escapes always
+// shorten (2-byte escapes become 1 byte, \uXXXX at most 3, a 12-byte surrogate pair 4) and
+// every other byte is copied as is, so a string has escapes exactly when its decoded length
+// differs from its raw length; one without escapes is read from the text where it is.
+struct escaped_string {
+  std::uint32_t open;  // offset of the opening quote: the table is sorted by it
+  std::uint32_t size;
+  const char* bytes;
+};
+
+// Storage that never moves or copies what it holds when it grows: fixed chunks of 2^shift
+// elements, sized once from the input.
+template <class T>
+class chunked_array {
+ public:
+  void reset(unsigned shift) {
+    shift_ = shift;
+    chunks_.clear();
+    table_.clear();
+    size_ = 0;
+  }
+  T& operator[](std::size_t i) noexcept { return table_[i >> shift_][i & mask()]; }
+  const T& operator[](std::size_t i) const noexcept { return table_[i >> shift_][i & mask()]; }
+  std::size_t size() const noexcept { return size_; }
+  unsigned shift() const noexcept { return shift_; }
+  const T* const* table() const noexcept { return table_.data(); }  // stable once built
+  std::size_t push_back(const T& v) {
+    if ((size_ >> shift_) == chunks_.size()) {
+      chunks_.push_back(std::make_unique_for_overwrite<T[]>(std::size_t{1} << shift_));
+      table_.push_back(chunks_.back().get());
+    }
+    (*this)[size_] = v;
+    return size_++;
+  }
+  void pop_back() noexcept { --size_; }
+  std::size_t bytes() const noexcept {
+    return (chunks_.size() * sizeof(T) << shift_) +
+           (chunks_.capacity() + table_.capacity()) * sizeof(void*);
   }
 
-  json_builder(json_document::storage& doc, std::string_view bytes, const stand_in_stream& stream,
-               const decode_limits& limits, findings& out,
-               const std::vector<number_span>& stand_ins)
-      : doc_(doc),
-        bytes_(bytes),
+ private:
+  std::size_t mask() const noexcept { return (std::size_t{1} << shift_) - 1; }
+  unsigned shift_ = 4;
+  std::vector<std::unique_ptr<T[]>> chunks_;
+  std::vector<T*> table_;  // chunks_ as plain pointers, for the inline accessors
+  std::size_t size_ = 0;
+};
+
+// Elements per chunk: a power of two of at most 1/512 of the input's bytes (so a chunk of
+// 16-byte elements is at most 1/32 of the input), between 16 and 16,384.
+unsigned chunk_shift(std::size_t input_size) noexcept {
+  const std::size_t want = std::clamp<std::size_t>(input_size / 512, 16, 16'384);
+  return static_cast<unsigned>(std::bit_width(want) - 1);
+}
+
+}  // namespace
+
+struct json_document::storage {
+  // What handles point at: a document that never moves (it reads this storage through view_),
+  // so that moving the json_document that owns the storage leaves every handle valid.
+  json_document anchor;
+  std::string text;
+  const char* data = nullptr;  // text.data(), followed by its NUL
+  std::uint32_t root = 0;      // the root value's first byte
+  bool has_escapes = false;    // escapes is not empty
+  chunked_array<container_record> records;
+  chunked_array<escaped_string> escapes;
+  std::vector<std::unique_ptr<char[]>> arena;  // decoded bytes of escaped strings
+  std::size_t arena_bytes = 0;
+
+  void reset() {
+    const unsigned shift = chunk_shift(text.size());
+    records.reset(shift);
+    escapes.reset(shift);
+    arena.clear();
+    arena_bytes = 0;
+    has_escapes = false;
+  }
+
+  const escaped_string* find_escaped(std::uint32_t open) const noexcept {
+    std::size_t lo = 0, hi = escapes.size();
+    while (lo < hi) {
+      const std::size_t mid = lo + (hi - lo) / 2;
+      if (escapes[mid].open < open) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo < escapes.size() && escapes[lo].open == open ? &escapes[lo] : nullptr;
+  }
+
+  // The closing quote of the string whose opening quote is at `open`. The text is valid JSON,
+  // so there is one; a quote is escaped exactly when an odd run of backslashes precedes it.
+  std::uint32_t string_close(std::uint32_t open) const noexcept {
+    const char* p = data + open + 1;
+    const char* const end = data + text.size();
+    for (;;) {
+      const char* q = find_byte(p, end, '"');
+      if (!has_escapes) return static_cast<std::uint32_t>(q - data);
+      std::size_t slashes = 0;
+      while (q[-1 - static_cast<std::ptrdiff_t>(slashes)] == '\\') ++slashes;  // stops at `open`
+      if (slashes % 2 == 0) return static_cast<std::uint32_t>(q - data);
+      p = q + 1;
+    }
+  }
+
+  // The decoded bytes of the string or key whose opening quote is at `open`.
+  std::string_view string_at(std::uint32_t open) const noexcept {
+    if (has_escapes) {
+      if (const escaped_string* e = find_escaped(open)) return {e->bytes, e->size};
+    }
+    // No escapes: the first quote is the closing one.
+    const char* p = data + open + 1;
+    const char* q = find_byte(p, data + text.size(), '"');
+    return {p, static_cast<std::size_t>(q - p)};
+  }
+};
+
+namespace {
+
+using storage = json_document::storage;
+
+const json_document& empty_document();
+
+}  // namespace
+
+json_document::json_document() noexcept = default;
+json_document::json_document(json_document&&) noexcept = default;
+json_document& json_document::operator=(json_document&&) noexcept = default;
+json_document::~json_document() = default;
+
+json_value json_document::root() const noexcept {
+  if (!storage_) return empty_document().root();
+  const storage& s = *storage_;
+  const json_document* anchor = &s.anchor;  // not `this`: handles outlive moves of *this
+  const bool container = is_container_byte(s.data[s.root]);
+  return json_value(anchor, s.root, container ? container_word(s.data, s.root, 0, 0) : 0);
+}
+
+std::string_view json_document::text() const noexcept {
+  return storage_ ? std::string_view(storage_->text) : std::string_view();
+}
+
+void json_document::publish() noexcept {
+  json_document& a = storage_->anchor;
+  a.view_ = storage_.get();
+  a.data_ = storage_->data;
+  a.has_escapes_ = storage_->has_escapes;
+  a.records_ = storage_->records.table();
+  a.record_shift_ = storage_->records.shift();
+}
+
+std::size_t json_document::footprint() const noexcept {
+  if (!storage_) return 0;
+  const storage& s = *storage_;
+  return sizeof(storage) + s.records.bytes() + s.escapes.bytes() + s.arena_bytes +
+         s.arena.capacity() * sizeof(void*);
+}
+
+std::string_view json_value::as_string_slow() const noexcept {
+  const storage& s = *doc_->view_;
+  const char c = s.data[at_];
+  if (c == '"') return s.string_at(at_);
+  return number_text();
+}
+
+std::string_view json_value::key_slow() const noexcept {
+  const storage& s = *doc_->view_;
+  std::uint32_t k = aux_ & ~k_empty_container;
+  if (is_container_byte(s.data[at_]) && !(aux_ & k_empty_container)) k = s.records[aux_].key;
+  return k ? s.string_at(k) : std::string_view();
+}
+
+std::uint64_t json_value::id() const noexcept { return at_; }
+
+std::uint32_t json_document::string_close_slow(std::uint32_t open) const noexcept {
+  return view_->string_close(open);
+}
+
+json_value json_value::operator[](std::size_t i) const noexcept {
+  iterator it = begin();
+  for (; it.left_ > 0 && i > 0; --i) ++it;
+  return it.left_ > 0 ? *it : empty_document().root();
+}
+
+std::optional<json_value> json_value::find(std::string_view key) const noexcept {
+  const storage& s = *doc_->view_;
+  if (s.data[at_] != '{') return std::nullopt;
+  const std::size_t size = s.text.size();
+  // A key without escapes holds no quote: it matches when its bytes are `key` and a quote
+  // follows them, which needs `key` to hold no quote either.
+  const bool raw_match_possible = key.find('"') == std::string_view::npos;
+  for (iterator it = begin(); it.left_ > 0; ++it) {
+    const std::size_t from = std::size_t{it.key_} + 1;
+    if (s.has_escapes && s.find_escaped(it.key_)) {
+      if (s.string_at(it.key_) == key) return *it;
+    } else if (raw_match_possible && from + key.size() < size && s.data[from + key.size()] == '"' &&
+               (key.empty() || std::memcmp(s.data + from, key.data(), key.size()) == 0)) {
+      return *it;
+    }
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+// Fast path for the common number: no fraction or exponent and at most 15 digits.
+bool short_integer(std::string_view text) noexcept {
+  if (text.size() > 16) return false;
+  for (char c : text) {
+    if (c == '.' || c == 'e' || c == 'E') return false;
+  }
+  return text.size() - (text[0] == '-') <= 15;
+}
+
+}  // namespace
+
+bool json_value::is_integer() const noexcept {
+  const std::string_view t = number_text();
+  return !t.empty() && (short_integer(t) || classify_number(t).integer);
+}
+
+bool json_value::fits_int64() const noexcept {
+  const std::string_view t = number_text();
+  return !t.empty() && (short_integer(t) || classify_number(t).fits_int64);
+}
+
+bool json_value::beyond_safe_integer() const noexcept {
+  const std::string_view t = number_text();
+  return !t.empty() && !short_integer(t) && classify_number(t).beyond_safe;
+}
+
+std::int64_t json_value::as_int64() const noexcept {
+  const std::string_view t = number_text();
+  if (t.empty()) return 0;
+  if (!short_integer(t)) return classify_number(t).i64;
+  std::int64_t v = 0;  // at most 15 digits: no overflow
+  for (char c : t.substr(t[0] == '-')) v = v * 10 + (c - '0');
+  return t[0] == '-' ? -v : v;
+}
+
+double json_value::as_double() const noexcept {
+  const std::string_view t = number_text();
+  return t.empty() ? 0 : classify_number(t).dbl;
+}
+
+// SAX handler for RapidJSON's reader: records each container, enforces depth, finds duplicate
+// keys, classifies numbers, keeps decoded copies of the strings that have escapes, and rejects
+// what RapidJSON 1.1.0 lets through (lone low surrogates). A scalar without escapes costs
+// nothing: its handle reads it from the text.
+class json_builder {
+ public:
+  // `fast`: driven by the fast path's reader (recursive, in situ), which calls StartObject and
+  // EndObject (and the array ones) just after taking the bracket, and reports strings raw;
+  // else by the strict path's (iterative, copying), which calls them just before.
+  json_builder(storage& s, const stand_in_stream& stream, const decode_limits& limits,
+               findings& out, const std::vector<number_span>& stand_ins, bool fast)
+      : s_(s),
+        bytes_(s.text),
         stream_(stream),
         limits_(limits),
         out_(out),
         stand_ins_(stand_ins),
-        nodes_(doc.nodes.get()),
-        low_(doc.node_capacity),
-        chunk_size_(std::clamp<std::size_t>(bytes.size() / 16, 4096, std::size_t{1} << 20)) {}
+        raw_strings_(fast),
+        bracket_shift_(fast ? 1 : 0),
+        chunk_size_(std::clamp<std::size_t>(s.text.size() / 16, 4096, std::size_t{1} << 20)) {}
 
-  bool Null() { return push_scalar(json_type::null_value, 0); }
-  bool Bool(bool b) { return push_scalar(json_type::boolean, b ? json_node::k_true_or_inline : 0); }
+  bool Null() { return scalar(); }
+  bool Bool(bool) { return scalar(); }
   // Never called: numbers arrive as RawNumber (kParseNumbersAsStringsFlag).
   bool Int(int) { return false; }
   bool Uint(unsigned) { return false; }
@@ -458,72 +603,58 @@ class json_builder {
   bool Uint64(std::uint64_t) { return false; }
   bool Double(double) { return false; }
 
-  bool RawNumber(const char* str, rapidjson::SizeType len, bool) {
+  bool RawNumber(const char*, rapidjson::SizeType len, bool) {
     const std::size_t offset = stream_.Tell() - len;  // the reader is just past the number
-    std::string_view text(str, len);
+    std::string_view text = bytes_.substr(offset, len);
     if (!stand_ins_.empty()) {
       auto it =
           std::lower_bound(stand_ins_.begin(), stand_ins_.end(), offset,
                            [](const number_span& o, std::size_t off) { return o.first < off; });
       if (it != stand_ins_.end() && it->first == offset) text = bytes_.substr(offset, it->second);
     }
-    const number_facts f = classify_number(text);
-    if (f.integer && f.beyond_safe) {
-      report(checks::json_number_range, [&] {
-        return finding{
-            checks::json_number_range, current_pointer(), "",
-            "integer " + abbreviate(text) +
-                (f.out_of_double_range ? " is beyond the range of a double: most clients cannot "
-                                         "represent it"
-                                       : " is beyond +/-2^53: JavaScript clients (the official "
-                                         "TypeScript SDK among them) lose precision"),
-            at(offset)};
-      });
+    if (!short_integer(text)) {
+      const number_facts f = classify_number(text);
+      if (f.integer && f.beyond_safe) {
+        report(checks::json_number_range, [&] {
+          return finding{
+              checks::json_number_range, current_pointer(), "",
+              "integer " + abbreviate(text) +
+                  (f.out_of_double_range ? " is beyond the range of a double: most clients cannot "
+                                           "represent it"
+                                         : " is beyond +/-2^53: JavaScript clients (the official "
+                                           "TypeScript SDK among them) lose precision"),
+              at(offset)};
+        });
+      }
     }
-    unsigned flags = 0;
-    if (f.integer) flags |= json_node::k_integer;
-    if (f.fits_int64) flags |= json_node::k_fits_int64;
-    if (f.beyond_safe) flags |= json_node::k_beyond_safe;
-    if (!keyed_ && text.size() <= 7) {  // the text fits in the node itself
-      static_assert(std::endian::native == std::endian::little);
-      std::uint64_t word = 0;
-      std::memcpy(&word, text.data(), text.size());
-      return push(word | make_tag(json_type::number, flags | json_node::k_true_or_inline));
-    }
-    if (!keyed_) begin_item();
-    write(text.data(), text.size());
-    write("", 1);
-    return push(close_item(json_type::number, flags));
+    return scalar();
   }
 
   bool String(const char* str, rapidjson::SizeType len, bool) {
-    if (find_surrogate({str, len})) {
-      stop([&] { return surrogate_finding(current_pointer()); });
+    std::uint32_t open = 0, entry = 0;
+    std::string_view view;
+    if (!read_string(str, len, open, entry, view)) {
+      stop([&] { return surrogate_finding(current_pointer(), open); });
       return false;
     }
-    if (!keyed_) begin_item();
-    const std::uint32_t n = len;
-    write(&n, sizeof n);
-    write(str, len);
-    return push(close_item(json_type::string, 0));
+    return scalar();
   }
 
   bool Key(const char* str, rapidjson::SizeType len, bool) {
-    if (find_surrogate({str, len})) {
+    std::uint32_t open = 0, entry = 0;
+    std::string_view view;
+    if (!read_string(str, len, open, entry, view)) {
       stop([&] {  // the pointer of this key's own member
         std::string p = container_pointer(frames_.size());
         append_pointer_token(p, printable_key({str, len}));
         ++pointer_tokens_;
-        return surrogate_finding(std::move(p));
+        return surrogate_finding(std::move(p), open);
       });
       return false;
     }
-    begin_item();
-    write(str, len);
-    const std::uint32_t n = len;
-    write(&n, sizeof n);
-    keyed_ = true;
-    key_len_ = len;
+    pending_key_ = open;
+    last_key_ = view;
+    key_scratch_.push_back(entry);
     return true;
   }
 
@@ -532,32 +663,133 @@ class json_builder {
   bool EndObject(rapidjson::SizeType) { return end(); }
   bool EndArray(rapidjson::SizeType) { return end(); }
 
-  // Lists what the findings cap left out, and puts the root right after the last block.
+  // Lists what the findings cap left out, and notes where the root starts.
   void finish() {
     for (const auto& [id, count] : reported_) {
       if (count.first > k_max_findings_per_check) {
         out_.push_back(left_out(count.second, count.first - k_max_findings_per_check));
       }
     }
-    nodes_[front_] = nodes_[low_];
-    doc_.root = front_;
+    s_.root = skip_whitespace(s_.data, 0);
   }
 
   std::optional<finding>& stop_reason() { return stop_reason_; }
   std::size_t pointer_tokens() const { return pointer_tokens_; }
 
  private:
+  // Key scratch entries: a key's opening quote, or this bit and its escaped_string index.
+  static constexpr std::uint32_t k_escaped_entry = std::uint32_t{1} << 31;
+
   struct frame {
     json_type type;
-    bool keyed;
-    char* record;              // reserved with the key, or nullptr (allocated at the end)
-    std::string_view key;      // key of this container in its parent object
-    std::size_t index;         // index in its parent array
-    std::size_t children = 0;  // values pushed so far
+    std::uint32_t record;
+    std::string_view key;        // key of this container in its parent object
+    std::size_t index;           // index in its parent array
+    std::size_t children = 0;    // values read so far
+    std::size_t keys_begin = 0;  // this object's keys in key_scratch_
   };
 
-  static std::uint64_t make_tag(json_type t, unsigned flags) {
-    return std::uint64_t{static_cast<unsigned>(t) | flags} << json_node::k_tag_shift;
+  bool scalar() {
+    if (!frames_.empty()) ++frames_.back().children;
+    pending_key_ = 0;
+    return true;
+  }
+
+  // The string the reader just finished (its closing quote is at Tell() - 1, `str` its decoded
+  // bytes): where it opens, its key scratch entry and its decoded bytes, copied to the arena
+  // when it has escapes. False for an unpaired surrogate escape.
+  bool read_string(const char* str, std::size_t len, std::uint32_t& open, std::uint32_t& entry,
+                   std::string_view& view) {
+    const char* t = s_.data;
+    if (raw_strings_) {  // the in-situ reader: `str` is the raw text between the quotes
+      open = static_cast<std::uint32_t>(str - t - 1);
+      if (find_byte(str, str + len, '\\') == str + len) {
+        entry = open;
+        view = {str, len};
+        return true;
+      }
+      const std::string_view decoded = decode_escaped(open, open + len + 1);
+      if (decoded.data() == nullptr) return false;  // cannot happen: the reader accepted it
+      if (find_surrogate(decoded)) return false;
+      entry =
+          k_escaped_entry | static_cast<std::uint32_t>(s_.escapes.push_back(escaped_string{
+                                open, static_cast<std::uint32_t>(decoded.size()), decoded.data()}));
+      s_.has_escapes = true;
+      view = decoded;
+      return true;
+    }
+    const std::size_t close = stream_.Tell() - 1;
+    // No escapes exactly when the raw length equals the decoded one: then the opening quote is
+    // len + 1 bytes back and no backslash lies between. (With escapes, a quote there would be
+    // an escaped one, and the len bytes after it, free of backslashes, would decode to
+    // themselves: the decoded string would be longer than len.)
+    if (len + 1 <= close && t[close - len - 1] == '"' &&
+        find_byte(t + close - len, t + close, '\\') == t + close) {
+      open = static_cast<std::uint32_t>(close - len - 1);
+      entry = open;
+      view = {t + open + 1, len};
+      return true;
+    }
+    open = opening_quote(close);
+    // RapidJSON 1.1.0 lets a lone low surrogate escape through; only escapes can make one.
+    if (find_surrogate({str, len})) return false;
+    char* copy = arena_copy(str, len);
+    entry = k_escaped_entry | static_cast<std::uint32_t>(s_.escapes.push_back(
+                                  escaped_string{open, static_cast<std::uint32_t>(len), copy}));
+    s_.has_escapes = true;
+    view = {copy, len};
+    return true;
+  }
+
+  // The decoded bytes, copied to the arena, of the string with escapes at [open, close]: a
+  // JSON text of its own, read by RapidJSON's copying reader. Null data if it is refused.
+  std::string_view decode_escaped(std::uint32_t open, std::size_t close) {
+    struct one_string : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, one_string> {
+      json_builder* builder = nullptr;
+      std::string_view decoded;
+      bool String(const char* str, rapidjson::SizeType len, bool) {
+        decoded = {builder->arena_copy(str, len), len};
+        return true;
+      }
+      bool Default() { return false; }
+    };
+    static const std::vector<number_span> no_stand_ins;
+    stand_in_stream in(bytes_.substr(open, close - open + 1), no_stand_ins);
+    one_string handler;
+    handler.builder = this;
+    if (string_reader_.Parse<rapidjson::kParseValidateEncodingFlag>(in, handler).IsError()) {
+      return {};
+    }
+    return handler.decoded;
+  }
+
+  // The opening quote of the string closing at `close`: the nearest quote before it that no
+  // odd run of backslashes escapes.
+  std::uint32_t opening_quote(std::size_t close) const {
+    const char* t = s_.data;
+    for (std::size_t i = close; i > 0;) {
+      --i;
+      if (t[i] != '"') continue;
+      std::size_t slashes = 0;
+      while (slashes < i && t[i - 1 - slashes] == '\\') ++slashes;
+      if (slashes % 2 == 0) return static_cast<std::uint32_t>(i);
+    }
+    return 0;
+  }
+
+  char* arena_copy(const char* p, std::size_t n) {
+    if (room_ < n || !cur_) {
+      const std::size_t size = std::max(chunk_size_, n);
+      s_.arena.push_back(std::make_unique_for_overwrite<char[]>(size));
+      s_.arena_bytes += size;
+      cur_ = s_.arena.back().get();
+      room_ = size;
+    }
+    char* at = cur_;
+    if (n) std::memcpy(at, p, n);
+    cur_ += n;
+    room_ -= n;
+    return at;
   }
 
   std::optional<text_position> at(std::size_t offset) const {
@@ -566,24 +798,9 @@ class json_builder {
     return pos;  // line/column filled in by decode_json
   }
 
-  // Just after the opening quote of the string the reader has just finished (the closing
-  // quote is at Tell() - 1): the nearest quote before it not escaped by a backslash. Only
-  // run for a finding, which stops the parse.
-  std::size_t string_start() const {
-    std::size_t i = stream_.Tell() - 1;
-    while (i > 0) {
-      --i;
-      if (bytes_[i] != '"') continue;
-      std::size_t slashes = 0;
-      while (slashes < i && bytes_[i - 1 - slashes] == '\\') ++slashes;
-      if (slashes % 2 == 0) return i + 1;
-    }
-    return 0;
-  }
-
-  finding surrogate_finding(std::string pointer) const {
+  finding surrogate_finding(std::string pointer, std::uint32_t open) const {
     return finding{checks::json_syntax, std::move(pointer), "",
-                   "unpaired UTF-16 surrogate escape in string", at(string_start())};
+                   "unpaired UTF-16 surrogate escape in string", at(std::size_t{open} + 1)};
   }
 
   static std::string abbreviate(std::string_view text) {
@@ -620,67 +837,17 @@ class json_builder {
     return p;
   }
 
-  // Pointer of the value about to be pushed.
+  // Pointer of the value being read.
   std::string current_pointer() {
     std::string p = container_pointer(frames_.size());
     if (frames_.empty()) return p;
     if (frames_.back().type == json_type::object) {
-      append_pointer_token(p, std::string_view(item_, key_len_));
+      append_pointer_token(p, last_key_);
     } else {
       append_pointer_index(p, frames_.back().children);
     }
     ++pointer_tokens_;
     return p;
-  }
-
-  // The arena. An item (a key and the record of its value) is written contiguously: when a
-  // chunk runs out mid-item, the item so far moves to a new chunk.
-  void begin_item() { item_ = cur_; }
-  void write(const void* p, std::size_t n) {
-    if (n == 0) return;  // an empty key or string, maybe before any chunk exists
-    if (room_ < n) grow(n);
-    std::memcpy(cur_, p, n);
-    cur_ += n;
-    room_ -= n;
-  }
-  void grow(std::size_t n) {
-    const std::size_t carried = static_cast<std::size_t>(cur_ - item_);
-    const std::size_t size = std::max(chunk_size_, carried + n);
-    std::unique_ptr<char[]> chunk(new char[size]);
-    // Node words keep 56 bits of address: every user-space address on x86-64 and AArch64.
-    if ((reinterpret_cast<std::uintptr_t>(chunk.get()) + size) >> json_node::k_tag_shift) {
-      throw std::bad_alloc();
-    }
-    if (carried) std::memcpy(chunk.get(), item_, carried);
-    item_ = chunk.get();
-    cur_ = item_ + carried;
-    room_ = size - carried;
-    doc_.arena_bytes += size;
-    doc_.arena.push_back(std::move(chunk));
-  }
-  // The node word of the item just written: its address is just past the key, if any.
-  std::uint64_t close_item(json_type t, unsigned flags) {
-    const char* record = keyed_ ? item_ + key_len_ + sizeof(std::uint32_t) : item_;
-    if (keyed_) flags |= json_node::k_has_key;
-    keyed_ = false;
-    return reinterpret_cast<std::uintptr_t>(record) | make_tag(t, flags);
-  }
-
-  bool push_scalar(json_type t, unsigned flags) {
-    if (!keyed_) return push(make_tag(t, flags));  // no record at all
-    return push(close_item(t, flags));
-  }
-
-  bool push(std::uint64_t word) {
-    if (low_ == front_) {  // cannot happen: the pre-scan bounds every prefix the reader accepts
-      stop([&] {
-        return finding{checks::json_limits, "", "", "more values than pre-scanned", std::nullopt};
-      });
-      return false;
-    }
-    nodes_[--low_].word_ = word;
-    if (!frames_.empty()) ++frames_.back().children;
-    return true;
   }
 
   bool start(json_type t) {
@@ -693,49 +860,66 @@ class json_builder {
       });
       return false;
     }
-    frame f{t, keyed_, nullptr, {}, 0};
-    if (keyed_) {  // the record goes right after the key; filled in at the end
-      static constexpr char zeros[k_container_record] = {};
-      write(zeros, sizeof zeros);
-      f.key = std::string_view(item_, key_len_);
-      f.record = item_ + key_len_ + sizeof(std::uint32_t);
-      keyed_ = false;
-    } else if (!frames_.empty()) {
-      f.index = frames_.back().children;
+    frame f{t,  static_cast<std::uint32_t>(s_.records.push_back({0, 0, 0, pending_key_})),
+            {}, 0,
+            0,  key_scratch_.size()};
+    if (!frames_.empty()) {
+      if (frames_.back().type == json_type::object) {
+        f.key = last_key_;
+      } else {
+        f.index = frames_.back().children;
+      }
     }
     frames_.push_back(f);
+    pending_key_ = 0;
     return true;
   }
 
   bool end() {
     const frame& f = frames_.back();
-    const std::size_t n = f.children;
-    json_node* block = nodes_ + low_;
-    std::reverse(block, block + n);  // the stack holds them newest first
-    if (f.type == json_type::object) find_duplicates(block, n);
-    json_node* first = nodes_ + front_;
-    std::memmove(static_cast<void*>(first), block, n * sizeof(json_node));
-    front_ += n;
-    low_ += n;
-    char* record = f.record;
-    if (!record && n > 0) {
-      begin_item();
-      static constexpr char zeros[k_container_record] = {};
-      write(zeros, sizeof zeros);
-      record = item_;
+    if (f.children == 0) {
+      s_.records.pop_back();  // the newest: an empty container has none (see k_empty_container)
+    } else {
+      container_record& r = s_.records[f.record];
+      r.close = static_cast<std::uint32_t>(stream_.Tell() - bracket_shift_);
+      r.count = static_cast<std::uint32_t>(f.children);
+      r.next = static_cast<std::uint32_t>(s_.records.size());
     }
-    if (record) {
-      const std::uint32_t count = static_cast<std::uint32_t>(n);
-      std::memcpy(record, &count, sizeof count);
-      std::memcpy(record + sizeof count, &first, sizeof first);
-    }
-    const std::uint64_t word = reinterpret_cast<std::uintptr_t>(record) |
-                               make_tag(f.type, f.keyed ? json_node::k_has_key : 0);
+    if (f.type == json_type::object) find_duplicates(f.keys_begin);
+    key_scratch_.resize(f.keys_begin);
     frames_.pop_back();
-    return push(word);
+    return scalar();  // counted in its parent
   }
 
-  void find_duplicates(const json_node* members, std::size_t count) {
+  std::string_view key_of(std::uint32_t entry) const noexcept {
+    if (entry & k_escaped_entry) {
+      const escaped_string& e = s_.escapes[entry & ~k_escaped_entry];
+      return {e.bytes, e.size};
+    }
+    const char* p = s_.data + entry + 1;
+    return {p, static_cast<std::size_t>(find_byte(p, s_.data + bytes_.size(), '"') - p)};
+  }
+
+  // Orders keys as std::string_view does; two keys without escapes are compared in the text,
+  // where each ends at its closing quote.
+  int compare_keys(std::uint32_t a, std::uint32_t b) const noexcept {
+    if ((a | b) & k_escaped_entry) return key_of(a).compare(key_of(b));
+    const unsigned char* x = reinterpret_cast<const unsigned char*>(s_.data) + a + 1;
+    const unsigned char* y = reinterpret_cast<const unsigned char*>(s_.data) + b + 1;
+    for (;; ++x, ++y) {
+      if (*x == *y) {
+        if (*x == '"') return 0;
+        continue;
+      }
+      if (*x == '"') return -1;
+      if (*y == '"') return 1;
+      return *x < *y ? -1 : 1;
+    }
+  }
+
+  // The keys of the object just closed: key_scratch_[begin, end). Each duplicated key is
+  // reported once: in small objects at its second occurrence, in large ones in key order.
+  void find_duplicates(std::size_t begin) {
     auto report_duplicate = [&](std::string_view key) {
       report(checks::json_duplicate_key, [&] {
         std::string p = container_pointer(frames_.size());
@@ -748,131 +932,48 @@ class json_builder {
                        std::nullopt};
       });
     };
+    const std::size_t count = key_scratch_.size() - begin;
+    std::uint32_t* keys = key_scratch_.data() + begin;
     if (count <= 16) {
       for (std::size_t a = 1; a < count; ++a) {
         std::size_t earlier = 0;
-        for (std::size_t b = 0; b < a; ++b) earlier += members[b].key() == members[a].key();
-        if (earlier == 1) report_duplicate(members[a].key());  // once, at its second occurrence
+        for (std::size_t b = 0; b < a; ++b) earlier += compare_keys(keys[b], keys[a]) == 0;
+        if (earlier == 1) report_duplicate(key_of(keys[a]));  // once, at its second occurrence
       }
       return;
     }
-    std::vector<std::string_view> keys;
-    keys.reserve(count);
-    for (std::size_t k = 0; k < count; ++k) keys.push_back(members[k].key());
-    std::sort(keys.begin(), keys.end());
-    for (std::size_t k = 1; k < keys.size(); ++k) {
-      if (keys[k] == keys[k - 1] && (k < 2 || keys[k - 2] != keys[k])) report_duplicate(keys[k]);
+    std::sort(keys, keys + count,
+              [&](std::uint32_t a, std::uint32_t b) { return compare_keys(a, b) < 0; });
+    for (std::size_t k = 1; k < count; ++k) {
+      if (compare_keys(keys[k], keys[k - 1]) == 0 &&
+          (k < 2 || compare_keys(keys[k - 2], keys[k]) != 0)) {
+        report_duplicate(key_of(keys[k]));
+      }
     }
   }
 
-  json_document::storage& doc_;
-  std::string_view bytes_;  // the input, for positions and the text of stood-in numbers
+  storage& s_;
+  std::string_view bytes_;  // the whole text, for the text of stood-in numbers
   const stand_in_stream& stream_;
   const decode_limits& limits_;
   findings& out_;
   const std::vector<number_span>& stand_ins_;
-  json_node* nodes_;
-  std::size_t front_ = 0;  // finished blocks: [0, front_)
-  std::size_t low_;        // pending values: [low_, capacity), newest at low_
+  bool raw_strings_;
+  guarded_reader string_reader_;  // for decode_escaped: one for all, its stack reused
+  std::size_t bracket_shift_;
   std::vector<frame> frames_;
-  // Arena state; an open item starts at item_ and ends at cur_.
+  // Keys of the objects still open, innermost last: 4 bytes a key while its object is open.
+  std::vector<std::uint32_t> key_scratch_;
+  std::uint32_t pending_key_ = 0;  // the opening quote of the key awaiting its value
+  std::string_view last_key_;      // its decoded bytes, for pointers
+  // The arena for the decoded bytes of strings with escapes.
   std::size_t chunk_size_;
   char* cur_ = nullptr;
   std::size_t room_ = 0;
-  char* item_ = nullptr;
-  bool keyed_ = false;  // the open item holds a key waiting for its value
-  std::uint32_t key_len_ = 0;
   std::optional<finding> stop_reason_;
   std::map<std::string_view, std::pair<std::size_t, check_id>> reported_;  // by id, for order
   std::size_t pointer_tokens_ = 0;
 };
-
-namespace {
-const json_node k_null_node;
-}  // namespace
-
-// The handle's node (a null node for a default handle).
-static const json_node& node_of(const json_document* doc, std::uint32_t at) noexcept {
-  return doc ? json_builder::nodes_of(*doc)[at] : k_null_node;
-}
-
-json_type json_value::type() const noexcept { return node_of(doc_, at_).type(); }
-bool json_value::as_bool() const noexcept { return node_of(doc_, at_).as_bool(); }
-std::string_view json_value::number_text() const noexcept {
-  const json_node& n = node_of(doc_, at_);
-  return n.is_number() ? n.text() : std::string_view{};
-}
-bool json_value::is_integer() const noexcept { return node_of(doc_, at_).is_integer(); }
-bool json_value::fits_int64() const noexcept { return node_of(doc_, at_).fits_int64(); }
-bool json_value::beyond_safe_integer() const noexcept {
-  return node_of(doc_, at_).beyond_safe_integer();
-}
-std::string_view json_value::as_string() const noexcept { return node_of(doc_, at_).text(); }
-std::size_t json_value::size() const noexcept { return node_of(doc_, at_).size(); }
-std::string_view json_value::key() const noexcept { return node_of(doc_, at_).key(); }
-std::uint64_t json_value::id() const noexcept { return at_; }
-
-json_value::iterator json_value::begin() const noexcept {
-  iterator it;
-  const json_node& n = node_of(doc_, at_);
-  const json_node* first = n.begin();
-  if (!first) return it;
-  it.doc_ = doc_;
-  it.at_ = static_cast<std::uint32_t>(first - json_builder::nodes_of(*doc_));
-  it.left_ = n.size();
-  return it;
-}
-
-json_value::iterator json_value::end() const noexcept { return iterator(); }
-
-json_value json_value::operator[](std::size_t i) const noexcept {
-  iterator it = begin();
-  for (; i > 0 && it != end(); --i) ++it;
-  return it == end() ? json_value(nullptr, 0, 0) : *it;
-}
-
-std::optional<json_value> json_value::find(std::string_view key) const noexcept {
-  if (!is_object()) return std::nullopt;
-  for (json_value m : *this) {
-    if (m.key() == key) return m;
-  }
-  return std::nullopt;
-}
-
-json_value json_value::iterator::operator*() const noexcept { return json_value(doc_, at_, 0); }
-
-json_value::iterator& json_value::iterator::operator++() noexcept {
-  ++at_;
-  --left_;
-  ++index_;
-  return *this;
-}
-
-json_document::json_document() noexcept = default;
-json_document::json_document(json_document&&) noexcept = default;
-json_document& json_document::operator=(json_document&&) noexcept = default;
-json_document::~json_document() = default;
-
-json_value json_document::root() const noexcept {
-  if (!storage_ || !storage_->nodes) return json_value(nullptr, 0, 0);
-  return json_value(this, static_cast<std::uint32_t>(storage_->root), 0);
-}
-
-std::string_view json_document::text() const noexcept {
-  return storage_ ? std::string_view(storage_->text) : std::string_view{};
-}
-
-std::size_t json_document::footprint() const noexcept {
-  return storage_ ? storage_->node_capacity * sizeof(json_node) + storage_->arena_bytes : 0;
-}
-
-std::int64_t json_value::as_int64() const noexcept {
-  return is_number() ? classify_number(node_of(doc_, at_).text()).i64 : 0;
-}
-
-double json_value::as_double() const noexcept {
-  return is_number() ? classify_number(node_of(doc_, at_).text()).dbl : 0;
-}
 
 namespace {
 
@@ -947,17 +1048,36 @@ finding syntax_finding(std::string message, std::string_view bytes, std::size_t 
 
 namespace {
 
-// `owned`, when given, holds `bytes` and is moved into the document.
-decode_result decode_text(std::string_view bytes, const decode_limits& limits, std::string* owned) {
+// Up to this depth limit, valid documents are read by RapidJSON's recursive parser, whose
+// recursion the builder stops at the limit (a few hundred bytes of stack a level); deeper
+// limits always use the iterative parser, whose nesting lives on the heap.
+constexpr std::size_t k_max_recursive_depth = 1000;
+
+finding size_finding(std::size_t size, std::size_t max_bytes, const decode_limits& limits) {
+  return finding{
+      checks::json_limits, "", "",
+      "body is " + std::to_string(size) + " bytes, over the limit of " + std::to_string(max_bytes) +
+          (max_bytes < limits.max_bytes ? " (the hard ceiling)" : " (raise it with --max-bytes)"),
+      std::nullopt};
+}
+
+}  // namespace
+
+decode_result decode_json(std::string_view bytes, const decode_limits& limits) {
+  const std::size_t max_bytes = std::min(limits.max_bytes, k_max_bytes_ceiling);
+  if (bytes.size() > max_bytes) {  // refused before it is copied
+    decode_result result;
+    result.problems.push_back(size_finding(bytes.size(), max_bytes, limits));
+    return result;
+  }
+  return decode_owned_json(std::string(bytes), limits);
+}
+
+decode_result decode_owned_json(std::string bytes, const decode_limits& limits) {
   decode_result result;
   const std::size_t max_bytes = std::min(limits.max_bytes, k_max_bytes_ceiling);
   if (bytes.size() > max_bytes) {
-    result.problems.push_back(finding{
-        checks::json_limits, "", "",
-        "body is " + std::to_string(bytes.size()) + " bytes, over the limit of " +
-            std::to_string(max_bytes) +
-            (max_bytes < limits.max_bytes ? " (the hard ceiling)" : " (raise it with --max-bytes)"),
-        std::nullopt});
+    result.problems.push_back(size_finding(bytes.size(), max_bytes, limits));
     return result;
   }
   if (bytes.size() > k_number_guard_threshold && longest_number_token(bytes) > k_max_number_chars) {
@@ -968,30 +1088,57 @@ decode_result decode_text(std::string_view bytes, const decode_limits& limits, s
     return result;
   }
 
+  json_document doc;
+  doc.storage_ = std::make_unique<storage>();
+  storage& s = *doc.storage_;
+  s.text = std::move(bytes);
+  s.data = s.text.data();  // NUL-terminated: number and whitespace scans stop there
+  const std::string_view text = s.text;
+
   // The reader stops at a NUL byte as if the input ended there; a NUL is never valid JSON.
-  const void* nul = std::memchr(bytes.data(), '\0', bytes.size());
+  const void* nul = std::memchr(text.data(), '\0', text.size());
   const std::size_t parse_len =
-      nul ? static_cast<std::size_t>(static_cast<const char*>(nul) - bytes.data()) : bytes.size();
+      nul ? static_cast<std::size_t>(static_cast<const char*>(nul) - text.data()) : text.size();
+  const std::string_view input = text.substr(0, parse_len);
+  findings warnings;
+  rapidjson::ParseResult pr;
+
+  // The fast path, for documents that are valid UTF-8 as a whole (as every string of a valid
+  // document is): RapidJSON's recursive reader, without its own UTF-8 validation, "in situ"
+  // over a stream that writes nothing (so no string is copied; the builder decodes the few with
+  // escapes). It accepts exactly what the strict path below accepts, with the same findings;
+  // anything it refuses (or stops) is decoded again by the strict path, which explains it.
+  if (!nul && limits.max_depth <= k_max_recursive_depth && is_valid_utf8(input)) {
+    static const std::vector<number_span> no_stand_ins;
+    s.reset();
+    stand_in_stream stream(input, no_stand_ins);
+    json_builder builder(s, stream, limits, warnings, no_stand_ins, true);
+    guarded_reader reader;
+    pr = reader.Parse<rapidjson::kParseInsituFlag | rapidjson::kParseNumbersAsStringsFlag>(stream,
+                                                                                           builder);
+    result.pointer_tokens += builder.pointer_tokens();
+    if (!pr.IsError()) {
+      builder.finish();
+      resolve_positions(text, warnings);
+      result.problems = std::move(warnings);
+      doc.publish();
+      result.document = std::move(doc);
+      return result;
+    }
+    warnings.clear();
+  }
 
   // RapidJSON 1.1.0 refuses numbers beyond double range, but JSON Schema 2020-12 calls them
   // integers like any other: each one is swapped for a same-length stand-in ("0" and
   // spaces) and the parse retried, a bounded number of times.
   constexpr std::size_t k_max_overflow_numbers = 16;
   std::vector<number_span> stand_ins;  // sorted by offset
-  const std::string_view input = bytes.substr(0, parse_len);
-  const std::size_t capacity = count_values_upper_bound(input);
-  std::unique_ptr<json_document::storage> doc;
-  findings warnings;
-  rapidjson::ParseResult pr;
   std::optional<finding> stop_reason;
   for (;;) {
-    doc = std::make_unique<json_document::storage>();
-    doc->nodes.reset(new json_node[capacity]);
-    doc->node_capacity = capacity;
+    s.reset();
     warnings.clear();
-    // Read in place from the caller's bytes: the document keeps only what it needs.
     stand_in_stream stream(input, stand_ins);
-    json_builder builder(*doc, bytes, stream, limits, warnings, stand_ins);
+    json_builder builder(s, stream, limits, warnings, stand_ins, false);
     guarded_reader reader;
     constexpr unsigned flags = rapidjson::kParseIterativeFlag |
                                rapidjson::kParseValidateEncodingFlag |
@@ -1000,7 +1147,7 @@ decode_result decode_text(std::string_view bytes, const decode_limits& limits, s
     result.pointer_tokens += builder.pointer_tokens();
     if (pr.Code() == rapidjson::kParseErrorNumberTooBig &&
         stand_ins.size() < k_max_overflow_numbers) {
-      const std::size_t end = number_token_end(bytes, pr.Offset());
+      const std::size_t end = number_token_end(text, pr.Offset());
       stand_ins.emplace_back(pr.Offset(), end - pr.Offset());
       std::sort(stand_ins.begin(), stand_ins.end());
       continue;
@@ -1014,45 +1161,43 @@ decode_result decode_text(std::string_view bytes, const decode_limits& limits, s
     if (pr.Code() == rapidjson::kParseErrorTermination && stop_reason) {
       finding f = std::move(*stop_reason);
       const std::size_t off = f.position ? f.position->offset : pr.Offset();
-      f.position = position_of(bytes, off);
+      f.position = position_of(text, off);
       result.problems.push_back(std::move(f));
     } else if (nul && pr.Offset() >= parse_len) {
       result.problems.push_back(
-          syntax_finding("NUL byte (U+0000) outside a string escape", bytes, parse_len));
+          syntax_finding("NUL byte (U+0000) outside a string escape", text, parse_len));
     } else if (pr.Code() == rapidjson::kParseErrorNumberTooBig) {
       result.problems.push_back(finding{checks::json_limits, "", "",
                                         "more than " + std::to_string(k_max_overflow_numbers) +
                                             " numbers beyond the range of a double",
-                                        position_of(bytes, pr.Offset())});
+                                        position_of(text, pr.Offset())});
     } else if (pr.Code() == rapidjson::kParseErrorDocumentEmpty && parse_len == 0 && !nul) {
-      result.problems.push_back(syntax_finding("empty body: no JSON value", bytes, 0));
+      result.problems.push_back(syntax_finding("empty body: no JSON value", text, 0));
     } else {
       result.problems.push_back(
-          syntax_finding(explain_syntax_error(pr.Code(), bytes, pr.Offset()), bytes, pr.Offset()));
+          syntax_finding(explain_syntax_error(pr.Code(), text, pr.Offset()), text, pr.Offset()));
     }
     return result;
   }
   if (nul) {
     result.problems.push_back(
-        syntax_finding("NUL byte (U+0000) after the JSON value", bytes, parse_len));
+        syntax_finding("NUL byte (U+0000) after the JSON value", text, parse_len));
     return result;
   }
-  resolve_positions(bytes, warnings);
+  resolve_positions(text, warnings);
   result.problems = std::move(warnings);
-  doc->text = owned ? std::move(*owned) : std::string(bytes);
-  result.document.emplace();
-  json_builder::adopt(*result.document, std::move(doc));
+  doc.publish();
+  result.document = std::move(doc);
   return result;
 }
 
+namespace {
+
+const json_document& empty_document() {
+  static const json_document empty = std::move(*decode_json("null").document);
+  return empty;
+}
+
 }  // namespace
-
-decode_result decode_json(std::string_view bytes, const decode_limits& limits) {
-  return decode_text(bytes, limits, nullptr);
-}
-
-decode_result decode_owned_json(std::string bytes, const decode_limits& limits) {
-  return decode_text(bytes, limits, &bytes);
-}
 
 }  // namespace certharness

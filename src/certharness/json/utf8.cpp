@@ -1,5 +1,8 @@
 #include "certharness/json/utf8.hpp"
 
+#include <cstdint>
+#include <cstring>
+
 namespace certharness {
 
 std::size_t utf8_sequence_length(std::string_view s, std::size_t i) noexcept {
@@ -29,7 +32,15 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i) noexcept {
 
 bool is_valid_utf8(std::string_view s) noexcept {
   for (std::size_t i = 0; i < s.size();) {
-    // ASCII runs are most of what passes through here (bodies, reports).
+    // ASCII runs are most of what passes through here (bodies, reports): 8 bytes at a time
+    // (every document the decoder reads passes through here first).
+    while (i + 8 <= s.size()) {
+      std::uint64_t word;
+      std::memcpy(&word, s.data() + i, sizeof word);
+      if (word & 0x8080808080808080u) break;
+      i += 8;
+    }
+    if (i >= s.size()) break;
     if (static_cast<unsigned char>(s[i]) < 0x80) {
       ++i;
       continue;
