@@ -249,12 +249,14 @@ TEST(verdict_program, unimplemented_keywords_fall_back_to_valijson) {
 
 // ---- the program itself ----
 
+using schema_texts = std::vector<std::pair<std::string, std::string>>;
+
 struct program_fixture {
   std::vector<std::string> names;
   std::vector<json_document> documents;
   verdict_program program;
 
-  explicit program_fixture(std::vector<std::pair<std::string, std::string>> schemas) {
+  explicit program_fixture(schema_texts schemas) {
     for (auto& [name, text] : schemas) {  // given sorted
       names.push_back(name);
       documents.push_back(decoded(text));
@@ -289,7 +291,7 @@ TEST(verdict_program, a_schema_with_more_than_256_properties_falls_back) {
         (i ? "," : "") + std::string("\"p") + std::to_string(i) + R"(":{"type":"integer"})";
   }
   const std::string text = R"({"properties":{)" + properties + "}}";
-  const program_fixture f({{"S", text}});
+  const program_fixture f(schema_texts{{"S", text}});
   EXPECT_FALSE(f.program.compiled(0));
   EXPECT_EQ(f.program.fallback_reason(0), "more than 256 properties in one schema in S");
   expect_agreement({"300 properties",
@@ -316,7 +318,8 @@ struct pointer_notes final : unknown_property_sink {
 };
 
 TEST(verdict_program, notes_every_unknown_member_at_every_level_valid_or_not) {
-  const program_fixture f({{"Node", R"({"type":"object","properties":{"value":{"type":"integer"},
+  const program_fixture f(
+      schema_texts{{"Node", R"({"type":"object","properties":{"value":{"type":"integer"},
                   "next":{"anyOf":[{"$ref":"Node.json"},{"type":"null"}]},
                   "list":{"type":"array","items":{"$ref":"Node.json"}}}})"}});
   struct {
@@ -348,7 +351,7 @@ TEST(verdict_program, notes_every_unknown_member_at_every_level_valid_or_not) {
 // Notes follow the first anyOf branch that admits the value's type, even when a later branch is
 // the one that matches, and ignore the properties beside the anyOf (what the notes always did).
 TEST(verdict_program, notes_follow_the_first_branch_admitting_the_type) {
-  const program_fixture f({{"S", R"({"properties":{"outer":{}},"anyOf":[
+  const program_fixture f(schema_texts{{"S", R"({"properties":{"outer":{}},"anyOf":[
       {"type":"object","properties":{"a":{"type":"string"}},"required":["a"]},
       {"type":"object","properties":{"b":{}}}]})"}});
   const json_document doc = decoded(R"({"b":1,"outer":1})");
@@ -372,7 +375,8 @@ TEST(verdict_program, an_any_of_reaching_itself_is_refused) {
     EXPECT_EQ(registry.error(), p.error());
   }
   // Through a property it is a recursion the document bounds, not a cycle.
-  const program_fixture f({{"S", R"({"anyOf":[{"properties":{"s":{"$ref":"S.json"}}}]})"}});
+  const program_fixture f(
+      schema_texts{{"S", R"({"anyOf":[{"properties":{"s":{"$ref":"S.json"}}}]})"}});
   EXPECT_TRUE(f.program.compiled(0));
 }
 
