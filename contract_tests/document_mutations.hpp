@@ -9,8 +9,11 @@
 #include <string>
 #include <string_view>
 
+#include <gtest/gtest.h>
+
 #include "certharness/json/json_document.hpp"
 #include "certharness/json/json_writer.hpp"
+#include "corpus_files.hpp"
 
 namespace certharness::test_support {
 
@@ -102,6 +105,36 @@ void for_each_mutation(const json_value& root, F&& visit) {
       if (!visit(static_cast<const document_mutation&>(m))) return;
     }
   }
+}
+
+// Every mutation of every valid labelled corpus document that still decodes, checked with
+// `disagreement(schema, root)`: a non-empty answer is a test failure naming the file, the
+// mutation and the mutated text, and ends that file's mutations (and, with `stop_at_first`,
+// the run). Returns how many mutations were checked.
+template <typename F>
+std::size_t check_corpus_mutations(F&& disagreement, bool stop_at_first) {
+  std::size_t checked = 0;
+  for (const corpus_file& f : corpus_files()) {
+    if (!f.expect_valid) continue;
+    const decode_result base = decode_json(read_file(f.path));
+    if (!base.document) {
+      ADD_FAILURE() << f.relative << ": labelled valid but does not decode";
+      continue;
+    }
+    bool agreed = true;
+    for_each_mutation(base.document->root(), [&](const document_mutation& m) {
+      const decode_result r = decode_json(m.text);
+      if (!r.document) return true;  // dropping an array element is not a mutation we make
+      ++checked;
+      const std::string d = disagreement(f.schema, r.document->root());
+      if (d.empty()) return true;
+      ADD_FAILURE() << f.relative << ", " << m.describe() << ", mutated to\n  " << m.text << "\n"
+                    << d;
+      return agreed = false;
+    });
+    if (!agreed && stop_at_first) break;
+  }
+  return checked;
 }
 
 }  // namespace certharness::test_support
