@@ -17,15 +17,6 @@ namespace {
 
 using test_support::corpus_file;
 
-std::string describe(const findings& fs) {
-  std::string s;
-  for (const finding& f : fs) {
-    s += "  " + std::string(to_string(f.level)) + " " + f.check + " at '" + f.pointer + "'" +
-         (f.keyword.empty() ? "" : " [" + f.keyword + "]") + ": " + f.message + "\n";
-  }
-  return s.empty() ? "  (no findings)\n" : s;
-}
-
 class corpus : public ::testing::TestWithParam<corpus_file> {};
 
 TEST_P(corpus, gets_its_labelled_verdict) {
@@ -36,7 +27,8 @@ TEST_P(corpus, gets_its_labelled_verdict) {
   options.schema = f.schema;
   const subject_report r = validate_document(f.path, test_support::read_file(f.path), options);
   if (f.expect_valid) {
-    EXPECT_TRUE(r.valid) << f.relative << ": expected valid, got invalid:\n" << describe(r.problems);
+    EXPECT_TRUE(r.valid) << f.relative << ": expected valid, got invalid:\n"
+                         << test_support::describe_findings(r.problems);
     return;
   }
   ASSERT_FALSE(f.expected_check.empty())
@@ -46,7 +38,7 @@ TEST_P(corpus, gets_its_labelled_verdict) {
   });
   EXPECT_TRUE(fired) << f.relative << ": expected invalid by " << f.expected_check << ", got "
                      << (r.valid ? "valid" : "invalid by other checks") << ":\n"
-                     << describe(r.problems);
+                     << test_support::describe_findings(r.problems);
 }
 
 INSTANTIATE_TEST_SUITE_P(responses, corpus, ::testing::ValuesIn(test_support::corpus_files()),

@@ -23,18 +23,6 @@ namespace {
 
 using test_support::corpus_file;
 
-std::string describe(const findings& fs) {
-  std::string s;
-  for (const finding& f : fs) {
-    s += "  " + std::string(to_string(f.level)) + " " + f.check + " [" + f.keyword + "] at '" +
-         f.pointer + "'";
-    if (!f.other_pointer.empty()) s += " (other '" + f.other_pointer + "')";
-    if (f.position) s += " (offset " + std::to_string(f.position->offset) + ")";
-    s += ": " + f.message + "\n";
-  }
-  return s.empty() ? "  (no findings)\n" : s;
-}
-
 std::string_view verdict(bool valid) { return valid ? "valid" : "invalid"; }
 
 // Empty when both engines agree on `root` against `schema`, else both verdicts and findings.
@@ -43,9 +31,9 @@ std::string engine_disagreement(const json_value& root, const std::string& schem
   const bool compiled = registry.is_valid(root, schema, validation_engine::compiled);
   const bool valijson = registry.is_valid(root, schema, validation_engine::valijson);
   const std::string compiled_findings =
-      describe(registry.validate(root, schema, validation_engine::compiled));
+      test_support::describe_findings(registry.validate(root, schema, validation_engine::compiled));
   const std::string valijson_findings =
-      describe(registry.validate(root, schema, validation_engine::valijson));
+      test_support::describe_findings(registry.validate(root, schema, validation_engine::valijson));
   if (compiled == valijson && compiled_findings == valijson_findings) return {};
   std::string s = "schema " + schema + ": compiled says " + std::string(verdict(compiled)) +
                   ", valijson says " + std::string(verdict(valijson)) + "\n";

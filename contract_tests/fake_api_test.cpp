@@ -20,10 +20,10 @@
 #include <variant>
 #include <vector>
 
+#include "certharness/fake_api/x509_certificate.hpp"
 #include "certharness/json/json_document.hpp"
 #include "certharness/schema/models.hpp"
 #include "certharness/schema/schema_registry.hpp"
-#include "certharness/fake_api/x509_certificate.hpp"
 #include "corpus_files.hpp"
 
 namespace certharness {
@@ -98,17 +98,12 @@ fake_api_options seeded(std::size_t count, std::set<fake_fault> faults = {}) {
   return o;
 }
 
-std::string describe(const findings& fs) {
-  std::string s;
-  for (const finding& f : fs) s += f.check + " at '" + f.pointer + "': " + f.message + "\n";
-  return s;
-}
-
 // The body strictly decoded; a body that is not strict JSON fails the test.
 json_document body_of(const http_response& r) {
   decode_result d = decode_json(r.body);
   if (!d.ok()) {
-    ADD_FAILURE() << "not strict JSON (" << r.status << "): " << describe(d.problems) << r.body;
+    ADD_FAILURE() << "not strict JSON (" << r.status
+                  << "): " << test_support::describe_findings(d.problems) << r.body;
     d = decode_json("null");
   }
   return std::move(*d.document);
@@ -929,9 +924,9 @@ TEST(fake_api_session, every_response_validates_against_its_schema) {
     }
     ++answered[schema];
     const decode_result decoded = decode_json(response.body);
-    ASSERT_TRUE(decoded.ok()) << describe(decoded.problems);
+    ASSERT_TRUE(decoded.ok()) << test_support::describe_findings(decoded.problems);
     const findings problems = schema_registry::builtin().validate(decoded.document->root(), schema);
-    ASSERT_TRUE(problems.empty()) << schema << ": " << describe(problems);
+    ASSERT_TRUE(problems.empty()) << schema << ": " << test_support::describe_findings(problems);
     ASSERT_EQ(models::check_decodes(schema, decoded.document->root()), std::nullopt);
 
     if (response.status == 200 && r.method == "POST" && r.path == k_certificates) {

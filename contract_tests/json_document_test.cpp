@@ -9,19 +9,12 @@
 #include <string>
 #include <vector>
 
+#include "test_support.hpp"
+
 namespace certharness {
 namespace {
 
 using namespace std::string_literals;
-
-std::string describe(const findings& fs) {
-  std::string s;
-  for (const finding& f : fs) {
-    s += std::string(to_string(f.level)) + " " + f.check + " at '" + f.pointer + "': " + f.message +
-         "\n";
-  }
-  return s.empty() ? "(no findings)" : s;
-}
 
 const finding* first_with(const findings& fs, std::string_view check) {
   for (const finding& f : fs) {
@@ -43,9 +36,11 @@ class rejects : public ::testing::TestWithParam<rejected_case> {};
 TEST_P(rejects, with_its_check) {
   const rejected_case& c = GetParam();
   const decode_result r = decode_json(c.input);
-  EXPECT_FALSE(r.ok()) << c.name << ": expected rejection, got " << describe(r.problems);
+  EXPECT_FALSE(r.ok()) << c.name << ": expected rejection, got "
+                       << test_support::describe_findings(r.problems);
   const finding* f = first_with(r.problems, c.check);
-  ASSERT_NE(f, nullptr) << c.name << ": expected " << c.check << ", got " << describe(r.problems);
+  ASSERT_NE(f, nullptr) << c.name << ": expected " << c.check << ", got "
+                        << test_support::describe_findings(r.problems);
   EXPECT_EQ(f->level, severity::error) << c.name;
 }
 
@@ -117,13 +112,13 @@ TEST(decode_json, accepts_rfc8259_documents) {
         R"({"a":{"b":[null,true,"\u00e9\ud83d\ude00\"\\\/\b\f\n\r\t"]}})",
         "{\"emoji\":\"\xf0\x9f\x98\x80\",\"cjk\":\"\xe8\xaf\x81\xe4\xb9\xa6\"}"}) {
     const decode_result r = decode_json(text);
-    EXPECT_TRUE(r.ok()) << text << ": " << describe(r.problems);
+    EXPECT_TRUE(r.ok()) << text << ": " << test_support::describe_findings(r.problems);
   }
 }
 
 TEST(decode_json, syntax_findings_carry_offset_line_and_column) {
   const decode_result r = decode_json("{\n  \"a\": 1,\n}");
-  ASSERT_EQ(r.problems.size(), 1u) << describe(r.problems);
+  ASSERT_EQ(r.problems.size(), 1u) << test_support::describe_findings(r.problems);
   const finding& f = r.problems[0];
   EXPECT_EQ(f.check, "json.syntax");
   ASSERT_TRUE(f.position.has_value());
@@ -161,7 +156,7 @@ TEST(decode_json, nul_byte_position_is_reported) {
   const decode_result r = decode_json("[1,\0 2]"s);
   ASSERT_FALSE(r.problems.empty());
   ASSERT_TRUE(r.problems[0].position.has_value());
-  EXPECT_EQ(r.problems[0].position->offset, 3u) << describe(r.problems);
+  EXPECT_EQ(r.problems[0].position->offset, 3u) << test_support::describe_findings(r.problems);
 }
 
 TEST(decode_json, integer_semantics_follow_the_text) {
@@ -193,7 +188,8 @@ TEST(decode_json, integer_semantics_follow_the_text) {
            number_case{"9007199254740993.5", false, false, 0},
        }) {
     const decode_result r = decode_json(std::string("[") + c.text + "]");
-    ASSERT_TRUE(r.document.has_value()) << c.text << ": " << describe(r.problems);
+    ASSERT_TRUE(r.document.has_value())
+        << c.text << ": " << test_support::describe_findings(r.problems);
     const json_value& v = r.document->root()[0];
     ASSERT_TRUE(v.is_number()) << c.text;
     EXPECT_EQ(v.number_text(), c.text);
@@ -209,7 +205,7 @@ TEST(decode_json, integers_beyond_2_pow_53_warn_but_stay_valid) {
   for (const char* text : {"9007199254740993", "-9007199254740993", "9223372036854775807",
                            "18446744073709551616", "1e20"}) {
     const decode_result r = decode_json(std::string(R"({"created_at":)") + text + "}");
-    EXPECT_TRUE(r.ok()) << text << describe(r.problems);
+    EXPECT_TRUE(r.ok()) << text << test_support::describe_findings(r.problems);
     const finding* f = first_with(r.problems, "json.number_range");
     ASSERT_NE(f, nullptr) << text;
     EXPECT_EQ(f->level, severity::warning);
@@ -217,7 +213,7 @@ TEST(decode_json, integers_beyond_2_pow_53_warn_but_stay_valid) {
   }
   for (const char* text : {"9007199254740992", "-9007199254740992", "123456789012345678.5"}) {
     const decode_result r = decode_json(std::string("[") + text + "]");
-    EXPECT_TRUE(r.problems.empty()) << text << describe(r.problems);
+    EXPECT_TRUE(r.problems.empty()) << text << test_support::describe_findings(r.problems);
   }
 }
 
@@ -225,7 +221,7 @@ TEST(decode_json, numbers_beyond_double_range_are_exact_integers_with_a_warning)
   for (const std::string& text :
        {"1e309"s, "-1e400"s, "10e308"s, std::string(400, '9'), "1.5e99999999999"s}) {
     const decode_result r = decode_json(R"({"a":[)" + text + "]}");
-    ASSERT_TRUE(r.ok()) << text << describe(r.problems);
+    ASSERT_TRUE(r.ok()) << text << test_support::describe_findings(r.problems);
     const json_value& v = r.document->root()[0][0];
     EXPECT_EQ(v.number_text(), text);
     EXPECT_TRUE(v.is_integer()) << text;
@@ -237,8 +233,8 @@ TEST(decode_json, numbers_beyond_double_range_are_exact_integers_with_a_warning)
     EXPECT_EQ(f->pointer, "/a/0");
   }
   const decode_result zero = decode_json("[0e99999999999, -0.0e999]");
-  ASSERT_TRUE(zero.ok()) << describe(zero.problems);
-  EXPECT_TRUE(zero.problems.empty()) << describe(zero.problems);
+  ASSERT_TRUE(zero.ok()) << test_support::describe_findings(zero.problems);
+  EXPECT_TRUE(zero.problems.empty()) << test_support::describe_findings(zero.problems);
   EXPECT_EQ(zero.document->root()[0].as_int64(), 0);
   EXPECT_EQ(zero.document->root()[1].number_text(), "-0.0e999");
 
@@ -247,7 +243,8 @@ TEST(decode_json, numbers_beyond_double_range_are_exact_integers_with_a_warning)
   EXPECT_TRUE(decode_json(many + "1]").ok());
   const decode_result too_many = decode_json(many + "1e999]");
   ASSERT_FALSE(too_many.ok());
-  EXPECT_EQ(too_many.problems.at(0).check, "json.limits") << describe(too_many.problems);
+  EXPECT_EQ(too_many.problems.at(0).check, "json.limits")
+      << test_support::describe_findings(too_many.problems);
 }
 
 TEST(decode_json, findings_per_check_are_capped_and_positions_stay_linear) {
@@ -256,7 +253,8 @@ TEST(decode_json, findings_per_check_are_capped_and_positions_stay_linear) {
   for (int i = 0; i < 200'000; ++i) text += "9007199254740993,\n";
   text += "1]";
   const decode_result r = decode_json(text);
-  ASSERT_TRUE(r.ok()) << describe({r.problems.begin(), r.problems.begin() + 3});
+  ASSERT_TRUE(r.ok()) << test_support::describe_findings(
+      {r.problems.begin(), r.problems.begin() + 3});
   ASSERT_EQ(r.problems.size(), 101u);
   EXPECT_EQ(r.problems[99].position->line, 100u);
   EXPECT_EQ(r.problems[100].message, "199900 more like the above, not listed");
@@ -267,7 +265,7 @@ TEST(decode_json, duplicate_keys_are_reported_once_with_their_pointer) {
   const decode_result r =
       decode_json(R"({"data":[{},{"id":"a","x~/":1,"id":"b","x~/":2,"id":"c"}]})");
   ASSERT_TRUE(r.document.has_value());
-  ASSERT_EQ(r.problems.size(), 2u) << describe(r.problems);
+  ASSERT_EQ(r.problems.size(), 2u) << test_support::describe_findings(r.problems);
   EXPECT_EQ(r.problems[0].pointer, "/data/1/id");
   EXPECT_EQ(r.problems[1].pointer, "/data/1/x~0~1");
   EXPECT_FALSE(r.ok());
@@ -278,13 +276,13 @@ TEST(decode_json, duplicate_keys_in_large_objects) {
   for (int i = 0; i < 100; ++i) text += "\"k" + std::to_string(i) + "\":" + std::to_string(i) + ",";
   text += "\"k42\":0}";
   const decode_result r = decode_json(text);
-  ASSERT_EQ(r.problems.size(), 1u) << describe(r.problems);
+  ASSERT_EQ(r.problems.size(), 1u) << test_support::describe_findings(r.problems);
   EXPECT_EQ(r.problems[0].pointer, "/k42");
 }
 
 TEST(decode_json, dom_keeps_order_keys_and_strings) {
   const decode_result r = decode_json(R"({"b":"x\u0000y","a":[1,{"c":null}]})");
-  ASSERT_TRUE(r.ok()) << describe(r.problems);
+  ASSERT_TRUE(r.ok()) << test_support::describe_findings(r.problems);
   const json_value& root = r.document->root();
   ASSERT_TRUE(root.is_object());
   ASSERT_EQ(root.size(), 2u);
@@ -304,7 +302,7 @@ TEST(decode_json, depth_limit_is_a_limits_finding) {
   limits.max_depth = 3;
   EXPECT_TRUE(decode_json("[[[1]]]", limits).ok());
   const decode_result r = decode_json(R"({"a":[[1]]})", limits);
-  EXPECT_TRUE(r.ok()) << describe(r.problems);
+  EXPECT_TRUE(r.ok()) << test_support::describe_findings(r.problems);
   const decode_result deep = decode_json("[[[[1]]]]", limits);
   ASSERT_FALSE(deep.ok());
   EXPECT_EQ(deep.problems.at(0).check, "json.limits");
@@ -315,12 +313,12 @@ TEST(decode_json, hundred_thousand_deep_array_is_refused_without_recursion) {
   const std::string text = std::string(100'000, '[') + std::string(100'000, ']');
   const decode_result r = decode_json(text);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.problems.at(0).check, "json.limits") << describe(r.problems);
+  EXPECT_EQ(r.problems.at(0).check, "json.limits") << test_support::describe_findings(r.problems);
   // Raised past it, the iterative parser builds it without touching the call stack.
   decode_limits limits;
   limits.max_depth = 200'000;
   const decode_result raised = decode_json(text, limits);
-  EXPECT_TRUE(raised.ok()) << describe(raised.problems);
+  EXPECT_TRUE(raised.ok()) << test_support::describe_findings(raised.problems);
 }
 
 TEST(decode_json, deep_unclosed_nesting_is_a_syntax_error) {
@@ -349,7 +347,7 @@ TEST(decode_json, hundred_megabyte_string) {
   decode_limits limits;
   limits.max_bytes = 200u << 20;
   const decode_result r = decode_json(text, limits);
-  ASSERT_TRUE(r.ok()) << describe(r.problems);
+  ASSERT_TRUE(r.ok()) << test_support::describe_findings(r.problems);
   EXPECT_EQ(r.document->root().find("name")->as_string().size(), 100u << 20);
 }
 
@@ -368,10 +366,10 @@ TEST(decode_json, extreme_exponents_never_reach_undefined_behaviour) {
     }
   }
   const decode_result tiny = decode_json("[1e-99999999999999999999]");
-  ASSERT_TRUE(tiny.ok()) << describe(tiny.problems);
+  ASSERT_TRUE(tiny.ok()) << test_support::describe_findings(tiny.problems);
   EXPECT_FALSE(tiny.document->root()[0].is_integer());
   const decode_result exact = decode_json("[0." + zeros + "1e300001]");
-  ASSERT_TRUE(exact.ok()) << describe(exact.problems);
+  ASSERT_TRUE(exact.ok()) << test_support::describe_findings(exact.problems);
   EXPECT_TRUE(exact.document->root()[0].fits_int64());
   EXPECT_EQ(exact.document->root()[0].as_int64(), 1);
 }
@@ -406,7 +404,7 @@ TEST(decode_json, footprint_is_per_container_not_per_value) {
     while (text.size() < (std::size_t{1} << 20)) text += s.element + ",";
     text += s.element + "]";
     const decode_result r = decode_json(text);
-    ASSERT_TRUE(r.ok()) << s.name << describe(r.problems);
+    ASSERT_TRUE(r.ok()) << s.name << test_support::describe_findings(r.problems);
     const double elements = static_cast<double>(text.size()) / (s.element.size() + 1);
     const double slack =
         text.size() / 32.0 + (s.escapes ? text.size() / 32.0 + text.size() / 16.0 : 0);
@@ -425,7 +423,7 @@ TEST(decode_json, handles_keep_every_fact) {
   const decode_result r = decode_json(
       R"([1234567, 12345678, -0.5, true, false, null, [], {}, "", {"k":[]}, {"k":{}},
           {"":1, "long key \u00e9":12345678901234567890, "t":true, "n":null, "s":"x\u0000"}])");
-  ASSERT_TRUE(r.ok()) << describe(r.problems);
+  ASSERT_TRUE(r.ok()) << test_support::describe_findings(r.problems);
   const json_value& a = r.document->root();
   ASSERT_EQ(a.size(), 12u);
   EXPECT_EQ(a[0].number_text(), "1234567");
@@ -462,7 +460,7 @@ TEST(decode_json, handles_keep_every_fact) {
   // An empty key or string before anything else was written.
   for (const char* text : {R"({"":1})", R"("")", R"([""])"}) {
     const decode_result e = decode_json(text);
-    EXPECT_TRUE(e.ok()) << text << describe(e.problems);
+    EXPECT_TRUE(e.ok()) << text << test_support::describe_findings(e.problems);
   }
   // Values that are not numbers or strings have no text.
   EXPECT_EQ(a[6].as_string(), "");
@@ -480,7 +478,8 @@ TEST(decode_json, pointers_are_built_only_for_kept_findings) {
   decode_limits limits;
   limits.max_depth = depth + 1;
   const decode_result r = decode_json(text, limits);
-  ASSERT_TRUE(r.document.has_value()) << describe({r.problems.begin(), r.problems.begin() + 1});
+  ASSERT_TRUE(r.document.has_value())
+      << test_support::describe_findings({r.problems.begin(), r.problems.begin() + 1});
   ASSERT_EQ(r.problems.size(), 202u);  // 100 of each check, and a "more like the above" each
   // 200 kept findings, each at most depth + 1 tokens deep.
   EXPECT_LE(r.pointer_tokens, 200 * (depth + 1)) << "pointer work grew with the findings dropped";
@@ -490,13 +489,13 @@ TEST(decode_json, pointers_are_built_only_for_kept_findings) {
 TEST(decode_json, unpaired_surrogate_in_a_key_points_at_its_own_member) {
   const decode_result r = decode_json(R"({"a":{"b":1,"x\udfffy":2}})");
   ASSERT_FALSE(r.ok());
-  ASSERT_EQ(r.problems.size(), 1u) << describe(r.problems);
+  ASSERT_EQ(r.problems.size(), 1u) << test_support::describe_findings(r.problems);
   EXPECT_EQ(r.problems[0].check, "json.syntax");
   EXPECT_EQ(r.problems[0].pointer, "/a/x\xEF\xBF\xBDy");  // U+FFFD keeps the pointer UTF-8
   ASSERT_TRUE(r.problems[0].position.has_value());
   EXPECT_EQ(r.problems[0].position->offset, 13u);  // just inside the key's opening quote
   const decode_result value = decode_json(R"({"a":1,"b":"\udc00"})");
-  ASSERT_EQ(value.problems.size(), 1u) << describe(value.problems);
+  ASSERT_EQ(value.problems.size(), 1u) << test_support::describe_findings(value.problems);
   EXPECT_EQ(value.problems[0].pointer, "/b");
   EXPECT_EQ(value.problems[0].position->offset, 12u);
 }
@@ -527,7 +526,7 @@ TEST(json_value, handles_iterators_find_and_identity_on_every_type) {
   const decode_result r = decode_json(
       R"( { "n" : null , "t":true,"f":false, "i":-12, "d":2.5e-3, "s":"str", "e":"",
             "a":[ 1 , [ ] , { } , [ [ 0 ] ] ], "o":{"x":{"y":[]}}, "ea":[], "eo":{} } )");
-  ASSERT_TRUE(r.ok()) << describe(r.problems);
+  ASSERT_TRUE(r.ok()) << test_support::describe_findings(r.problems);
   const json_value root = r.document->root();
   ASSERT_TRUE(root.is_object());
   EXPECT_EQ(root.key(), "");
@@ -605,7 +604,7 @@ TEST(json_value, handles_iterators_find_and_identity_on_every_type) {
 TEST(json_value, a_traversal_reads_every_value_where_it_is) {
   const decode_result r = decode_json(
       "{\n\t\"a\" :\r\n [ 1 ,\"x\", {\"b\" : [] , \"c\":{ }}, [[ ]], true ] ,\"d\":-0e0 }\n");
-  ASSERT_TRUE(r.ok()) << describe(r.problems);
+  ASSERT_TRUE(r.ok()) << test_support::describe_findings(r.problems);
   EXPECT_EQ(dump(r.document->root()),
             "object size=2\n"
             " array key=a size=5\n"
@@ -624,7 +623,7 @@ TEST(json_value, strings_and_keys_with_escapes_read_back_decoded) {
   const decode_result r = decode_json(
       R"({"plain":"p","a\nb":"x\ny","\u00e9":"\u00e9t\u00e9","\ud83d\ude00":"\ud83d\ude00",)"
       R"("nul\u0000":"a\u0000b","q\"":"\\","\/\b\f\r\t":"\"\"","tail":"\\\"","last":"ok"})");
-  ASSERT_TRUE(r.ok()) << describe(r.problems);
+  ASSERT_TRUE(r.ok()) << test_support::describe_findings(r.problems);
   const json_value root = r.document->root();
   ASSERT_EQ(root.size(), 9u);
   const std::pair<std::string, std::string> members[] = {
@@ -673,7 +672,7 @@ TEST(json_value, strings_and_keys_with_escapes_read_back_decoded) {
     pem_text += "MIIDeTCCAmGgAwIBAgIJAK\\n";
   }
   const decode_result long_one = decode_json(R"({"content":")" + pem_text + R"(","next":"a\tb"})");
-  ASSERT_TRUE(long_one.ok()) << describe(long_one.problems);
+  ASSERT_TRUE(long_one.ok()) << test_support::describe_findings(long_one.problems);
   EXPECT_EQ(long_one.document->root().find("content")->as_string(), pem);
   EXPECT_EQ(long_one.document->root().find("next")->as_string(), "a\tb");
   // A root string with escapes.
@@ -685,7 +684,7 @@ TEST(json_value, strings_and_keys_with_escapes_read_back_decoded) {
 TEST(json_value, numbers_beyond_double_range_keep_their_text_in_a_document) {
   const std::string big(400, '7');
   const decode_result r = decode_json(R"({"a":1e400,"b":[-1e999,2,)" + big + R"(],"c":3})");
-  ASSERT_TRUE(r.document.has_value()) << describe(r.problems);
+  ASSERT_TRUE(r.document.has_value()) << test_support::describe_findings(r.problems);
   const json_value root = r.document->root();
   EXPECT_EQ(root.find("a")->number_text(), "1e400");
   EXPECT_EQ(root.find("b")->size(), 3u);
@@ -707,7 +706,7 @@ TEST(json_value, deep_nesting_iterates_on_both_readers) {
     decode_limits limits;
     limits.max_depth = depth <= 600 ? 1000 : 3 * depth;  // the fast reader up to 1000
     const decode_result r = decode_json(text, limits);
-    ASSERT_TRUE(r.ok()) << depth << describe(r.problems);
+    ASSERT_TRUE(r.ok()) << depth << test_support::describe_findings(r.problems);
     json_value v = r.document->root();
     std::size_t levels = 0;
     for (bool more = true; more && levels < 4 * depth; ++levels) {
@@ -778,7 +777,8 @@ TEST(decode_json, duplicate_keys_at_every_position) {
         text += "}";
         const decode_result r = decode_json(text);
         ASSERT_TRUE(r.document.has_value()) << text;
-        ASSERT_EQ(r.problems.size(), 1u) << "n=" << n << " j=" << j << describe(r.problems);
+        ASSERT_EQ(r.problems.size(), 1u)
+            << "n=" << n << " j=" << j << test_support::describe_findings(r.problems);
         EXPECT_EQ(r.problems[0].check, "json.duplicate_key");
         EXPECT_EQ(r.problems[0].pointer, "/k" + std::to_string(i)) << "n=" << n << " j=" << j;
         EXPECT_EQ(r.document->root().size(), n);
@@ -788,20 +788,20 @@ TEST(decode_json, duplicate_keys_at_every_position) {
     std::string text = "{";
     for (std::size_t m = 0; m < n; ++m) text += (m ? ",\"k" : "\"k") + std::to_string(m) + "\":0";
     const decode_result clean = decode_json(text + "}");
-    EXPECT_TRUE(clean.ok()) << n << describe(clean.problems);
+    EXPECT_TRUE(clean.ok()) << n << test_support::describe_findings(clean.problems);
     EXPECT_TRUE(clean.problems.empty()) << n;
   }
   // Prefixes are not duplicates; keys that differ only after a shared prefix are not either.
   const decode_result prefixes =
       decode_json(R"({"a":0,"ab":1,"abc":2,"b":3,"ba":4,"":5,"a\u0000":6,"c":7,"d":8,"e":9,"f":10,)"
                   R"("g":11,"h":12,"i":13,"j":14,"k":15,"l":16,"m":17,"abcd":18})");
-  EXPECT_TRUE(prefixes.ok()) << describe(prefixes.problems);
+  EXPECT_TRUE(prefixes.ok()) << test_support::describe_findings(prefixes.problems);
   // Several duplicates in a large object: once each, in key order.
   std::string many = "{";
   for (int m = 0; m < 40; ++m) many += "\"k" + std::to_string(m % 20) + "\":0,";
   many += "\"z\":0}";
   const decode_result r = decode_json(many);
-  ASSERT_EQ(r.problems.size(), 20u) << describe(r.problems);
+  ASSERT_EQ(r.problems.size(), 20u) << test_support::describe_findings(r.problems);
   EXPECT_EQ(r.problems[0].pointer, "/k0");
   EXPECT_EQ(r.problems[1].pointer, "/k1");
   EXPECT_EQ(r.problems[2].pointer, "/k10");
@@ -833,7 +833,9 @@ TEST(decode_json, fast_and_strict_paths_agree) {
   for (const std::string& text : inputs) {
     const decode_result fast = decode_json(text);
     const decode_result strict = decode_json(text, strict_limits);
-    EXPECT_EQ(describe(fast.problems), describe(strict.problems)) << text;
+    EXPECT_EQ(test_support::describe_findings(fast.problems),
+              test_support::describe_findings(strict.problems))
+        << text;
     ASSERT_EQ(fast.problems.size(), strict.problems.size()) << text;
     for (std::size_t i = 0; i < fast.problems.size(); ++i) {
       EXPECT_EQ(fast.problems[i].position.has_value(), strict.problems[i].position.has_value());

@@ -26,20 +26,12 @@ namespace {
 
 const schema_registry& registry() { return schema_registry::builtin(); }
 
-std::string describe(const findings& fs) {
-  std::string s;
-  for (const finding& f : fs) {
-    s += std::string(to_string(f.level)) + " " + f.check + " [" + f.keyword + "] at '" + f.pointer +
-         "': " + f.message + "\n";
-  }
-  return s.empty() ? "(no findings)" : s;
-}
-
 // Validates `json` against `schema`; a document that does not decode fails the test.
 findings check(std::string_view schema, std::string_view json) {
   const decode_result decoded = decode_json(json);
   if (!decoded.ok()) {
-    ADD_FAILURE() << "test document does not decode: " << describe(decoded.problems) << json;
+    ADD_FAILURE() << "test document does not decode: "
+                  << test_support::describe_findings(decoded.problems) << json;
     return {};
   }
   return registry().validate(decoded.document->root(), schema);
@@ -71,7 +63,7 @@ std::string with(std::string_view pattern, std::string_view value) {
 
 // Expects exactly one finding in `fs`, and returns it.
 finding only(const findings& fs) {
-  EXPECT_EQ(fs.size(), 1u) << describe(fs);
+  EXPECT_EQ(fs.size(), 1u) << test_support::describe_findings(fs);
   return fs.empty() ? finding{} : fs.front();
 }
 
@@ -118,7 +110,7 @@ class official_example : public ::testing::TestWithParam<example> {};
 
 TEST_P(official_example, passes_without_findings) {
   const findings fs = check(GetParam().schema, GetParam().json);
-  EXPECT_TRUE(fs.empty()) << describe(fs);
+  EXPECT_TRUE(fs.empty()) << test_support::describe_findings(fs);
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -164,7 +156,7 @@ TEST(schema_registry, integers_are_decided_by_value_not_spelling) {
   for (const char* value : {"1", "1.0", "1e3", "1E+2", "2.50e1", "-0", "-0.0",
                             "18446744073709551616", "-9223372036854775809"}) {
     const findings fs = check("Certificate", certificate_created_at(value));
-    EXPECT_TRUE(fs.empty()) << value << ": " << describe(fs);
+    EXPECT_TRUE(fs.empty()) << value << ": " << test_support::describe_findings(fs);
   }
 }
 
@@ -206,7 +198,7 @@ TEST(schema_registry, key_named_zero_and_index_zero_are_told_apart) {
   EXPECT_EQ(missing.keyword, "required");
   EXPECT_EQ(missing.message, R"(missing required property "id")");
   const findings ns = notes(fs);
-  ASSERT_EQ(ns.size(), 2u) << describe(fs);
+  ASSERT_EQ(ns.size(), 2u) << test_support::describe_findings(fs);
   EXPECT_EQ(ns[0].pointer, "/0");
   EXPECT_EQ(ns[1].pointer, "/data/0/0");
 }
@@ -215,7 +207,7 @@ TEST(schema_registry, pointer_tokens_are_escaped) {
   const findings fs =
       check("ModifyCertificateRequest", R"({"a/b~c": 1, "x]": 2, "[y]": 3, "~": 4, "": 5})");
   const findings ns = notes(fs);
-  ASSERT_EQ(ns.size(), 5u) << describe(fs);
+  ASSERT_EQ(ns.size(), 5u) << test_support::describe_findings(fs);
   EXPECT_EQ(ns[0].pointer, "/a~1b~0c");
   EXPECT_EQ(ns[1].pointer, "/x]");
   EXPECT_EQ(ns[2].pointer, "/[y]");
@@ -233,7 +225,7 @@ TEST(schema_registry, missing_required_is_reported_at_the_object) {
 
   // One finding per property, in valijson's (sorted) order.
   const findings all = errors(check("DeleteCertificateResponse", "{}"));
-  ASSERT_EQ(all.size(), 2u) << describe(all);
+  ASSERT_EQ(all.size(), 2u) << test_support::describe_findings(all);
   EXPECT_EQ(all[0].message, R"(missing required property "id")");
   EXPECT_EQ(all[1].message, R"(missing required property "object")");
 
@@ -251,7 +243,7 @@ TEST(schema_registry, enum_accepts_its_values_and_rejects_others) {
   for (const char* value : {R"("certificate")", R"("organization.certificate")",
                             R"("organization.project.certificate")"}) {
     const findings fs = check("Certificate", certificate_object(value));
-    EXPECT_TRUE(fs.empty()) << value << ": " << describe(fs);
+    EXPECT_TRUE(fs.empty()) << value << ": " << test_support::describe_findings(fs);
   }
   const finding f = only(check("Certificate", certificate_object(R"("foo")")));
   EXPECT_EQ(f.keyword, "enum");
@@ -356,8 +348,8 @@ TEST(schema_registry, unknown_properties_are_noted_where_they_are) {
       check("ListCertificatesResponse", with(R"({"object": "list", "data": [@], "first_id": null,
                                      "last_id": null, "has_more": false, "next": "x"})",
                                              item));
-  EXPECT_TRUE(errors(fs).empty()) << describe(fs);
-  ASSERT_EQ(fs.size(), 3u) << describe(fs);
+  EXPECT_TRUE(errors(fs).empty()) << test_support::describe_findings(fs);
+  ASSERT_EQ(fs.size(), 3u) << test_support::describe_findings(fs);
   EXPECT_EQ(fs[0].pointer, "/data/0/extra");
   EXPECT_EQ(fs[1].pointer, "/data/0/certificate_details/content");
   EXPECT_EQ(fs[2].pointer, "/next");
@@ -376,7 +368,7 @@ TEST(schema_registry, no_notes_below_a_value_of_the_wrong_type) {
   const findings fs =
       check("Certificate", replaced(certificate, R"("certificate_details": {)",
                                     R"("certificate_details": [{"x": 1}], "y": {)"));
-  ASSERT_EQ(fs.size(), 2u) << describe(fs);
+  ASSERT_EQ(fs.size(), 2u) << test_support::describe_findings(fs);
   EXPECT_EQ(fs[0].keyword, "type");
   EXPECT_EQ(fs[0].pointer, "/certificate_details");
   EXPECT_EQ(fs[1].pointer, "/y");
@@ -385,7 +377,7 @@ TEST(schema_registry, no_notes_below_a_value_of_the_wrong_type) {
 TEST(schema_registry, errors_come_in_document_order_then_notes) {
   const findings fs = check("Certificate", R"({"object": "x", "name": 1, "extra": true,
       "created_at": 1.5, "certificate_details": {"valid_at": "soon"}})");
-  ASSERT_EQ(fs.size(), 6u) << describe(fs);
+  ASSERT_EQ(fs.size(), 6u) << test_support::describe_findings(fs);
   EXPECT_EQ(fs[0].pointer, "");  // missing "id"
   EXPECT_EQ(fs[1].pointer, "/object");
   EXPECT_EQ(fs[2].pointer, "/name");
@@ -410,7 +402,8 @@ std::string repeated(std::string_view item, std::size_t n) {
 TEST(schema_registry, violations_are_capped_per_document) {
   constexpr std::size_t items = 500'001;
   const findings fs = check("ListCertificatesResponse", list_of(repeated("0", items)));
-  ASSERT_EQ(fs.size(), k_max_findings_per_check + 1) << describe(fs).substr(0, 2000);
+  ASSERT_EQ(fs.size(), k_max_findings_per_check + 1)
+      << test_support::describe_findings(fs).substr(0, 2000);
   for (std::size_t i = 0; i < k_max_findings_per_check; ++i) {
     EXPECT_EQ(fs[i].check, "schema");
     EXPECT_EQ(fs[i].keyword, "type");
@@ -425,7 +418,8 @@ TEST(schema_registry, violations_are_capped_per_document) {
 
   // Within the window the count is exact.
   const findings few = check("ListCertificatesResponse", list_of(repeated("0", 150)));
-  ASSERT_EQ(few.size(), k_max_findings_per_check + 1) << describe(few).substr(0, 2000);
+  ASSERT_EQ(few.size(), k_max_findings_per_check + 1)
+      << test_support::describe_findings(few).substr(0, 2000);
   EXPECT_EQ(few.back().message, "50 more like the above, not listed");
 }
 
@@ -447,7 +441,8 @@ TEST(schema_registry, unknown_property_notes_are_capped_per_document) {
   const std::string item =
       replaced(organization_certificate, R"("active")", R"("extra": 1, "active")");
   const findings fs = check("ListCertificatesResponse", list_of(repeated(item, 130)));
-  ASSERT_EQ(fs.size(), k_max_findings_per_check + 1) << describe(fs).substr(0, 2000);
+  ASSERT_EQ(fs.size(), k_max_findings_per_check + 1)
+      << test_support::describe_findings(fs).substr(0, 2000);
   EXPECT_EQ(fs[99].pointer, "/data/99/extra");
   EXPECT_EQ(fs.back().check, "schema.unknown_property");
   EXPECT_EQ(fs.back().level, severity::note);
@@ -474,7 +469,8 @@ TEST(schema_registry, concurrent_validation_matches_sequential) {
   std::vector<std::string> expected;
   for (const job& j : jobs) {
     documents.push_back(std::move(*decode_json(j.json).document));
-    expected.push_back(describe(registry().validate(documents.back().root(), j.schema)));
+    expected.push_back(
+        test_support::describe_findings(registry().validate(documents.back().root(), j.schema)));
   }
 
   std::atomic<int> mismatches{0};
@@ -484,7 +480,8 @@ TEST(schema_registry, concurrent_validation_matches_sequential) {
       for (int round = 0; round < 50; ++round) {
         for (std::size_t k = 0; k < jobs.size(); ++k) {
           const std::size_t i = (k + std::size_t(t)) % jobs.size();  // threads overlap differently
-          if (describe(registry().validate(documents[i].root(), jobs[i].schema)) != expected[i]) {
+          if (test_support::describe_findings(
+                  registry().validate(documents[i].root(), jobs[i].schema)) != expected[i]) {
             ++mismatches;
           }
         }

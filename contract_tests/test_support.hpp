@@ -12,7 +12,22 @@
 
 #include <gtest/gtest.h>
 
+#include "certharness/findings/finding.hpp"
+
 namespace certharness::test_support {
+
+// Findings as text for failure messages and for comparing two runs: every field a finding has.
+inline std::string describe_findings(const findings& fs) {
+  std::string s;
+  for (const finding& f : fs) {
+    s += "  " + std::string(to_string(f.level)) + " " + f.check + " [" + f.keyword + "] at '" +
+         f.pointer + "'";
+    if (!f.other_pointer.empty()) s += " (other '" + f.other_pointer + "')";
+    if (f.position) s += " (offset " + std::to_string(f.position->offset) + ")";
+    s += ": " + f.message + "\n";
+  }
+  return s.empty() ? "  (no findings)\n" : s;
+}
 
 inline std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);

@@ -21,17 +21,10 @@
 #include "certharness/json/json_pointer.hpp"
 #include "certharness/schema/schema_registry.hpp"
 
+#include "test_support.hpp"
+
 namespace certharness {
 namespace {
-
-std::string describe(const findings& fs) {
-  std::string s;
-  for (const finding& f : fs) {
-    s += std::string(to_string(f.level)) + " " + f.check + " [" + f.keyword + "] at '" + f.pointer +
-         "': " + f.message + "\n";
-  }
-  return s.empty() ? "(no findings)" : s;
-}
 
 bool same(const findings& a, const findings& b) {
   if (a.size() != b.size()) return false;
@@ -76,12 +69,14 @@ void expect_agreement(const verdict_case& c) {
     EXPECT_EQ(reference, valid) << c.title << ": " << text << " (valijson)";
     const findings by_program = registry.validate(root, name, validation_engine::compiled);
     const findings by_valijson = registry.validate(root, name, validation_engine::valijson);
-    EXPECT_TRUE(same(by_program, by_valijson)) << c.title << ": " << text << "\ncompiled:\n"
-                                               << describe(by_program) << "valijson:\n"
-                                               << describe(by_valijson);
+    EXPECT_TRUE(same(by_program, by_valijson))
+        << c.title << ": " << text << "\ncompiled:\n"
+        << test_support::describe_findings(by_program) << "valijson:\n"
+        << test_support::describe_findings(by_valijson);
     bool has_error = false;
     for (const finding& f : by_program) has_error |= f.check == "schema";
-    EXPECT_EQ(has_error, !valid) << c.title << ": " << text << "\n" << describe(by_program);
+    EXPECT_EQ(has_error, !valid) << c.title << ": " << text << "\n"
+                                 << test_support::describe_findings(by_program);
   }
 }
 
