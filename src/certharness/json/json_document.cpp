@@ -14,6 +14,7 @@
 #include "certharness/json/json_pointer.hpp"
 #include "certharness/json/rapidjson_guard.hpp"
 #include "certharness/json/utf8.hpp"
+#include "json_string_state.hpp"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -167,20 +168,9 @@ number_facts classify_number(std::string_view text) {
 // RapidJSON exponent overflow.
 std::size_t longest_number_token(std::string_view bytes) {
   std::size_t longest = 0, run = 0;
-  bool in_string = false, escaped = false;
+  json_string_state strings;
   for (char c : bytes) {
-    if (in_string) {
-      if (escaped) {
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
+    if (strings.take(c)) {
       run = 0;
     } else if ((c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') {
       longest = std::max(longest, ++run);

@@ -1,5 +1,7 @@
 #include "certharness/json/trailing_commas.hpp"
 
+#include "json_string_state.hpp"
+
 namespace certharness {
 namespace {
 
@@ -9,24 +11,15 @@ bool json_blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'
 
 std::optional<trailing_commas_dropped> without_trailing_commas(std::string_view text) {
   trailing_commas_dropped out;
-  bool in_string = false, escaped = false;
+  json_string_state strings;
   char last = 0;  // the last significant byte outside strings (a string's closing quote counts)
   text_position at;
   std::size_t copied = 0;  // text[copied, i) is still to be copied into out.text
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     at.offset = i;
-    if (in_string) {
-      if (escaped) {
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
-      } else if (c == '"') {
-        in_string = false;
-        last = '"';
-      }
-    } else if (c == '"') {
-      in_string = true;
+    if (strings.take(c)) {
+      if (c == '"' && !strings.inside()) last = '"';  // a closing quote
     } else if (c == ',') {
       std::size_t next = i + 1;
       while (next < text.size() && json_blank(text[next])) ++next;
